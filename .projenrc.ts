@@ -1,0 +1,69 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// The AWS CDK CLI must stay on 2.x: the 3.0.0 CLI cannot read the assemblies that aws-cdk-lib 2.x writes.
+const CDK_CLI_VERSION = '2.1148.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'secure-container-chatbot',
+  description:
+    'One AWS CDK construct for a containerized chat web app behind CloudFront, WAF, Cognito login and a CloudFront-only ALB, on Fargate in private subnets with VPC endpoints.',
+  author: 'secure-container-chatbot developers',
+  authorAddress: 'maintainers@secure-container-chatbot.dev',
+  repositoryUrl: 'https://github.com/secure-container-chatbot/secure-container-chatbot.git',
+  homepage: 'https://github.com/secure-container-chatbot/secure-container-chatbot',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'cloudfront', 'waf', 'cognito', 'fargate', 'streamlit', 'bedrock', 'chatbot'],
+  stability: 'experimental',
+
+  // cdk-nag 3 runs as a policy-validation plugin and needs aws-cdk-lib 2.257 or newer.
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  publishToPypi: {
+    distName: 'secure-container-chatbot',
+    module: 'secure_container_chatbot',
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    `aws-cdk@${CDK_CLI_VERSION}`,
+  ],
+
+  jestOptions: {
+    passWithNoTests: false,
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      // Coverage of src/ only; examples and scripts are exercised through their own tests.
+      coveragePathIgnorePatterns: ['/node_modules/', '/examples/', '/scripts/'],
+    },
+  },
+
+  gitignore: [
+    'cdk.out/',
+    '.venv/',
+    '__pycache__/',
+    '.pytest_cache/',
+    '/.tmp/',
+  ],
+});
+
+// Examples and scripts are TypeScript run by ts-node; type-check them with the tests.
+project.addTask('typecheck', {
+  description: 'Type-check tests, examples and scripts (ts-jest only transpiles)',
+  exec: 'tsc --noEmit -p tsconfig.examples.json',
+});
+project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+
+project.addTask('synth:examples', {
+  description: 'Synthesize every app under examples/ with the AWS CDK CLI and print a summary per example',
+  exec: 'ts-node --project tsconfig.examples.json scripts/synth-examples.ts',
+  receiveArgs: true,
+});
+
+project.synth();

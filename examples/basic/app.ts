@@ -1,0 +1,27 @@
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { SecureContainerChatbot } from '../../src';
+
+/**
+ * Seeds 000/001: CloudFront + WAF -> CloudFront-only ALB with Cognito login -> Fargate tasks on
+ * 8501 in private subnets of two AZs -> VPC endpoints, no NAT gateway. The main stack is in
+ * eu-west-1; the library puts the CloudFront parts in a us-east-1 companion stack.
+ */
+export function buildBasicExample(app: App): Stack {
+  const stack = new Stack(app, 'ChatbotBasic', { env: { region: 'eu-west-1' } });
+
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    zoneName: 'example.com',
+  });
+
+  new SecureContainerChatbot(stack, 'Chatbot', {
+    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    domainName: 'chat.example.com',
+    hostedZone,
+    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+  });
+  return stack;
+}

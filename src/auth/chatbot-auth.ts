@@ -1,0 +1,238 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
+import { Construct } from 'constructs';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { PropsValidator, isValidDomainName } from '../shared/validation';
+
+/**
+ * Props for `ChatbotAuth`.
+ */
+export interface ChatbotAuthProps {
+  /**
+   * The public domain of the app (`chat.example.com`). The app client's callback is
+   * `https://<domainName>/oauth2/idpresponse`, where the load balancer receives Cognito's answer,
+   * and its sign-out URL is `https://<domainName>/`.
+   */
+  readonly domainName: string;
+
+  /**
+   * An existing user pool.
+   *
+   * @default - a new user pool: administrators create users, strong passwords, TOTP MFA required,
+   * deletion protection, user-existence errors hidden
+   */
+  readonly userPool?: cognito.IUserPool;
+
+  /**
+   * An existing app client of `userPool`. It must have a secret, the authorization code grant and
+   * the callback `https://<domainName>/oauth2/idpresponse`. Requires `userPool` and `userPoolDomain`.
+   *
+   * @default - a new app client with a secret
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+
+  /**
+   * An existing domain of `userPool` for the hosted login pages. Requires `userPool`.
+   *
+   * @default - a new Cognito domain with `cognitoDomainPrefix`
+   */
+  readonly userPoolDomain?: cognito.IUserPoolDomain;
+
+  /**
+   * The prefix of the new Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`). Lower-case
+   * letters, digits and hyphens; must not contain `aws`, `amazon` or `cognito`.
+   *
+   * @default - derived from `domainName` and this construct's path
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * Whether users must set up a second factor (TOTP). `cognito.Mfa.OPTIONAL` draws the
+   * AwsSolutions-COG2 finding, which the library then acknowledges on the user pool.
+   *
+   * @default cognito.Mfa.REQUIRED
+   */
+  readonly mfa?: cognito.Mfa;
+
+  /**
+   * The Cognito feature plan of the new user pool. `PLUS` adds threat protection (enforced) and
+   * costs more per monthly active user; with `ESSENTIALS` the library acknowledges AwsSolutions-COG8.
+   *
+   * @default cognito.FeaturePlan.ESSENTIALS
+   */
+  readonly featurePlan?: cognito.FeaturePlan;
+
+  /**
+   * How long a login on the load balancer lasts before the user must sign in again.
+   *
+   * @default Duration.hours(8)
+   */
+  readonly sessionTimeout?: Duration;
+}
+
+/**
+ * Cognito login for the chat app: a user pool whose users only administrators create, an app
+ * client with a secret for the load balancer's authorization code flow, a hosted login domain,
+ * and the load balancer actions that authenticate users and end their Cognito session.
+ */
+export class ChatbotAuth extends Construct {
+  /** The user pool. */
+  public readonly userPool: cognito.IUserPool;
+
+  /** The app client the load balancer uses. */
+  public readonly userPoolClient: cognito.IUserPoolClient;
+
+  /** The domain of the hosted login pages. */
+  public readonly userPoolDomain: cognito.IUserPoolDomain;
+
+  /** The URL Cognito redirects to after login: `https://<domainName>/oauth2/idpresponse`. */
+  public readonly callbackUrl: string;
+
+  /** Where Cognito sends users after sign-out: `https://<domainName>/`. */
+  public readonly signOutRedirectUrl: string;
+
+  private readonly sessionTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: ChatbotAuthProps) {
+    super(scope, id);
+    validateAuthProps(props);
+
+    this.callbackUrl = `https://${props.domainName}/oauth2/idpresponse`;
+    this.signOutRedirectUrl = `https://${props.domainName}/`;
+    this.sessionTimeout = props.sessionTimeout ?? Duration.hours(8);
+    const mfa = props.mfa ?? cognito.Mfa.REQUIRED;
+    const featurePlan = props.featurePlan ?? cognito.FeaturePlan.ESSENTIALS;
+
+    if (props.userPool) {
+      this.userPool = props.userPool;
+    } else {
+      const pool = new cognito.UserPool(this, 'UserPool', {
+        selfSignUpEnabled: false,
+        signInAliases: { email: true },
+        autoVerify: { email: true },
+        standardAttributes: { email: { required: true, mutable: true } },
+        passwordPolicy: {
+          minLength: 12,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireDigits: true,
+          requireSymbols: true,
+          tempPasswordValidity: Duration.days(3),
+        },
+        mfa,
+        mfaSecondFactor: { otp: true, sms: false },
+        accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+        featurePlan,
+        standardThreatProtectionMode: featurePlan === cognito.FeaturePlan.PLUS
+          ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
+          : undefined,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      if (featurePlan !== cognito.FeaturePlan.PLUS) {
+        acknowledgeFindings(pool, ['AwsSolutions-COG8'],
+          'The Plus feature plan (threat protection) is priced per monthly active user and is the user\'s choice: set featurePlan to PLUS to enable it. Sign-up is disabled, MFA is required by default and passwords are strong.');
+      }
+      if (mfa !== cognito.Mfa.REQUIRED) {
+        acknowledgeFindings(pool, ['AwsSolutions-COG2'],
+          'MFA was made optional by the explicit `mfa` prop of ChatbotAuth; the default requires TOTP MFA.');
+      }
+      this.userPool = pool;
+    }
+
+    this.userPoolClient = props.userPoolClient ?? new cognito.UserPoolClient(this, 'AppClient', {
+      userPool: this.userPool,
+      generateSecret: true,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [this.callbackUrl],
+        logoutUrls: [this.signOutRedirectUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      enableTokenRevocation: true,
+    });
+
+    this.userPoolDomain = props.userPoolDomain ?? new cognito.UserPoolDomain(this, 'Domain', {
+      userPool: this.userPool,
+      cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? defaultDomainPrefix(this, props.domainName) },
+    });
+  }
+
+  /** The Cognito domain's host name, `<prefix>.auth.<region>.amazoncognito.com`. */
+  public get cognitoHostName(): string {
+    return `${this.userPoolDomain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+  }
+
+  /**
+   * A load balancer action that signs the user in with Cognito (or checks the session cookie),
+   * then runs `next`.
+   */
+  public authenticateThen(next: elbv2.ListenerAction): elbv2.ListenerAction {
+    return new actions.AuthenticateCognitoAction({
+      userPool: this.userPool,
+      userPoolClient: this.userPoolClient,
+      userPoolDomain: this.userPoolDomain,
+      scope: 'openid email profile',
+      sessionTimeout: this.sessionTimeout,
+      onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
+      next,
+    });
+  }
+
+  /**
+   * A load balancer action that sends the browser to Cognito's logout endpoint, which ends the
+   * Cognito session and returns to `signOutRedirectUrl`. The load balancer's own session cookie
+   * must be expired before (the edge's sign-out function does it): a redirect cannot set cookies.
+   */
+  public cognitoLogoutRedirect(): elbv2.ListenerAction {
+    return elbv2.ListenerAction.redirect({
+      protocol: 'HTTPS',
+      port: '443',
+      host: this.cognitoHostName,
+      path: '/logout',
+      query: `client_id=${this.userPoolClient.userPoolClientId}&logout_uri=${encodeURIComponent(this.signOutRedirectUrl)}`,
+      permanent: false,
+    });
+  }
+}
+
+function validateAuthProps(props: ChatbotAuthProps): void {
+  const v = new PropsValidator('ChatbotAuth');
+  if (!Token.isUnresolved(props.domainName)) {
+    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
+      'Pass the public host name of the app, such as chat.example.com.');
+  }
+  v.check(!props.userPoolClient || !!props.userPool, 'userPoolClient', 'was given without `userPool`.', 'Pass the user pool the client belongs to as `userPool`.');
+  v.check(!props.userPoolClient || !!props.userPoolDomain, 'userPoolClient', 'was given without `userPoolDomain`.', 'Pass the Cognito domain of that user pool as `userPoolDomain`.');
+  v.check(!props.userPoolDomain || !!props.userPool, 'userPoolDomain', 'was given without `userPool`.', 'Pass the user pool the domain belongs to as `userPool`.');
+  v.check(!(props.userPoolDomain && props.cognitoDomainPrefix), 'cognitoDomainPrefix', 'conflicts with `userPoolDomain`.', 'Give either an existing domain or a prefix for a new one, not both.');
+  v.check(!(props.userPool && (props.mfa !== undefined || props.featurePlan !== undefined)), 'mfa',
+    'and `featurePlan` only apply to a user pool this construct creates, but `userPool` was given.', 'Configure MFA and the feature plan on your own user pool, and remove these props.');
+  const prefix = props.cognitoDomainPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+    v.check(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) && !/aws|amazon|cognito/.test(prefix), 'cognitoDomainPrefix',
+      `'${prefix}' is not a valid Cognito domain prefix.`, 'Use 1-63 lower-case letters, digits and hyphens, without \'aws\', \'amazon\' or \'cognito\'.');
+  }
+  if (props.sessionTimeout && !props.sessionTimeout.isUnresolved()) {
+    const s = props.sessionTimeout.toSeconds();
+    v.check(s >= 60 && s <= 604800, 'sessionTimeout', `must be between 1 minute and 7 days (got ${s} seconds).`, 'Choose a session length the load balancer accepts.');
+  }
+  v.throwIfInvalid();
+}
+
+// Cognito domain prefixes are global per region: derive one from the app's domain plus a short,
+// stable hash of this construct's path so two deployments of the same domain do not collide.
+function defaultDomainPrefix(scope: Construct, domainName: string): string {
+  const hash = Names.uniqueId(scope).slice(-8).toLowerCase();
+  const base = Token.isUnresolved(domainName) ? 'chatbot' : domainName.replace(/\./g, '-');
+  const cleaned = base.replace(/aws|amazon|cognito/g, 'x').replace(/[^a-z0-9-]/g, '').slice(0, 50).replace(/-+$/, '');
+  return `${cleaned}-${hash}`;
+}

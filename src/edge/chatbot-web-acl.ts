@@ -1,0 +1,107 @@
+import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { createEncryptedLogGroup } from '../shared/encryption';
+import { PropsValidator, isKnown } from '../shared/validation';
+
+/**
+ * Props for `ChatbotWebAcl`.
+ */
+export interface ChatbotWebAclProps {
+  /**
+   * Requests per IP address per 5 minutes before the address is blocked.
+   *
+   * @default 1000
+   */
+  readonly rateLimitPerIp?: number;
+
+  /**
+   * Retention of the web ACL's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /** KMS key for the log group. It must allow CloudWatch Logs in this region to use it. */
+  readonly logsEncryptionKey: kms.IKey;
+}
+
+/**
+ * A CLOUDFRONT-scope WAF web ACL (so it must be created in us-east-1): the AWS managed common,
+ * known-bad-inputs and IP reputation rule groups, a per-IP rate limit, metrics on every rule, and
+ * logging to an encrypted log group with the cookie and authorization headers redacted.
+ *
+ * The common group's body-size rule (`SizeRestrictions_BODY`, 8 KB) only counts: Streamlit's file
+ * uploads and long prompts exceed it.
+ */
+export class ChatbotWebAcl extends Construct {
+  /** The web ACL. */
+  public readonly webAcl: wafv2.CfnWebACL;
+
+  /** The web ACL's ARN. */
+  public readonly webAclArn: string;
+
+  /** The log group of the web ACL's logs. */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ChatbotWebAclProps) {
+    super(scope, id);
+    const rateLimit = props.rateLimitPerIp ?? 1000;
+    const v = new PropsValidator('ChatbotWebAcl');
+    if (isKnown(rateLimit)) {
+      v.check(Number.isInteger(rateLimit) && rateLimit >= 10 && rateLimit <= 2_000_000_000, 'rateLimitPerIp',
+        `must be a whole number from 10 to 2,000,000,000 requests per 5 minutes (got ${rateLimit}).`, 'A Streamlit page load makes a few dozen requests; 1000 suits most apps.');
+    }
+    v.throwIfInvalid();
+
+    const metricPrefix = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `${metricPrefix}-${name}`.slice(-128),
+    });
+    type Override = wafv2.CfnWebACL.RuleActionOverrideProperty;
+    const managed = (priority: number, name: string, ruleActionOverrides?: Override[]): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+      visibilityConfig: visibility(name),
+    });
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('WebAcl'),
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
+        managed(2, 'AWSManagedRulesCommonRuleSet', [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
+        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+      ],
+    });
+    this.webAclArn = this.webAcl.attrArn;
+
+    // WAF only logs to log groups whose name starts with aws-waf-logs-.
+    this.logGroup = createEncryptedLogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-${metricPrefix}`.slice(0, 512),
+      encryptionKey: props.logsEncryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    const stack = Stack.of(this);
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the trailing ':*' of the CloudFormation attribute.
+      logDestinationConfigs: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+  }
+}

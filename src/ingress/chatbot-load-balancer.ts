@@ -1,0 +1,274 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
+import { ChatbotAuth } from '../auth/chatbot-auth';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
+import { createServiceLogBucket } from '../shared/log-bucket';
+import { PropsValidator, regionOfArn } from '../shared/validation';
+
+/**
+ * Props for `ChatbotLoadBalancer`.
+ */
+export interface ChatbotLoadBalancerProps {
+  /** The VPC; the load balancer goes in its public subnets. */
+  readonly vpc: ec2.IVpc;
+
+  /** The Fargate service to forward to. Its default container and first port mapping are the target. */
+  readonly service: ecs.FargateService;
+
+  /** The port the container listens on. */
+  readonly containerPort: number;
+
+  /**
+   * The regional certificate of the HTTPS listener, in the load balancer's region. It must cover
+   * the public domain (CloudFront forwards the viewer's Host header and checks the certificate
+   * against it) and `originDomainName`.
+   */
+  readonly certificate: acm.ICertificate;
+
+  /** Cognito login in front of the app. */
+  readonly auth: ChatbotAuth;
+
+  /**
+   * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
+   * before anything else runs. Use a dynamic reference to a secret, not a literal.
+   */
+  readonly originVerifyHeaderValue: string;
+
+  /**
+   * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in this
+   * region, admitted on 443.
+   *
+   * @default - looked up in a table of the regions that publish it
+   */
+  readonly cloudFrontPrefixListId?: string;
+
+  /**
+   * DNS name under which CloudFront reaches the load balancer (an alias record is created when
+   * `hostedZone` is given).
+   *
+   * @default - no record
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * Hosted zone for the `originDomainName` alias record.
+   *
+   * @default - no record
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * The path on which the load balancer sends users to Cognito's logout endpoint (the edge's
+   * sign-out function redirects there after expiring the load balancer's session cookies).
+   *
+   * @default '/signout/cognito'
+   */
+  readonly cognitoLogoutPath?: string;
+
+  /**
+   * Idle timeout of the load balancer. Streamed answers and WebSockets need more than the
+   * 60-second default.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * How long the target group waits for in-flight requests before deregistering a task.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The health check path of the target group.
+   *
+   * @default '/_stcore/health' (Streamlit)
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * How long the load balancer keeps a browser on the same task. Streamlit keeps each session's
+   * state in the task that served it.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly stickinessDuration?: Duration;
+
+  /**
+   * Bucket for the load balancer's access logs. Load balancers write only to buckets encrypted
+   * with SSE-S3.
+   *
+   * @default - a new bucket: SSE-S3, TLS only, versioned, public access blocked, retained
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Whether the load balancer has deletion protection (turn it off before deleting the stack).
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The internet-facing Application Load Balancer behind CloudFront: HTTPS only with a TLS 1.2/1.3
+ * policy, reachable only from CloudFront's origin-facing addresses, answering 403 to any request
+ * without the origin-verify header, then Cognito login, then the app's target group.
+ */
+export class ChatbotLoadBalancer extends Construct {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The HTTPS listener. */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The app's target group. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The access log bucket. */
+  public readonly accessLogsBucket: s3.IBucket;
+
+  constructor(scope: Construct, id: string, props: ChatbotLoadBalancerProps) {
+    super(scope, id);
+    const prefixListId = resolvePrefixList(this, props);
+    validateLoadBalancerProps(this, props);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Chatbot load balancer: HTTPS from CloudFront origin-facing addresses only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(443), 'HTTPS from CloudFront (origin-facing prefix list)');
+    // The authenticate action calls Cognito's token and user-info endpoints, which have public
+    // addresses and no prefix list: without this the login ends in a 500.
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Cognito endpoints for the login');
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      idleTimeout: props.idleTimeout ?? Duration.seconds(300),
+      http2Enabled: true,
+      deletionProtection: props.deletionProtection ?? true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+    });
+
+    this.accessLogsBucket = props.accessLogsBucket ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
+    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: props.containerPort,
+      targets: [props.service],
+      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
+      healthCheck: {
+        path: props.healthCheckPath ?? '/_stcore/health',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    props.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
+
+    this.listener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.TLS13_RES,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
+    });
+
+    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue]);
+    new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
+      listener: this.listener,
+      priority: 10,
+      conditions: [fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? '/signout/cognito'])],
+      action: props.auth.cognitoLogoutRedirect(),
+    });
+    new elbv2.ApplicationListenerRule(this, 'AppRule', {
+      listener: this.listener,
+      priority: 20,
+      conditions: [fromCloudFront],
+      action: props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup])),
+    });
+
+    if (props.hostedZone && props.originDomainName) {
+      new route53.ARecord(this, 'OriginRecord', {
+        zone: props.hostedZone,
+        recordName: props.originDomainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+    }
+
+    // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header).
+    acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+      'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
+  }
+
+}
+
+function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): string {
+  if (props.cloudFrontPrefixListId) {
+    return props.cloudFrontPrefixListId;
+  }
+  const region = Stack.of(scope).region;
+  const v = new PropsValidator('ChatbotLoadBalancer');
+  v.check(!Token.isUnresolved(region), 'cloudFrontPrefixListId', 'is needed because the stack\'s region is not known at synth time.',
+    'Set `env.region` on the stack, or pass the ID of the com.amazonaws.global.cloudfront.origin-facing prefix list.');
+  v.throwIfInvalid();
+  const id = CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
+  v.check(id !== undefined, 'cloudFrontPrefixListId', `is needed because the library has no prefix list ID for region ${region}.`,
+    'Pass the ID of the com.amazonaws.global.cloudfront.origin-facing managed prefix list in that region (aws ec2 describe-managed-prefix-lists).');
+  v.throwIfInvalid();
+  return id;
+}
+
+function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerProps): void {
+  const v = new PropsValidator('ChatbotLoadBalancer');
+  const region = Stack.of(scope).region;
+  const certRegion = regionOfArn(props.certificate.certificateArn);
+  if (certRegion !== undefined && !Token.isUnresolved(region)) {
+    v.check(certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
+      'A load balancer needs a certificate from its own region: issue one there for the domain and the origin name.');
+  }
+  if (props.cloudFrontPrefixListId !== undefined && !Token.isUnresolved(props.cloudFrontPrefixListId)) {
+    v.check(/^pl-[0-9a-f]{8,17}$/.test(props.cloudFrontPrefixListId), 'cloudFrontPrefixListId', `'${props.cloudFrontPrefixListId}' is not a prefix list ID.`,
+      'Pass an ID of the form pl-0123abcd.');
+  }
+  const delay = props.deregistrationDelay;
+  if (delay && !delay.isUnresolved()) {
+    v.check(delay.toSeconds() <= 60, 'deregistrationDelay', `is ${delay.toSeconds()} s; more than 60 s slows every deployment.`,
+      'Use 60 seconds or less; Streamlit sessions reconnect to another task.');
+  }
+  const idle = props.idleTimeout;
+  if (idle && !idle.isUnresolved()) {
+    v.check(idle.toSeconds() >= 60 && idle.toSeconds() <= 4000, 'idleTimeout', `must be between 60 and 4000 seconds (got ${idle.toSeconds()}).`,
+      'Streamed answers need at least a minute of idle time.');
+  }
+  const path = props.cognitoLogoutPath;
+  if (path !== undefined) {
+    v.check(path.startsWith('/') && path.length > 1, 'cognitoLogoutPath', `must be an absolute path (got '${path}').`, 'Use a path such as /signout/cognito.');
+  }
+  v.throwIfInvalid();
+}

@@ -1,0 +1,452 @@
+import { SecretValue, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ChatbotAuth } from './auth/chatbot-auth';
+import { ChatbotEdge } from './edge/chatbot-edge';
+import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
+import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
+import { ChatbotNetwork } from './network/chatbot-network';
+import { ChatbotService } from './service/chatbot-service';
+import { acknowledgeFindings } from './shared/acknowledge';
+import { createLogsKey } from './shared/encryption';
+import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
+
+/**
+ * Props for `SecureContainerChatbot`.
+ */
+export interface SecureContainerChatbotProps {
+  /** The container image of the chat app (for example `ecs.ContainerImage.fromAsset('./app')`). */
+  readonly image: ecs.ContainerImage;
+
+  /** The public domain of the app, such as `chat.example.com`. */
+  readonly domainName: string;
+
+  /**
+   * The Route 53 hosted zone holding `domainName`. The CloudFront parts live in us-east-1; when
+   * your stack is in another region they go to a companion stack, which needs the zone's ID and
+   * name at synth time: import the zone with `HostedZone.fromHostedZoneAttributes` (or
+   * `HostedZone.fromLookup`).
+   */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * Amazon Bedrock models the app may invoke (model ids or ARNs). The first one is passed to the
+   * container as `BEDROCK_MODEL_ID`.
+   *
+   * @default - no Bedrock access
+   */
+  readonly bedrockModels?: string[];
+
+  /**
+   * Configuration values for the container, injected as environment variables from SSM String
+   * parameters (see `ChatbotServiceProps.config`).
+   *
+   * @default - only `BEDROCK_MODEL_ID` and `SIGNOUT_PATH`
+   */
+  readonly config?: { [name: string]: string };
+
+  /**
+   * The port the container listens on.
+   *
+   * @default 8501
+   */
+  readonly containerPort?: number;
+
+  /**
+   * How many tasks to run (at least 2).
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * vCPU units of the task.
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB.
+   *
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the task; the image must match it.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * An existing VPC with public subnets (for the load balancer) and private subnets (for the
+   * tasks) in at least two Availability Zones.
+   *
+   * @default - a new VPC (`ChatbotNetwork`): 2 AZs, no NAT gateway, flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Whether to create the VPC endpoints the tasks need (S3 gateway; bedrock-runtime, ecr.api,
+   * ecr.dkr, logs and ssm interface endpoints). Turn it off for a VPC that already has them or
+   * reaches AWS through a NAT gateway.
+   *
+   * @default - true for a new VPC, false for one given in `vpc`
+   */
+  readonly vpcEndpoints?: boolean;
+
+  /**
+   * An existing ECS cluster, in `vpc`.
+   *
+   * @default - a new cluster with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * An existing Cognito user pool. With it, also pass `userPoolClient` and `userPoolDomain`, or
+   * neither (a client and a domain are then added to your pool).
+   *
+   * @default - a new user pool (see `ChatbotAuth`)
+   */
+  readonly userPool?: cognito.IUserPool;
+
+  /**
+   * An existing app client of `userPool`, with a secret and the callback
+   * `https://<domainName>/oauth2/idpresponse`.
+   *
+   * @default - a new app client
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+
+  /**
+   * An existing Cognito domain of `userPool`.
+   *
+   * @default - a new Cognito domain
+   */
+  readonly userPoolDomain?: cognito.IUserPoolDomain;
+
+  /**
+   * MFA requirement of the new user pool.
+   *
+   * @default cognito.Mfa.REQUIRED
+   */
+  readonly mfa?: cognito.Mfa;
+
+  /**
+   * Feature plan of the new user pool.
+   *
+   * @default cognito.FeaturePlan.ESSENTIALS
+   */
+  readonly featurePlan?: cognito.FeaturePlan;
+
+  /**
+   * The load balancer's certificate, in this stack's region, covering `domainName` and
+   * `originDomainName`.
+   *
+   * @default - a new DNS-validated certificate
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * CloudFront's certificate for `domainName`, in us-east-1.
+   *
+   * @default - a new DNS-validated certificate in the edge stack
+   */
+  readonly edgeCertificate?: acm.ICertificate;
+
+  /**
+   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1).
+   *
+   * @default - a new web ACL with managed rules and a rate limit
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Requests per IP address per 5 minutes before the web ACL blocks that address.
+   *
+   * @default 1000
+   */
+  readonly rateLimitPerIp?: number;
+
+  /**
+   * Countries CloudFront allows or denies.
+   *
+   * @default - none
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * The DNS name CloudFront uses to reach the load balancer. It is known at synth time, so the
+   * us-east-1 edge stack needs no cross-region reference.
+   *
+   * @default `origin.<domainName>`
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * The stack for the us-east-1 parts (distribution, web ACL, viewer certificate, DNS alias).
+   * Its region must be us-east-1.
+   *
+   * @default - this stack when it is in us-east-1, else a new companion stack `<stackName>-edge`
+   */
+  readonly edgeStack?: Stack;
+
+  /**
+   * The ID of the CloudFront origin-facing managed prefix list in this stack's region.
+   *
+   * @default - from the library's table of regions
+   */
+  readonly cloudFrontPrefixListId?: string;
+
+  /**
+   * The path of the sign-out link.
+   *
+   * @default '/signout'
+   */
+  readonly signOutPath?: string;
+
+  /**
+   * Retention of every log group the construct creates.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A containerized chat app (Streamlit on port 8501 by default) behind CloudFront and WAF, with
+ * Cognito login on a load balancer that only CloudFront can reach, on ECS Fargate in private
+ * subnets of two Availability Zones that reach AWS through VPC endpoints.
+ *
+ * When the stack is not in us-east-1, the CloudFront distribution, its web ACL and its
+ * certificate go to a companion stack in us-east-1 (`edgeStack`), tied to this one by values
+ * known at synth time only (the origin's DNS name and the origin-verify secret's name).
+ */
+export class SecureContainerChatbot extends Construct {
+  /** The network, when this construct created the VPC. */
+  public readonly network?: ChatbotNetwork;
+
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The VPC endpoints, when created. */
+  public readonly endpoints?: ChatbotEndpoints;
+
+  /** The Fargate service and its task definition. */
+  public readonly service: ChatbotService;
+
+  /** Cognito login. */
+  public readonly auth: ChatbotAuth;
+
+  /** The load balancer. */
+  public readonly loadBalancer: ChatbotLoadBalancer;
+
+  /** CloudFront, WAF and DNS, in us-east-1. */
+  public readonly edge: ChatbotEdge;
+
+  /** The stack that holds `edge`: this stack in us-east-1, else the companion stack. */
+  public readonly edgeStack: Stack;
+
+  /** The secret whose value CloudFront sends in the origin-verify header. */
+  public readonly originVerifySecret: secretsmanager.Secret;
+
+  /** The customer-managed KMS key of this stack's log groups and of the origin-verify secret. */
+  public readonly encryptionKey: kms.Key;
+
+  /** The load balancer's certificate. */
+  public readonly certificate: acm.ICertificate;
+
+  /** The app's URL, `https://<domainName>/`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: SecureContainerChatbotProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    validateChatbotProps(stack, props);
+
+    const originDomainName = props.originDomainName ?? `origin.${props.domainName}`;
+    const signOutPath = props.signOutPath ?? '/signout';
+    const cognitoLogoutPath = `${signOutPath}/cognito`;
+    this.url = `https://${props.domainName}/`;
+
+    // One customer-managed key for this stack's log groups and the origin-verify secret.
+    this.encryptionKey = createLogsKey(this, 'EncryptionKey', `Encrypts the logs and secrets of the chatbot ${props.domainName}`);
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else if (props.cluster) {
+      this.vpc = props.cluster.vpc;
+    } else {
+      this.network = new ChatbotNetwork(this, 'Network', { flowLogRetention: props.logRetention, logsEncryptionKey: this.encryptionKey });
+      this.vpc = this.network.vpc;
+    }
+
+    this.service = new ChatbotService(this, 'Service', {
+      vpc: this.vpc,
+      cluster: props.cluster,
+      image: props.image,
+      containerPort: props.containerPort,
+      desiredCount: props.desiredCount,
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      cpuArchitecture: props.cpuArchitecture,
+      bedrockModels: props.bedrockModels,
+      config: props.config,
+      logRetention: props.logRetention,
+      logsEncryptionKey: this.encryptionKey,
+      signOutPath,
+    });
+
+    if (props.vpcEndpoints ?? (!props.vpc && !props.cluster)) {
+      this.endpoints = new ChatbotEndpoints(this, 'Endpoints', {
+        vpc: this.vpc,
+        // The task's configuration comes from SSM parameters, fetched through this endpoint.
+        additionalInterfaceServices: [ec2.InterfaceVpcEndpointAwsService.SSM],
+      });
+      this.endpoints.allowFrom(this.service.securityGroup);
+    }
+
+    this.auth = new ChatbotAuth(this, 'Auth', {
+      domainName: props.domainName,
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+      userPoolDomain: props.userPoolDomain,
+      mfa: props.mfa,
+      featurePlan: props.featurePlan,
+    });
+
+    // One value in two regions: CloudFront (us-east-1) adds it, the load balancer checks it. A
+    // replica in us-east-1 lets the edge stack resolve it by name, without cross-region references.
+    const edgeInOtherStack = stack.region !== 'us-east-1' || (props.edgeStack !== undefined && props.edgeStack !== stack);
+    const secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
+    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      secretName,
+      encryptionKey: this.encryptionKey,
+      description: `Value of the origin-verify header between CloudFront and the load balancer of ${props.domainName}`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'value',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+      replicaRegions: stack.region !== 'us-east-1' ? [{ region: 'us-east-1' }] : undefined,
+    });
+    acknowledgeFindings(this.originVerifySecret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
+      'CloudFormation copies this value into the CloudFront origin header and the load balancer rule when they deploy, so a rotation outside a deployment would lock CloudFront out. Rotate it by changing the secret and redeploying both stacks.');
+
+    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
+      domainName: props.domainName,
+      subjectAlternativeNames: [originDomainName],
+      validation: acm.CertificateValidation.fromDns(props.hostedZone),
+    });
+
+    this.loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      service: this.service.service,
+      containerPort: this.service.containerPort,
+      certificate: this.certificate,
+      auth: this.auth,
+      originVerifyHeaderValue: this.originVerifySecret.secretValueFromJson('value').unsafeUnwrap(),
+      cloudFrontPrefixListId: props.cloudFrontPrefixListId,
+      originDomainName,
+      hostedZone: props.hostedZone,
+      cognitoLogoutPath,
+    });
+
+    let edgeScope: Construct;
+    let zone = props.hostedZone;
+    let headerValue = this.originVerifySecret.secretValueFromJson('value').unsafeUnwrap();
+    if (edgeInOtherStack) {
+      this.edgeStack = props.edgeStack ?? new Stack(this, 'EdgeStack', {
+        env: { account: stack.account, region: 'us-east-1' },
+        stackName: `${stack.stackName}-edge`,
+        description: `CloudFront, WAF and DNS of the chatbot ${props.domainName} (us-east-1 parts of ${stack.stackName})`,
+      });
+      // The secret's replica and the origin record come from this stack.
+      this.edgeStack.addStackDependency(stack, 'origin-verify secret replica and origin DNS record');
+      edgeScope = this.edgeStack;
+      zone = route53.HostedZone.fromHostedZoneAttributes(this.edgeStack, 'HostedZone', {
+        hostedZoneId: props.hostedZone.hostedZoneId,
+        zoneName: props.hostedZone.zoneName,
+      });
+      headerValue = SecretValue.secretsManager(secretName, { jsonField: 'value' }).unsafeUnwrap();
+    } else {
+      this.edgeStack = stack;
+      edgeScope = this;
+    }
+
+    this.edge = new ChatbotEdge(edgeScope, 'Edge', {
+      domainName: props.domainName,
+      hostedZone: zone,
+      originDomainName,
+      originVerifyHeaderValue: headerValue,
+      certificate: props.edgeCertificate,
+      webAclArn: props.webAclArn,
+      rateLimitPerIp: props.rateLimitPerIp,
+      geoRestriction: props.geoRestriction,
+      signOutPath,
+      cognitoLogoutPath,
+      logRetention: props.logRetention,
+    });
+  }
+}
+
+function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps): void {
+  const v = new PropsValidator('SecureContainerChatbot');
+  const region = stack.region;
+  v.check(!!props.image, 'image', 'is missing.', 'Pass the chat app\'s container image, for example ecs.ContainerImage.fromAsset(\'./app\').');
+  v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
+  v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
+    'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');
+  const domainName = props.domainName;
+  if (domainName === undefined || domainName === '') {
+    v.fail('domainName', 'is missing.', 'Pass the public host name of the app, such as chat.example.com: the Cognito login on the load balancer needs HTTPS on a custom domain.');
+  } else if (!Token.isUnresolved(domainName)) {
+    v.check(isValidDomainName(domainName), 'domainName', `'${domainName}' is not a valid lower-case domain name.`,
+      'Pass a fully qualified host name without scheme, path or trailing dot, such as chat.example.com.');
+    const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
+    if (zoneName !== undefined && isValidDomainName(domainName)) {
+      v.check(isInZone(domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${domainName}.`, 'Pass the hosted zone that holds the domain name.');
+    }
+  } else if (region !== 'us-east-1') {
+    v.fail('domainName', 'is a token, but it must be known at synth time when the stack is outside us-east-1.',
+      'Pass the domain as a string: the us-east-1 edge stack receives it without cross-region references.');
+  }
+  if (props.originDomainName !== undefined && !Token.isUnresolved(props.originDomainName)) {
+    v.check(isValidDomainName(props.originDomainName) && props.originDomainName !== domainName, 'originDomainName',
+      `'${props.originDomainName}' must be a valid domain name other than domainName.`, 'Leave it out to use origin.<domainName>.');
+  }
+  if (props.hostedZone && !Token.isUnresolved(region) && region !== 'us-east-1') {
+    v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
+      'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',
+      'Import the zone with route53.HostedZone.fromHostedZoneAttributes(this, \'Zone\', { hostedZoneId, zoneName }) or HostedZone.fromLookup.');
+  }
+  if (props.edgeStack && !Token.isUnresolved(props.edgeStack.region)) {
+    v.check(props.edgeStack.region === 'us-east-1', 'edgeStack', `is in ${props.edgeStack.region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
+      'Pass a stack whose env.region is us-east-1, or leave the prop out.');
+  }
+  if (props.certificate && !Token.isUnresolved(region)) {
+    const certRegion = regionOfArn(props.certificate.certificateArn);
+    v.check(certRegion === undefined || certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
+      'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as edgeCertificate.');
+  }
+  if (props.edgeCertificate) {
+    const certRegion = regionOfArn(props.edgeCertificate.certificateArn);
+    v.check(certRegion === undefined || certRegion === 'us-east-1', 'edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
+      'Issue the certificate in us-east-1, or leave the prop out to get one.');
+  }
+  if (props.vpc && props.cluster && props.cluster.vpc !== props.vpc) {
+    v.fail('cluster', 'runs in another VPC than `vpc`.', 'Pass the cluster\'s own VPC as `vpc`, or leave `vpc` out to use the cluster\'s.');
+  }
+  v.throwIfInvalid();
+}

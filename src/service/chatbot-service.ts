@@ -1,0 +1,325 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { defaultPrivateSubnets } from '../shared/subnets';
+import { PropsValidator, isKnown } from '../shared/validation';
+
+/**
+ * Props for `ChatbotService`.
+ */
+export interface ChatbotServiceProps {
+  /** The VPC of the tasks. */
+  readonly vpc: ec2.IVpc;
+
+  /** The container image of the chat app. */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * The subnets of the tasks. They must be private: tasks never get a public IP.
+   *
+   * @default - the VPC's private subnets (isolated ones first, then private with egress)
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * An existing ECS cluster to run the service in.
+   *
+   * @default - a new cluster with Container Insights enabled
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * The port the container listens on.
+   *
+   * @default 8501 (Streamlit)
+   */
+  readonly containerPort?: number;
+
+  /**
+   * How many tasks to run. At least 2, so that each Availability Zone has one.
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * vCPU units of the task (256 = 0.25 vCPU).
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB.
+   *
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the task. ARM64 (Graviton) costs about 20% less for the same size;
+   * the image must be built for it.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Amazon Bedrock models the task may invoke: model ids (`anthropic.claude-3-haiku-20240307-v1:0`,
+   * resolved to foundation-model ARNs in the stack's region) or full ARNs (foundation models or
+   * inference profiles). The task role gets `bedrock:InvokeModel` and
+   * `bedrock:InvokeModelWithResponseStream` on exactly these. The first one is also given to the
+   * container as `BEDROCK_MODEL_ID`.
+   *
+   * @default - no Bedrock access
+   */
+  readonly bedrockModels?: string[];
+
+  /**
+   * Configuration values for the container. Each one is stored as an SSM String parameter and
+   * injected as an environment variable through the task definition's `secrets`, so that the
+   * task definition holds no plain environment variables. This adds an `ssm` interface endpoint.
+   *
+   * @default - only the built-in values (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`)
+   */
+  readonly config?: { [name: string]: string };
+
+  /**
+   * The user the container runs as. It must not be root.
+   *
+   * @default '1000:1000'
+   */
+  readonly containerUser?: string;
+
+  /**
+   * Directories that stay writable although the root filesystem is read-only. Each one is an
+   * empty task volume. Streamlit needs a temporary directory and a home directory.
+   *
+   * @default ['/tmp', '/home/chatbot']
+   */
+  readonly writableDirectories?: string[];
+
+  /**
+   * Retention of the container logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key for the container log group. It must allow CloudWatch Logs in this region to use it.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * How long the container has to stop after SIGTERM before it is killed.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly stopTimeout?: Duration;
+
+  /**
+   * The path the app's sign-out link points to, passed to the container as `SIGNOUT_PATH`.
+   *
+   * @default '/signout'
+   */
+  readonly signOutPath?: string;
+}
+
+/**
+ * The chat app on ECS Fargate: a hardened task definition (non-root user, read-only root
+ * filesystem with writable volumes, encrypted logs) and a service in private subnets without
+ * public IPs, at least two tasks, a deployment circuit breaker with rollback and rolling
+ * deployments that keep 100% of the tasks healthy.
+ */
+export class ChatbotService extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.ICluster;
+
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+
+  /** The app container. */
+  public readonly container: ecs.ContainerDefinition;
+
+  /** The security group of the tasks. It admits nothing until a load balancer is attached. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The container log group. */
+  public readonly logGroup: logs.LogGroup;
+
+  /** The port the container listens on. */
+  public readonly containerPort: number;
+
+  /** The SSM parameters holding the container's configuration, by environment variable name. */
+  public readonly configParameters: { [name: string]: ssm.IStringParameter };
+
+  constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
+    super(scope, id);
+
+    this.containerPort = props.containerPort ?? 8501;
+    const desiredCount = props.desiredCount ?? 2;
+    const cpu = props.cpu ?? 512;
+    const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
+    const user = props.containerUser ?? '1000:1000';
+    const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
+    validateServiceProps(props, this.containerPort, desiredCount, user);
+
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    const ecsTasks = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
+    const executionRole = new ManagedPolicyRole(this, 'ExecutionRole', { assumedBy: ecsTasks, description: 'Pulls the chatbot image, writes its logs and reads its configuration' });
+    const taskRole = new ManagedPolicyRole(this, 'TaskRole', { assumedBy: ecsTasks, description: 'The chatbot app: Amazon Bedrock and the resources granted to it' });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      executionRole,
+      taskRole,
+      cpu,
+      memoryLimitMiB,
+      runtimePlatform: {
+        cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+
+    const logsKey = props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot container logs');
+    this.logGroup = createEncryptedLogGroup(this, 'Logs', {
+      encryptionKey: logsKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+
+    const models = (props.bedrockModels ?? []).map((m) => bedrockModelArn(this, m));
+    const config: { [name: string]: string } = {
+      SIGNOUT_PATH: props.signOutPath ?? '/signout',
+      ...(props.bedrockModels && props.bedrockModels.length > 0 ? { BEDROCK_MODEL_ID: bedrockModelId(props.bedrockModels[0]) } : {}),
+      ...(props.config ?? {}),
+    };
+    this.configParameters = {};
+    const secrets: { [name: string]: ecs.Secret } = {};
+    for (const [name, value] of Object.entries(config)) {
+      const parameter = new ssm.StringParameter(this, `Config${name}`, {
+        description: `Chatbot container setting ${name}`,
+        stringValue: value,
+      });
+      this.configParameters[name] = parameter;
+      secrets[name] = ecs.Secret.fromSsmParameter(parameter);
+    }
+
+    this.container = this.taskDefinition.addContainer('App', {
+      image: props.image,
+      portMappings: [{ containerPort: this.containerPort, name: 'http' }],
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: 'app',
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      }),
+      user,
+      readonlyRootFilesystem: true,
+      stopTimeout: props.stopTimeout ?? Duration.seconds(30),
+      secrets,
+    });
+
+    const writable = props.writableDirectories ?? ['/tmp', '/home/chatbot'];
+    writable.forEach((path, i) => {
+      const name = `writable-${i}`;
+      this.taskDefinition.addVolume({ name });
+      this.container.addMountPoints({ sourceVolume: name, containerPath: path, readOnly: false });
+    });
+
+    if (models.length > 0) {
+      this.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+        sid: 'InvokeChosenBedrockModels',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: models,
+      }));
+    }
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Chatbot tasks: the app port from the load balancer only',
+      allowAllOutbound: true,
+    });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount,
+      vpcSubnets: subnets,
+      assignPublicIp: false,
+      securityGroups: [this.securityGroup],
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableExecuteCommand: false,
+    });
+
+    // ECR's GetAuthorizationToken has no resource-level permissions: AWS documents `*` as its only resource.
+    const executionPolicy = executionRole.grantsPolicy;
+    if (executionPolicy && JSON.stringify(executionPolicy.document.toJSON()).includes('ecr:GetAuthorizationToken')) {
+      acknowledgeFindings(executionPolicy, ['AwsSolutions-IAM5[Resource::*]'],
+        'ecr:GetAuthorizationToken supports no resource-level permission (its only resource is *); every other action of the execution role is scoped to the image repository, the log group and the configuration parameters.');
+    }
+  }
+}
+
+function validateServiceProps(props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
+  const v = new PropsValidator('ChatbotService');
+  if (isKnown(containerPort)) {
+    v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
+      `must be a whole number from 1 to 65535 (got ${containerPort}).`, 'Use the port your app listens on, for Streamlit 8501.');
+  }
+  if (isKnown(desiredCount)) {
+    v.check(Number.isInteger(desiredCount) && desiredCount >= 2, 'desiredCount', `must be at least 2 (got ${desiredCount}).`,
+      'Run at least one task per Availability Zone so that losing one zone keeps the chat up; set 2 or more.');
+  }
+  if (!Token.isUnresolved(user)) {
+    v.check(!/^(root|0)(:|$)/.test(user), 'containerUser', `must not be root (got '${user}').`,
+      'Run the app as an unprivileged user, for example \'1000:1000\', and give that user a home in `writableDirectories`.');
+  }
+  for (const path of props.writableDirectories ?? []) {
+    v.check(path.startsWith('/') && path !== '/', 'writableDirectories', `must hold absolute paths below / (got '${path}').`,
+      'Name each directory the app writes to, such as /tmp.');
+  }
+  for (const model of props.bedrockModels ?? []) {
+    v.check(model !== '*' && !model.endsWith(':*') && !model.endsWith('/*'), 'bedrockModels', `must name models, not wildcards (got '${model}').`,
+      'List the model ids or ARNs the app calls.');
+  }
+  for (const name of Object.keys(props.config ?? {})) {
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name.`,
+      'Use letters, digits and underscores, not starting with a digit.');
+  }
+  v.throwIfInvalid();
+}
+
+function bedrockModelArn(scope: Construct, model: string): string {
+  if (model.startsWith('arn:')) {
+    return model;
+  }
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${model}`;
+}
+
+function bedrockModelId(model: string): string {
+  if (!model.startsWith('arn:')) {
+    return model;
+  }
+  // arn:aws:bedrock:region:account:inference-profile/ID or ...::foundation-model/ID
+  return model.substring(model.indexOf('/') + 1);
+}

@@ -1,0 +1,43 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * A customer-managed KMS key, with rotation, that CloudWatch Logs in this stack's region may use
+ * for the log groups of one construct.
+ */
+export function createLogsKey(scope: Construct, id: string, description: string): kms.Key {
+  const key = new kms.Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    rotationPeriod: Duration.days(365),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const region = Stack.of(scope).region;
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogs',
+    principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Stack.of(scope).partition}:logs:${region}:${Stack.of(scope).account}:log-group:*` },
+    },
+  }));
+  return key;
+}
+
+/** A log group with a retention and encrypted with the given key. */
+export function createEncryptedLogGroup(scope: Construct, id: string, props: {
+  readonly encryptionKey: kms.IKey;
+  readonly retention: logs.RetentionDays;
+  readonly logGroupName?: string;
+}): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    logGroupName: props.logGroupName,
+    encryptionKey: props.encryptionKey,
+    retention: props.retention,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}

@@ -1,0 +1,165 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ChatbotEdge, ChatbotEdgeProps } from '../../src';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const edge = exampleTemplate('basic', 'us-east-1');
+
+// Managed policy IDs documented by CloudFront.
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+
+describe('CloudFront distribution', () => {
+  test('serves the custom domain with TLS 1.2 minimum, HTTP/2 and HTTP/3, and access logs', () => {
+    edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['chat.example.com'],
+        HttpVersion: 'http2and3',
+        ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
+        Logging: Match.objectLike({ Bucket: Match.anyValue(), Prefix: 'cloudfront/' }),
+        WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] },
+      }),
+    });
+  });
+
+  test('reaches the origin over HTTPS only, by a DNS name known at synth time, with the origin-verify header', () => {
+    edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: [Match.objectLike({
+          DomainName: 'origin.chat.example.com',
+          CustomOriginConfig: Match.objectLike({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], OriginReadTimeout: 60 }),
+          OriginCustomHeaders: [{
+            HeaderName: 'X-Origin-Verify',
+            HeaderValue: '{{resolve:secretsmanager:secure-container-chatbot/chat.example.com/origin-verify:SecretString:value::}}',
+          }],
+        })],
+      }),
+    });
+  });
+
+  test('caches nothing and forwards every viewer header (Host for the Cognito callback, WebSocket upgrades)', () => {
+    edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          CachePolicyId: CACHING_DISABLED,
+          OriginRequestPolicyId: ALL_VIEWER,
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        }),
+      }),
+    });
+  });
+
+  test('runs the sign-out function on /signout, which expires the load balancer cookies and goes on to the Cognito logout', () => {
+    edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [Match.objectLike({
+          PathPattern: '/signout',
+          CachePolicyId: CACHING_DISABLED,
+          FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: Match.anyValue() }],
+        })],
+      }),
+    });
+    const fn = Object.values(edge.findResources('AWS::CloudFront::Function'))[0];
+    const code: string = fn.Properties.FunctionCode;
+    expect(code).toContain("'AWSELBAuthSessionCookie-' + i");
+    expect(code).toContain('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+    expect(code).toContain('"/signout/cognito"');
+    expect(code).toContain('statusCode: 302');
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+  });
+
+  test('has a DNS-validated certificate in us-east-1 and IPv4 and IPv6 alias records', () => {
+    edge.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'chat.example.com', ValidationMethod: 'DNS' });
+    for (const type of ['A', 'AAAA']) {
+      edge.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'chat.example.com.',
+        Type: type,
+        HostedZoneId: 'Z0123456789EXAMPLE',
+        AliasTarget: Match.objectLike({ DNSName: { 'Fn::GetAtt': [Match.anyValue(), 'DomainName'] } }),
+      });
+    }
+  });
+});
+
+describe('WAF web ACL', () => {
+  test('is CLOUDFRONT-scoped with a per-IP rate limit and the managed common, known-bad-inputs and IP reputation groups', () => {
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: Match.objectLike({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true }),
+      Rules: Match.arrayWith([
+        Match.objectLike({ Name: 'RateLimitPerIp', Action: { Block: {} }, Statement: { RateBasedStatement: Match.objectLike({ Limit: 1000, AggregateKeyType: 'IP' }) } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' }) } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' }) } }),
+      ]),
+    });
+  });
+
+  test('only counts the common group\'s body-size rule, so Streamlit uploads pass', () => {
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({
+        Statement: {
+          ManagedRuleGroupStatement: {
+            VendorName: 'AWS',
+            Name: 'AWSManagedRulesCommonRuleSet',
+            RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+          },
+        },
+      })]),
+    });
+  });
+
+  test('logs to an encrypted aws-waf-logs- log group with the credentials redacted', () => {
+    edge.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      KmsKeyId: Match.anyValue(),
+      RetentionInDays: 365,
+    });
+    edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+    });
+  });
+});
+
+describe('ChatbotEdge bad input', () => {
+  const make = (region: string, props: Partial<ChatbotEdgeProps> = {}) => {
+    const stack = new Stack(new App(), 'S', { env: { region } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    return () => new ChatbotEdge(stack, 'Edge', {
+      domainName: 'chat.example.com',
+      hostedZone,
+      originDomainName: 'origin.chat.example.com',
+      originVerifyHeaderValue: 'x',
+      ...props,
+    });
+  };
+
+  test('refuses a stack outside us-east-1', () => {
+    expect(make('eu-west-1')).toThrow(/`scope`: is a stack in eu-west-1.*us-east-1/);
+  });
+
+  test('refuses a regional web ACL', () => {
+    expect(make('us-east-1', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/acl/1234' })).toThrow(/`webAclArn`.*CLOUDFRONT-scope/);
+  });
+
+  test('refuses a certificate outside us-east-1', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    const cert = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    expect(() => new ChatbotEdge(stack, 'Edge', {
+      domainName: 'chat.example.com', hostedZone, originDomainName: 'o.example.com', originVerifyHeaderValue: 'x', certificate: cert,
+    })).toThrow(/`certificate`: is in eu-west-1; CloudFront only uses certificates from us-east-1/);
+  });
+
+  test('refuses a domain outside the hosted zone and reports every problem at once', () => {
+    expect(make('us-east-1', { domainName: 'chat.other.org', signOutPath: 'signout' }))
+      .toThrow(/2 problems in props:\n- `hostedZone`: is example.com, which does not contain chat.other.org.*\n- `signOutPath`/);
+  });
+
+  test('refuses a rate limit below what WAF accepts', () => {
+    expect(make('us-east-1', { rateLimitPerIp: 5 })).toThrow(/`rateLimitPerIp`: must be a whole number from 10/);
+  });
+});
