@@ -1,0 +1,76 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { ChatbotAuth, ChatbotAuthProps } from '../../src';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const regional = exampleTemplate('basic', 'eu-west-1');
+
+describe('Cognito', () => {
+  test('user pool: administrators create users, strong passwords, TOTP MFA required, deletion protection', () => {
+    regional.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      DeletionProtection: 'ACTIVE',
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+          TemporaryPasswordValidityDays: 3,
+        },
+      },
+    });
+    regional.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+  });
+
+  test('app client: a secret, the code flow, the load balancer callback on the public domain, user-existence errors hidden', () => {
+    regional.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://chat.example.com/oauth2/idpresponse'],
+      LogoutURLs: ['https://chat.example.com/'],
+      PreventUserExistenceErrors: 'ENABLED',
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+  });
+
+  test('has a Cognito domain whose prefix comes from the app domain', () => {
+    regional.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: Match.stringLikeRegexp('^chat-example-com-[a-z0-9]{8}$') });
+  });
+});
+
+describe('ChatbotAuth bad input', () => {
+  const make = (props: Partial<ChatbotAuthProps>) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    return () => new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', ...props });
+  };
+
+  test('refuses an invalid domain name', () => {
+    expect(make({ domainName: 'https://chat.example.com/' })).toThrow(/`domainName`: 'https:\/\/chat.example.com\/' is not a valid lower-case domain name/);
+  });
+
+  test('refuses a client without its user pool and domain', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const pool = new cognito.UserPool(stack, 'P');
+    const client = pool.addClient('C');
+    expect(() => new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', userPoolClient: client }))
+      .toThrow(/2 problems.*\n- `userPoolClient`: was given without `userPool`.*\n- `userPoolClient`: was given without `userPoolDomain`/);
+  });
+
+  test('refuses a Cognito domain prefix Cognito would reject', () => {
+    expect(make({ cognitoDomainPrefix: 'my-aws-chat' })).toThrow(/`cognitoDomainPrefix`: 'my-aws-chat' is not a valid Cognito domain prefix/);
+  });
+
+  test('refuses MFA settings for a user pool it does not create', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const pool = new cognito.UserPool(stack, 'P');
+    expect(() => new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', userPool: pool, mfa: cognito.Mfa.OPTIONAL }))
+      .toThrow(/`mfa`: and `featurePlan` only apply to a user pool this construct creates/);
+  });
+});

@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ACK_FILE = path.join(ROOT, 'test', 'nag-acknowledgements.json');
+
+describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
+  test('synthesizes with zero findings under AwsSolutions, HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1', () => {
+    // exampleAssembly() synthesizes with the four packs as validation plugins; any finding throws.
+    const assembly = exampleAssembly(name);
+    expect(assembly.violations).toBe(0);
+    expect(assembly.stacks.length).toBeGreaterThan(0);
+  });
+
+  test('acknowledges nothing itself: every acknowledgement comes from the library', () => {
+    const sources = fs.readdirSync(path.join(ROOT, 'examples', name)).filter((f) => f.endsWith('.ts'));
+    for (const file of sources) {
+      const text = fs.readFileSync(path.join(ROOT, 'examples', name, file), 'utf-8');
+      expect(text).not.toMatch(/acknowledge|Validations/);
+    }
+  });
+});
+
+test('the library\'s acknowledgements match the reviewed list in test/nag-acknowledgements.json', () => {
+  const current: { [example: string]: Array<{ path: string; id: string; reason: string }> } = {};
+  for (const name of Object.keys(EXAMPLES)) {
+    current[name] = exampleAssembly(name).stacks.flatMap((s) => s.acknowledgements.map((a) => ({
+      path: a.path,
+      id: a.id.replace(/^Annotation::/, ''),
+      reason: a.reason,
+    })));
+  }
+  if (process.env.UPDATE_NAG_ACKNOWLEDGEMENTS === '1') {
+    fs.writeFileSync(ACK_FILE, JSON.stringify(current, null, 2) + '\n');
+  }
+  const reviewed = JSON.parse(fs.readFileSync(ACK_FILE, 'utf-8'));
+  // A new, changed or removed acknowledgement must show up as a reviewed diff of that file
+  // (regenerate it with UPDATE_NAG_ACKNOWLEDGEMENTS=1 npx jest test/examples).
+  expect(current).toEqual(reviewed);
+  for (const acks of Object.values(current)) {
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  }
+});

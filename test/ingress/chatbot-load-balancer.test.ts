@@ -1,0 +1,133 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const regional = exampleTemplate('basic', 'eu-west-1');
+
+function sgOf(logicalIdPattern: RegExp): string {
+  const ids = Object.keys(regional.findResources('AWS::EC2::SecurityGroup')).filter((id) => logicalIdPattern.test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+describe('load balancer', () => {
+  test('is internet-facing in the public subnets of both AZs, drops invalid headers, logs access and suits streamed answers', () => {
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      Type: 'application',
+      Subnets: [{ Ref: Match.stringLikeRegexp('PublicSubnet1') }, { Ref: Match.stringLikeRegexp('PublicSubnet2') }],
+    });
+    const attributes = Object.values(regional.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes;
+    expect(attributes).toEqual(expect.arrayContaining([
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      { Key: 'idle_timeout.timeout_seconds', Value: '300' },
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+      { Key: 'deletion_protection.enabled', Value: 'true' },
+      { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
+    ]));
+  });
+
+  test('listens on HTTPS 443 only, with an explicit TLS 1.2/1.3 policy and a 403 for anything unmatched', () => {
+    regional.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' } }],
+    });
+  });
+
+  test('checks the origin-verify header before the Cognito login and the forward', () => {
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 20,
+      Conditions: [{
+        Field: 'http-header',
+        HttpHeaderConfig: {
+          HttpHeaderName: 'X-Origin-Verify',
+          Values: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('OriginVerifySecret') }, ':SecretString:value::}}']] }],
+        },
+      }],
+      Actions: [
+        Match.objectLike({ Type: 'authenticate-cognito', Order: 1, AuthenticateCognitoConfig: Match.objectLike({ OnUnauthenticatedRequest: 'authenticate', SessionTimeout: 28800 }) }),
+        Match.objectLike({ Type: 'forward', Order: 2 }),
+      ],
+    });
+  });
+
+  test('sends /signout/cognito (from CloudFront only) to Cognito\'s logout endpoint without logging in first', () => {
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: Match.arrayWith([
+        Match.objectLike({ Field: 'http-header', HttpHeaderConfig: Match.objectLike({ HttpHeaderName: 'X-Origin-Verify' }) }),
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } },
+      ]),
+      Actions: [Match.objectLike({
+        Type: 'redirect',
+        RedirectConfig: Match.objectLike({
+          Protocol: 'HTTPS',
+          Path: '/logout',
+          StatusCode: 'HTTP_302',
+          Host: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('AuthDomain') }, '.auth.eu-west-1.amazoncognito.com']] },
+          Query: { 'Fn::Join': ['', ['client_id=', { Ref: Match.stringLikeRegexp('AuthAppClient') }, '&logout_uri=https%3A%2F%2Fchat.example.com%2F']] },
+        }),
+      })],
+    });
+  });
+
+  test('security group admits only the CloudFront origin-facing prefix list, on 443, and may call Cognito on 443', () => {
+    const albSg = sgOf(/LoadBalancerSecurityGroup/);
+    const inline = regional.findResources('AWS::EC2::SecurityGroup')[albSg].Properties;
+    const separate = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => JSON.stringify(r.Properties.GroupId).includes(albSg))
+      .map((r) => r.Properties);
+    const ingress = [...(inline.SecurityGroupIngress ?? []), ...separate];
+    expect(ingress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-4fa04526' })]);
+    expect(inline.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+    // No security group of the stack is open to the whole internet.
+    const openToWorld = [
+      ...Object.values(regional.findResources('AWS::EC2::SecurityGroup')).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
+      ...Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+    ].filter((rule: any) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0');
+    expect(openToWorld).toEqual([]);
+  });
+
+  test('target group checks /_stcore/health, keeps sessions sticky and drains within 60 seconds', () => {
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8501,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/_stcore/health',
+      Matcher: { HttpCode: '200' },
+    });
+    const attributes = Object.values(regional.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0].Properties.TargetGroupAttributes;
+    expect(attributes).toEqual(expect.arrayContaining([
+      { Key: 'deregistration_delay.timeout_seconds', Value: '30' },
+      { Key: 'stickiness.enabled', Value: 'true' },
+      { Key: 'stickiness.type', Value: 'lb_cookie' },
+      { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' },
+    ]));
+  });
+
+  test('origin name is an alias of the load balancer, and its certificate covers the public domain and the origin name', () => {
+    regional.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'origin.chat.example.com.',
+      Type: 'A',
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    regional.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'chat.example.com',
+      SubjectAlternativeNames: ['origin.chat.example.com'],
+      ValidationMethod: 'DNS',
+    });
+  });
+
+  test('access log bucket is private, TLS-only and versioned', () => {
+    regional.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    regional.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});

@@ -1,0 +1,165 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
+import { exampleAssembly } from './support/example-assemblies';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+
+function zoneIn(stack: Stack): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
+}
+
+describe('any region', () => {
+  const assembly = exampleAssembly('basic');
+
+  test('a stack outside us-east-1 gets a us-east-1 companion stack for CloudFront, WAF and the viewer certificate', () => {
+    expect(assembly.stacks.map((s) => `${s.name}@${s.region}`).sort()).toEqual(['ChatbotBasic-edge@us-east-1', 'ChatbotBasic@eu-west-1']);
+    const edge = assembly.stacks.find((s) => s.region === 'us-east-1')!;
+    const regional = assembly.stacks.find((s) => s.region === 'eu-west-1')!;
+    expect(edge.resourceTypes['AWS::CloudFront::Distribution']).toBe(1);
+    expect(edge.resourceTypes['AWS::WAFv2::WebACL']).toBe(1);
+    expect(regional.resourceTypes['AWS::CloudFront::Distribution']).toBeUndefined();
+    expect(regional.resourceTypes['AWS::WAFv2::WebACL']).toBeUndefined();
+  });
+
+  test('the two stacks share no cross-region reference and no custom resource does it for them', () => {
+    for (const stack of assembly.stacks) {
+      const text = JSON.stringify(stack.template);
+      expect(text).not.toContain('Fn::ImportValue');
+      expect(text).not.toMatch(/Custom::CrossRegion/);
+    }
+    const regional = Template.fromJSON(assembly.stacks.find((s) => s.region === 'eu-west-1')!.template as any);
+    // The origin-verify secret is replicated to us-east-1, where the edge stack resolves it by name.
+    regional.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'secure-container-chatbot/chat.example.com/origin-verify',
+      ReplicaRegions: [{ Region: 'us-east-1' }],
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'value', ExcludePunctuation: true, PasswordLength: 48 }),
+    });
+  });
+});
+
+describe('a stack in us-east-1 with everything brought by the user', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Byo', { env: { account: '123456789012', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'MyVpc', { maxAzs: 2, natGateways: 1 });
+  const cluster = new ecs.Cluster(stack, 'MyCluster', { vpc });
+  const userPool = new cognito.UserPool(stack, 'MyPool');
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/regional');
+  const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:us-east-1:123456789012:certificate/edge');
+  const chat = new SecureContainerChatbot(stack, 'Chat', {
+    image: IMAGE,
+    domainName: 'chat.example.com',
+    hostedZone: zoneIn(stack),
+    vpc,
+    cluster,
+    userPool,
+    certificate,
+    edgeCertificate,
+    webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mine/abcd',
+  });
+  const template = Template.fromStack(stack);
+
+  test('keeps one stack and creates no second VPC, cluster, user pool, certificate or web ACL', () => {
+    expect(chat.edgeStack).toBe(stack);
+    expect(app.synth().stacks).toHaveLength(1);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::ECS::Cluster', 1);
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    // A VPC of the user's reaches AWS its own way: no endpoints unless asked for.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(chat.network).toBeUndefined();
+    expect(chat.endpoints).toBeUndefined();
+  });
+
+  test('uses the given parts', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mine/abcd',
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/edge' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/regional' }] });
+    template.hasResourceProperties('AWS::ECS::Service', { Cluster: { Ref: Match.stringLikeRegexp('MyCluster') } });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { UserPoolId: { Ref: Match.stringLikeRegexp('MyPool') } });
+    // In one stack the header value is the secret's own dynamic reference, and no replica is made.
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: Match.absent() });
+  });
+});
+
+describe('SecureContainerChatbot bad input', () => {
+  // region null: an environment-agnostic stack
+  const make = (props: Partial<SecureContainerChatbotProps>, region: string | null = 'eu-west-1') => {
+    const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
+    return () => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), ...props } as SecureContainerChatbotProps);
+  };
+
+  test.each<[string, Partial<SecureContainerChatbotProps>, RegExp]>([
+    ['a missing domain', { domainName: undefined }, /`domainName`: is missing\. .*custom domain/],
+    ['an invalid domain', { domainName: 'Chat Example' }, /`domainName`: 'Chat Example' is not a valid lower-case domain name/],
+    ['a domain outside the zone', { domainName: 'chat.other.org' }, /`hostedZone`: is example.com, which does not contain chat.other.org/],
+    ['an invalid port', { containerPort: 99999 }, /`containerPort`: must be a whole number from 1 to 65535/],
+    ['fewer than 2 tasks', { desiredCount: 1 }, /`desiredCount`: must be at least 2/],
+    ['a web ACL in the wrong region', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b' }, /`webAclArn`.*not a CLOUDFRONT-scope web ACL in us-east-1/],
+    ['an origin name equal to the domain', { originDomainName: 'chat.example.com' }, /`originDomainName`/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(make(props)).toThrow(message);
+  });
+
+  test('refuses certificates in the wrong regions, naming both props', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/a');
+    const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'E', 'arn:aws:acm:eu-west-1:123456789012:certificate/b');
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), certificate, edgeCertificate }))
+      .toThrow(/2 problems.*\n- `certificate`: is in us-east-1 but the load balancer is in eu-west-1.*\n- `edgeCertificate`: is in eu-west-1/);
+  });
+
+  test('refuses a cluster from another VPC than the one given', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'A');
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'B') });
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), vpc, cluster }))
+      .toThrow(/`cluster`: runs in another VPC than `vpc`/);
+  });
+
+  test('refuses a hosted zone whose ID is only known at deploy time when the edge goes to us-east-1', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const hostedZone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone }))
+      .toThrow(/`hostedZone`: must have an ID and a name known at synth time.*fromHostedZoneAttributes/);
+  });
+
+  test('refuses an env-agnostic stack, naming env.region', () => {
+    expect(make({}, null)).toThrow(/`env.region`: of the stack is not known at synth time/);
+  });
+
+  test('refuses a region without a known CloudFront prefix list unless the ID is given', () => {
+    expect(make({}, 'mx-central-1')).toThrow(/`cloudFrontPrefixListId`: is needed because the library has no prefix list ID for region mx-central-1/);
+    expect(make({ cloudFrontPrefixListId: 'pl-0123abcd' }, 'mx-central-1')).not.toThrow();
+  });
+
+  test('refuses an edge stack outside us-east-1', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'eu-west-1' } });
+    const edgeStack = new Stack(app, 'E', { env: { region: 'eu-central-1' } });
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), edgeStack }))
+      .toThrow(/`edgeStack`: is in eu-central-1/);
+  });
+});
+
+describe('tokens are not validated as literals', () => {
+  test('a port and a task count from parameters pass validation', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    const port = new CfnParameter(stack, 'Port', { type: 'Number' }).valueAsNumber;
+    const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
+    const domain = new CfnParameter(stack, 'Domain').valueAsString;
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: domain, hostedZone: zoneIn(stack), containerPort: port, desiredCount: count })).not.toThrow();
+  });
+});

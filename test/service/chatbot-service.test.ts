@@ -1,0 +1,125 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ChatbotService, ChatbotServiceProps } from '../../src';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const regional = exampleTemplate('basic', 'eu-west-1');
+
+describe('Fargate service', () => {
+  test('runs at least 2 tasks in the private subnets of both AZs, without public IPs, rolling back failed deployments', () => {
+    regional.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 2,
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          AssignPublicIp: 'DISABLED',
+          SecurityGroups: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('ServiceSecurityGroup'), 'GroupId'] }],
+          Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+        },
+      },
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
+      EnableExecuteCommand: false,
+    });
+  });
+
+  test('container: port 8501, non-root, read-only root filesystem with writable /tmp and home, no plain environment', () => {
+    regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      Cpu: '512',
+      Memory: '1024',
+      ContainerDefinitions: [Match.objectLike({
+        PortMappings: [Match.objectLike({ ContainerPort: 8501, Protocol: 'tcp' })],
+        User: '1000:1000',
+        ReadonlyRootFilesystem: true,
+        StopTimeout: 30,
+        MountPoints: [
+          { ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'writable-0' },
+          { ContainerPath: '/home/chatbot', ReadOnly: false, SourceVolume: 'writable-1' },
+        ],
+        Environment: Match.absent(),
+        Secrets: [
+          { Name: 'SIGNOUT_PATH', ValueFrom: Match.anyValue() },
+          { Name: 'BEDROCK_MODEL_ID', ValueFrom: Match.anyValue() },
+        ],
+        LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+      })],
+      Volumes: [{ Name: 'writable-0' }, { Name: 'writable-1' }],
+    });
+    regional.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: 'anthropic.claude-3-haiku-20240307-v1:0' });
+  });
+
+  test('task security group admits only the load balancer, on the container port', () => {
+    const ingress = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => JSON.stringify(r.Properties.GroupId).includes('ServiceSecurityGroup'));
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].Properties).toMatchObject({
+      IpProtocol: 'tcp',
+      FromPort: 8501,
+      ToPort: 8501,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/LoadBalancerSecurityGroup/), 'GroupId'] },
+    });
+  });
+
+  test('Bedrock is granted on the named model only, never bedrock:* or on *', () => {
+    regional.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [{
+          Sid: 'InvokeChosenBedrockModels',
+          Effect: 'Allow',
+          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']] },
+        }],
+      },
+    });
+    const statements = Object.values(regional.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    for (const s of statements) {
+      const actions = [s.Action].flat();
+      expect(actions).not.toContain('bedrock:*');
+      if (actions.some((a: string) => a.startsWith('bedrock:'))) {
+        expect(s.Resource).not.toBe('*');
+      }
+    }
+  });
+
+  test('roles have no inline policies', () => {
+    regional.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('cluster has Container Insights; every log group has a retention and a KMS key', () => {
+    regional.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    const groups = Object.values(regional.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    for (const g of groups) {
+      expect(g.Properties.RetentionInDays).toBe(365);
+      expect(g.Properties.KmsKeyId).toBeDefined();
+    }
+  });
+});
+
+describe('ChatbotService bad input', () => {
+  const make = (props: Partial<ChatbotServiceProps>) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    return () => new ChatbotService(stack, 'Service', { vpc, image: ecs.ContainerImage.fromRegistry('nginx'), ...props });
+  };
+
+  test.each([
+    [{ containerPort: 0 }, /`containerPort`: must be a whole number from 1 to 65535 \(got 0\)/],
+    [{ containerPort: 70000 }, /`containerPort`/],
+    [{ desiredCount: 1 }, /`desiredCount`: must be at least 2 \(got 1\)/],
+    [{ containerUser: 'root' }, /`containerUser`: must not be root/],
+    [{ containerUser: '0:0' }, /`containerUser`/],
+    [{ bedrockModels: ['*'] }, /`bedrockModels`: must name models, not wildcards/],
+    [{ writableDirectories: ['tmp'] }, /`writableDirectories`: must hold absolute paths/],
+    [{ config: { 'BAD-NAME': 'x' } }, /`config`: key 'BAD-NAME' is not a valid environment variable name/],
+  ])('refuses %j', (props, message) => {
+    expect(make(props as Partial<ChatbotServiceProps>)).toThrow(message);
+  });
+});
