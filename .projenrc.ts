@@ -16,8 +16,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'cloudfront', 'waf', 'cognito', 'fargate', 'streamlit', 'bedrock', 'chatbot'],
   stability: 'experimental',
 
-  // cdk-nag 3 runs as a policy-validation plugin and needs aws-cdk-lib 2.257 or newer.
-  cdkVersion: '2.276.0',
+  // cdk-nag 3 runs as a policy-validation plugin and needs aws-cdk-lib 2.257 or newer; the Python
+  // package requires the same minimum from PyPI, so this must be a release published there too.
+  cdkVersion: '2.270.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
@@ -52,6 +53,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/.tmp/',
   ],
 });
+
+// unrs-resolver 1.13.0 (pulled in by the ESLint import resolver) lists native bindings that are
+// not all published, so its lock entries break `npm ci`; 1.12.2 has every binding.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Examples and scripts are TypeScript run by ts-node; type-check them with the tests.
 project.addTask('typecheck', {

@@ -1,0 +1,73 @@
+"""Runs the README's Python example (app.py) against the wheel built by jsii-pacmak, in a fresh
+virtualenv with aws-cdk-lib and constructs from PyPI, and checks the synthesized templates.
+
+Usage: python consumer_check.py <path-to-wheel>
+"""
+import glob
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def main(wheel: str) -> int:
+    work = pathlib.Path(tempfile.mkdtemp(prefix="scc-python-consumer-"))
+    venv = work / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel], check=True)
+
+    shutil.copy(HERE / "app.py", work / "app.py")
+    (work / "app").mkdir()
+    (work / "app" / "Dockerfile").write_text("FROM public.ecr.aws/docker/library/python:3.12-slim\n")
+    out = work / "cdk.out"
+    env = {**os.environ, "CDK_OUTDIR": str(out)}
+    subprocess.run([python, "app.py"], cwd=work, env=env, check=True)
+
+    templates = {}
+    for path in glob.glob(str(out / "*.template.json")):
+        templates[pathlib.Path(path).name] = json.loads(pathlib.Path(path).read_text())
+    types = {}
+    for name, template in templates.items():
+        for resource in template.get("Resources", {}).values():
+            types.setdefault(resource["Type"], []).append(name)
+
+    failures = []
+    checks = []
+
+    def expect(condition: bool, message: str) -> None:
+        checks.append(message)
+        print(("ok   " if condition else "FAIL ") + message)
+        if not condition:
+            failures.append(message)
+
+    expect(len(templates) == 2, f"two stacks (regional + us-east-1 edge): {sorted(templates)}")
+    expect("AWS::CloudFront::Distribution" in types, "a CloudFront distribution")
+    expect("AWS::WAFv2::WebACL" in types, "a WAF web ACL")
+    expect("AWS::ECS::Service" in types, "a Fargate service")
+    rules = [
+        r for t in templates.values() for r in t["Resources"].values()
+        if r["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule"
+    ]
+    expect(
+        any(a.get("Type") == "authenticate-cognito" for r in rules for a in r["Properties"]["Actions"]),
+        "an ALB listener rule with the Cognito authenticate action",
+    )
+    edge = [n for n, t in templates.items() if any(r["Type"] == "AWS::CloudFront::Distribution" for r in t["Resources"].values())]
+    manifest = json.loads((out / "manifest.json").read_text())
+    regions = {a["environment"].split("/")[-1] for a in manifest["artifacts"].values() if a["type"] == "aws:cloudformation:stack"}
+    expect(regions == {"eu-west-1", "us-east-1"}, f"stacks in eu-west-1 and us-east-1: {sorted(regions)}")
+    expect(len(edge) == 1, "the distribution is in exactly one stack")
+
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"python consumer: {len(checks) - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
