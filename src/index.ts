@@ -6,3 +6,5 @@ export * from './ingress/chatbot-load-balancer';
 export * from './auth/chatbot-auth';
 export * from './edge/chatbot-edge';
 export * from './edge/chatbot-web-acl';
+export * from './storage/chatbot-storage';
+export * from './monitoring/chatbot-monitoring';

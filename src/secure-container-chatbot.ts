@@ -7,17 +7,21 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ChatbotAuth } from './auth/chatbot-auth';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
 import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
+import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
 import { ChatbotNetwork } from './network/chatbot-network';
 import { ChatbotService } from './service/chatbot-service';
 import { acknowledgeFindings } from './shared/acknowledge';
 import { createLogsKey } from './shared/encryption';
+import { createServiceLogBucket } from './shared/log-bucket';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
+import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
 
 /**
  * Props for `SecureContainerChatbot`.
@@ -66,6 +70,38 @@ export interface SecureContainerChatbotProps {
    * @default 2
    */
   readonly desiredCount?: number;
+
+  /**
+   * The most tasks autoscaling may run (target tracking on CPU and memory); `desiredCount` is the
+   * minimum.
+   *
+   * @default - equal to `desiredCount` (no autoscaling)
+   */
+  readonly maxTaskCount?: number;
+
+  /**
+   * An S3 bucket for files and a DynamoDB table for metadata, granted to the task and reached
+   * through gateway endpoints. Their names reach the container as `FILES_BUCKET` and
+   * `METADATA_TABLE`.
+   *
+   * @default - no storage
+   */
+  readonly storage?: ChatbotStorageOptions;
+
+  /**
+   * Largest upload, in bytes, the web ACL accepts on Streamlit's upload path.
+   *
+   * @default - no upload limit beyond the app's own
+   */
+  readonly maxUploadBytes?: number;
+
+  /**
+   * Whether to create the dashboard and the alarms (5xx rate, unhealthy hosts, running tasks) with
+   * their encrypted SNS topic.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
 
   /**
    * vCPU units of the task.
@@ -245,6 +281,12 @@ export class SecureContainerChatbot extends Construct {
   /** The Fargate service and its task definition. */
   public readonly service: ChatbotService;
 
+  /** Files and metadata, when `storage` was given. */
+  public readonly storage?: ChatbotStorage;
+
+  /** Dashboard and alarms, unless `monitoring` is false. */
+  public readonly monitoring?: ChatbotMonitoring;
+
   /** Cognito login. */
   public readonly auth: ChatbotAuth;
 
@@ -291,17 +333,27 @@ export class SecureContainerChatbot extends Construct {
       this.vpc = this.network.vpc;
     }
 
+    // Built before the service so that their names can go into the container's configuration.
+    const accessLogsBucket = props.storage ? this.createAccessLogsBucket() : undefined;
+    if (props.storage) {
+      this.storage = new ChatbotStorage(this, 'Storage', { ...props.storage, accessLogsBucket });
+    }
+    const storageConfig: { [name: string]: string } = this.storage
+      ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName }
+      : {};
+
     this.service = new ChatbotService(this, 'Service', {
       vpc: this.vpc,
       cluster: props.cluster,
       image: props.image,
       containerPort: props.containerPort,
       desiredCount: props.desiredCount,
+      maxTaskCount: props.maxTaskCount,
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
       cpuArchitecture: props.cpuArchitecture,
       bedrockModels: props.bedrockModels,
-      config: props.config,
+      config: { ...storageConfig, ...props.config },
       logRetention: props.logRetention,
       logsEncryptionKey: this.encryptionKey,
       signOutPath,
@@ -312,9 +364,11 @@ export class SecureContainerChatbot extends Construct {
         vpc: this.vpc,
         // The task's configuration comes from SSM parameters, fetched through this endpoint.
         additionalInterfaceServices: [ec2.InterfaceVpcEndpointAwsService.SSM],
+        dynamoDbGateway: this.storage !== undefined,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
     }
+    this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
     this.auth = new ChatbotAuth(this, 'Auth', {
       domainName: props.domainName,
@@ -361,6 +415,7 @@ export class SecureContainerChatbot extends Construct {
       originDomainName,
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
+      accessLogsBucket,
     });
 
     let edgeScope: Construct;
@@ -393,11 +448,27 @@ export class SecureContainerChatbot extends Construct {
       certificate: props.edgeCertificate,
       webAclArn: props.webAclArn,
       rateLimitPerIp: props.rateLimitPerIp,
+      maxUploadBytes: props.maxUploadBytes,
       geoRestriction: props.geoRestriction,
       signOutPath,
       cognitoLogoutPath,
       logRetention: props.logRetention,
     });
+
+    if (props.monitoring ?? true) {
+      this.monitoring = new ChatbotMonitoring(this, 'Monitoring', {
+        loadBalancer: this.loadBalancer.loadBalancer,
+        targetGroup: this.loadBalancer.targetGroup,
+        service: this.service.service,
+        minRunningTasks: props.desiredCount ?? 2,
+        webAclMetricName: this.edge.webAcl?.metricName,
+      });
+    }
+  }
+
+  // One bucket for every access log of this stack: the load balancer's and S3's server access logs.
+  private createAccessLogsBucket(): s3.Bucket {
+    return createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
   }
 }
 

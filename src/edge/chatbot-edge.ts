@@ -58,6 +58,20 @@ export interface ChatbotEdgeProps {
   readonly rateLimitPerIp?: number;
 
   /**
+   * Largest upload, in bytes, the web ACL accepts on the upload path (see `ChatbotWebAcl`).
+   *
+   * @default - no upload limit beyond the app's own
+   */
+  readonly maxUploadBytes?: number;
+
+  /**
+   * The path prefix of uploads that `maxUploadBytes` applies to.
+   *
+   * @default '/_stcore/upload_file'
+   */
+  readonly uploadPath?: string;
+
+  /**
    * The path that signs the user out: a CloudFront Function expires the load balancer's session
    * cookies and redirects to `cognitoLogoutPath`.
    *
@@ -147,6 +161,8 @@ export class ChatbotEdge extends Construct {
     } else {
       this.webAcl = new ChatbotWebAcl(this, 'WebAcl', {
         rateLimitPerIp: props.rateLimitPerIp,
+        maxUploadBytes: props.maxUploadBytes,
+        uploadPath: props.uploadPath,
         logRetention: props.logRetention,
         logsEncryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL logs'),
       });
@@ -241,8 +257,10 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
     v.check(aclRegion === 'us-east-1' && props.webAclArn.includes(':global/webacl/'), 'webAclArn',
       `'${props.webAclArn}' is not a CLOUDFRONT-scope web ACL in us-east-1.`,
       'Create the web ACL with Scope CLOUDFRONT in us-east-1 (its ARN contains :global/webacl/), or leave the prop out to get one.');
-    v.check(props.rateLimitPerIp === undefined, 'rateLimitPerIp', 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
-      'Add a rate-based rule to your own web ACL and remove this prop.');
+    for (const [prop, value] of [['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes]] as const) {
+      v.check(value === undefined, prop, 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
+        'Add the rule to your own web ACL and remove this prop.');
+    }
   }
   for (const [prop, path] of [['signOutPath', props.signOutPath], ['cognitoLogoutPath', props.cognitoLogoutPath]] as const) {
     if (path !== undefined) {

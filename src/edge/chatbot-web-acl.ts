@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { createEncryptedLogGroup } from '../shared/encryption';
+import { greaterThanRegex } from '../shared/number-regex';
 import { PropsValidator, isKnown } from '../shared/validation';
 
 /**
@@ -24,6 +25,21 @@ export interface ChatbotWebAclProps {
    */
   readonly logRetention?: logs.RetentionDays;
 
+  /**
+   * Largest upload, in bytes, accepted on `uploadPath` (judged by the Content-Length header; WAF
+   * cannot read whole bodies of this size).
+   *
+   * @default - no upload limit beyond the app's own
+   */
+  readonly maxUploadBytes?: number;
+
+  /**
+   * The path prefix of uploads that `maxUploadBytes` applies to.
+   *
+   * @default '/_stcore/upload_file' (Streamlit's upload endpoint)
+   */
+  readonly uploadPath?: string;
+
   /** KMS key for the log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
 }
@@ -40,6 +56,9 @@ export class ChatbotWebAcl extends Construct {
   /** The web ACL. */
   public readonly webAcl: wafv2.CfnWebACL;
 
+  /** The metric name of the web ACL (its `WebACL` dimension in CloudWatch, in us-east-1). */
+  public readonly metricName: string;
+
   /** The web ACL's ARN. */
   public readonly webAclArn: string;
 
@@ -53,6 +72,14 @@ export class ChatbotWebAcl extends Construct {
     if (isKnown(rateLimit)) {
       v.check(Number.isInteger(rateLimit) && rateLimit >= 10 && rateLimit <= 2_000_000_000, 'rateLimitPerIp',
         `must be a whole number from 10 to 2,000,000,000 requests per 5 minutes (got ${rateLimit}).`, 'A Streamlit page load makes a few dozen requests; 1000 suits most apps.');
+    }
+    const maxUpload = props.maxUploadBytes;
+    if (maxUpload !== undefined && isKnown(maxUpload)) {
+      v.check(Number.isInteger(maxUpload) && maxUpload >= 1 && maxUpload < 1e15, 'maxUploadBytes', `must be a whole number of bytes from 1 (got ${maxUpload}).`,
+        'Give the largest upload to accept, for example 10485760 for 10 MiB.');
+    }
+    if (props.uploadPath !== undefined) {
+      v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(props.uploadPath), 'uploadPath', `must be an absolute path (got '${props.uploadPath}').`, 'Use a path prefix such as /_stcore/upload_file.');
     }
     v.throwIfInvalid();
 
@@ -71,10 +98,40 @@ export class ChatbotWebAcl extends Construct {
       visibilityConfig: visibility(name),
     });
 
+    this.metricName = `${metricPrefix}-WebAcl`.slice(-128);
+    const uploadRules: wafv2.CfnWebACL.RuleProperty[] = maxUpload === undefined ? [] : [{
+      name: 'MaxUploadSize',
+      priority: 4,
+      action: { block: {} },
+      statement: {
+        andStatement: {
+          statements: [
+            {
+              byteMatchStatement: {
+                fieldToMatch: { uriPath: {} },
+                positionalConstraint: 'STARTS_WITH',
+                searchString: props.uploadPath ?? '/_stcore/upload_file',
+                textTransformations: [{ priority: 0, type: 'NONE' }],
+              },
+            },
+            {
+              regexMatchStatement: {
+                fieldToMatch: { singleHeader: { Name: 'content-length' } },
+                regexString: greaterThanRegex(maxUpload),
+                textTransformations: [{ priority: 0, type: 'NONE' }],
+              },
+            },
+          ],
+        },
+      },
+      visibilityConfig: visibility('MaxUploadSize'),
+    }];
+
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: this.metricName,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('WebAcl'),
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: this.metricName },
       rules: [
         {
           name: 'RateLimitPerIp',
@@ -86,6 +143,7 @@ export class ChatbotWebAcl extends Construct {
         managed(1, 'AWSManagedRulesAmazonIpReputationList'),
         managed(2, 'AWSManagedRulesCommonRuleSet', [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
         managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        ...uploadRules,
       ],
     });
     this.webAclArn = this.webAcl.attrArn;
@@ -105,3 +163,4 @@ export class ChatbotWebAcl extends Construct {
     });
   }
 }
+

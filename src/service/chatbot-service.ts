@@ -51,6 +51,28 @@ export interface ChatbotServiceProps {
   readonly desiredCount?: number;
 
   /**
+   * The most tasks autoscaling may run. Above `desiredCount` (the minimum), the service scales on
+   * CPU and memory with target tracking; equal to it, autoscaling is off.
+   *
+   * @default - equal to `desiredCount` (no autoscaling)
+   */
+  readonly maxTaskCount?: number;
+
+  /**
+   * Average CPU utilization (%) that autoscaling keeps the tasks at.
+   *
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+
+  /**
+   * Average memory utilization (%) that autoscaling keeps the tasks at.
+   *
+   * @default 70
+   */
+  readonly memoryTargetPercent?: number;
+
+  /**
    * vCPU units of the task (256 = 0.25 vCPU).
    *
    * @default 512
@@ -164,6 +186,9 @@ export class ChatbotService extends Construct {
   /** The port the container listens on. */
   public readonly containerPort: number;
 
+  /** The autoscaling target, when `maxTaskCount` is above `desiredCount`. */
+  public readonly scaling?: ecs.ScalableTaskCount;
+
   /** The SSM parameters holding the container's configuration, by environment variable name. */
   public readonly configParameters: { [name: string]: ssm.IStringParameter };
 
@@ -270,6 +295,22 @@ export class ChatbotService extends Construct {
       enableExecuteCommand: false,
     });
 
+    const maxTaskCount = props.maxTaskCount ?? desiredCount;
+    if (Token.isUnresolved(maxTaskCount) || Token.isUnresolved(desiredCount) || maxTaskCount > desiredCount) {
+      this.scaling = this.service.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxTaskCount });
+      // Scale out fast, scale in slowly so that a burst of chats does not make the count flap.
+      this.scaling.scaleOnCpuUtilization('Cpu', {
+        targetUtilizationPercent: props.cpuTargetPercent ?? 60,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.seconds(300),
+      });
+      this.scaling.scaleOnMemoryUtilization('Memory', {
+        targetUtilizationPercent: props.memoryTargetPercent ?? 70,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.seconds(300),
+      });
+    }
+
     // ECR's GetAuthorizationToken has no resource-level permissions: AWS documents `*` as its only resource.
     const executionPolicy = executionRole.grantsPolicy;
     if (executionPolicy && JSON.stringify(executionPolicy.document.toJSON()).includes('ecr:GetAuthorizationToken')) {
@@ -288,6 +329,16 @@ function validateServiceProps(props: ChatbotServiceProps, containerPort: number,
   if (isKnown(desiredCount)) {
     v.check(Number.isInteger(desiredCount) && desiredCount >= 2, 'desiredCount', `must be at least 2 (got ${desiredCount}).`,
       'Run at least one task per Availability Zone so that losing one zone keeps the chat up; set 2 or more.');
+  }
+  const max = props.maxTaskCount;
+  if (max !== undefined && isKnown(max) && isKnown(desiredCount)) {
+    v.check(Number.isInteger(max) && max >= desiredCount, 'maxTaskCount', `(${max}) is below desiredCount (${desiredCount}), the minimum.`,
+      'Set maxTaskCount to at least desiredCount, or leave it out to run a fixed number of tasks.');
+  }
+  for (const [prop, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
+    if (value !== undefined && isKnown(value)) {
+      v.check(value >= 10 && value <= 90, prop, `must be between 10 and 90 (got ${value}).`, 'Target a utilization that leaves headroom, such as 60.');
+    }
   }
   if (!Token.isUnresolved(user)) {
     v.check(!/^(root|0)(:|$)/.test(user), 'containerUser', `must not be root (got '${user}').`,

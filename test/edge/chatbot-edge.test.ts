@@ -163,3 +163,27 @@ describe('ChatbotEdge bad input', () => {
     expect(make('us-east-1', { rateLimitPerIp: 5 })).toThrow(/`rateLimitPerIp`: must be a whole number from 10/);
   });
 });
+
+describe('WAF limits (examples/storage)', () => {
+  const storageEdge = exampleTemplate('storage', 'us-east-1');
+
+  test('rate limit per IP and maximum upload size on Streamlit\'s upload path', () => {
+    storageEdge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } }),
+        Match.objectLike({
+          Name: 'MaxUploadSize',
+          Action: { Block: {} },
+          Statement: {
+            AndStatement: {
+              Statements: [
+                { ByteMatchStatement: Match.objectLike({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/_stcore/upload_file' }) },
+                { RegexMatchStatement: Match.objectLike({ FieldToMatch: { SingleHeader: { Name: 'content-length' } }, RegexString: Match.stringLikeRegexp('^\\^0\\*\\(') }) },
+              ],
+            },
+          },
+        }),
+      ]),
+    });
+  });
+});

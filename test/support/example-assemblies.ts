@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
 import { addNagPacks } from '../../examples/nag-packs';
+import { buildStorageExample } from '../../examples/storage/app';
 import { Assembly, AssemblyStack, readAssembly } from '../../scripts/assembly';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -13,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Every example app, by folder name, as the tests build it. */
 export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
   basic: buildBasicExample,
+  storage: buildStorageExample,
 };
 
 /**

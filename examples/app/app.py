@@ -1,0 +1,102 @@
+"""Streamlit chat UI: answers stream from Amazon Bedrock (Converse API).
+
+Run: ``streamlit run app.py [-- --model-id ID --max-tokens N --system-prompt TEXT --config FILE]``.
+See README.md for configuration, identity and the read-only filesystem.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import boto3
+import streamlit as st
+from botocore.config import Config
+
+from chatbot import bedrock, identity, settings, ui
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="Chatbot", page_icon=":speech_balloon:")
+
+
+@st.cache_resource
+def bedrock_client(region: str):
+    # Credentials: boto3's default chain only (the ECS task role); never from configuration.
+    return boto3.client(
+        "bedrock-runtime",
+        region_name=region,
+        config=Config(
+            connect_timeout=5,
+            read_timeout=120,
+            retries={"mode": "standard", "max_attempts": 3},
+            user_agent_extra="secure-container-chatbot-example",
+        ),
+    )
+
+
+def current_user() -> str:
+    try:
+        headers = st.context.headers
+    except Exception:  # no request context (for example in a bare script run)
+        return identity.UNKNOWN_USER
+    return identity.user_from_headers(headers)
+
+
+def render_history(history: list[dict]) -> None:
+    for turn in history:
+        with st.chat_message(turn["role"]):
+            if turn.get("error"):
+                st.error(turn["text"])
+            else:
+                st.markdown(turn["text"])
+
+
+def main() -> None:
+    try:
+        config = settings.load_settings(sys.argv[1:], os.environ)
+    except settings.SettingsError as err:
+        st.error(f"The chatbot is not configured: {err}")
+        st.stop()
+
+    with st.sidebar:
+        st.markdown(f"Signed in as **{ui.escape_markdown(current_user())}**")
+        st.markdown(ui.signout_link_html(config.signout_path), unsafe_allow_html=True)
+        if st.button("New conversation"):
+            st.session_state.history = []
+        st.caption(f"Model: {ui.escape_markdown(config.model_id)}")
+
+    st.title("Chatbot")
+    history: list[dict] = st.session_state.setdefault("history", [])
+    render_history(history)
+
+    prompt = st.chat_input("Ask a question")
+    if not prompt:
+        return
+
+    question = {"role": "user", "text": prompt}
+    history.append(question)
+    with st.chat_message("user"):
+        st.markdown(prompt)
+
+    with st.chat_message("assistant"):
+        replies = bedrock.stream_reply(
+            bedrock_client(config.region),
+            config.model_id,
+            bedrock.to_converse_messages(history),
+            max_tokens=config.max_tokens,
+            system_prompt=config.system_prompt,
+        )
+        try:
+            answer = st.write_stream(replies)
+        except bedrock.ChatError as err:
+            # Keep the question and the notice on screen, but out of the next request.
+            question["failed"] = True
+            history.append({"role": "assistant", "text": err.user_message, "error": True})
+            st.error(err.user_message)
+        else:
+            history.append({"role": "assistant", "text": answer if isinstance(answer, str) else "".join(map(str, answer))})
+
+
+main()

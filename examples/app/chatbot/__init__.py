@@ -1,0 +1,1 @@
+"""Reference chat app for secure-container-chatbot: Streamlit UI, Amazon Bedrock answers."""

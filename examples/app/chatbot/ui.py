@@ -1,0 +1,18 @@
+"""Small pure helpers for the Streamlit page."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with Markdown syntax escaped, so header-supplied values show literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def signout_link_html(path: str) -> str:
+    """A sign-out link that opens in the same tab (Streamlit's Markdown links open a new one)."""
+    return f'<a href="{html.escape(path, quote=True)}" target="_self">Sign out</a>'

@@ -1,0 +1,32 @@
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { SecureContainerChatbot } from '../../src';
+
+/**
+ * Seed 002: the basic architecture plus an S3 bucket for files and a DynamoDB table for metadata,
+ * encrypted at rest and reached through gateway endpoints, autoscaling between 2 and 6 tasks, and
+ * WAF limits on the request rate per IP and on the upload size.
+ */
+export function buildStorageExample(app: App): Stack {
+  const stack = new Stack(app, 'ChatbotStorage', { env: { region: 'us-west-2' } });
+
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    zoneName: 'example.com',
+  });
+
+  new SecureContainerChatbot(stack, 'Chatbot', {
+    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    domainName: 'docs-chat.example.com',
+    hostedZone,
+    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    storage: {},
+    desiredCount: 2,
+    maxTaskCount: 6,
+    rateLimitPerIp: 500,
+    maxUploadBytes: 10 * 1024 * 1024,
+  });
+  return stack;
+}

@@ -1,0 +1,158 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PropsValidator, isKnown } from '../shared/validation';
+
+/**
+ * Props for `ChatbotMonitoring`.
+ */
+export interface ChatbotMonitoringProps {
+  /** The load balancer of the app. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The app's target group. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The Fargate service. */
+  readonly service: ecs.FargateService;
+
+  /** The fewest tasks that should be running; fewer raises the running-tasks alarm. */
+  readonly minRunningTasks: number;
+
+  /**
+   * The name of the CLOUDFRONT-scope web ACL, whose allowed and blocked requests are graphed
+   * (its metrics are in us-east-1).
+   *
+   * @default - no WAF widgets
+   */
+  readonly webAclMetricName?: string;
+
+  /**
+   * Percentage of requests answered with a target 5xx, over 5 minutes, that raises the alarm.
+   *
+   * @default 5
+   */
+  readonly serverErrorRatePercent?: number;
+
+  /**
+   * The topic the alarms notify.
+   *
+   * @default - a new topic encrypted with a customer-managed key, TLS only
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * A CloudWatch dashboard for the chat app (requests, 5xx, latency, healthy hosts, task CPU and
+ * memory, WAF allowed and blocked) and alarms on the 5xx rate, unhealthy hosts and the number of
+ * running tasks, notifying an encrypted SNS topic.
+ */
+export class ChatbotMonitoring extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  /** The topic the alarms notify. Subscribe your team to it. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The alarms. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
+    super(scope, id);
+    const threshold = props.serverErrorRatePercent ?? 5;
+    const v = new PropsValidator('ChatbotMonitoring');
+    if (isKnown(threshold)) {
+      v.check(threshold > 0 && threshold <= 100, 'serverErrorRatePercent', `must be above 0 and at most 100 (got ${threshold}).`, 'Use a percentage such as 5.');
+    }
+    v.throwIfInvalid();
+
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+    } else {
+      const key = new kms.Key(this, 'TopicKey', { description: 'Encrypts the chatbot alarm topic', enableKeyRotation: true });
+      // CloudWatch publishes alarm notifications to the encrypted topic.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }));
+      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Chatbot alarms' });
+    }
+
+    const lb = props.loadBalancer.metrics;
+    const tg = props.targetGroup.metrics;
+    const period = Duration.minutes(5);
+    const requests = lb.requestCount({ period, statistic: 'Sum' });
+    const target5xx = tg.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' });
+    const errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([requests, 1])',
+      usingMetrics: { errors: target5xx, requests },
+      label: 'Target 5xx (% of requests)',
+      period,
+    });
+    const healthy = tg.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' });
+    const unhealthy = tg.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' });
+    const running = new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: props.service.cluster.clusterName, ServiceName: props.service.serviceName },
+      period: Duration.minutes(1),
+      statistic: 'Minimum',
+    });
+
+    const alarmAction = new actions.SnsAction(this.alarmTopic);
+    type Comparison = cloudwatch.ComparisonOperator;
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, thresholdValue: number, comparisonOperator: Comparison, evaluationPeriods: number) => {
+      const a = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold: thresholdValue,
+        comparisonOperator,
+        evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(alarmAction);
+      a.addOkAction(alarmAction);
+      return a;
+    };
+    this.alarms = [
+      alarm('ServerErrorRate', `More than ${threshold}% of requests ended in a target 5xx over 5 minutes`, errorRate, threshold,
+        cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1),
+      alarm('UnhealthyHosts', 'At least one task failed the target group health check for 3 minutes', unhealthy, 1,
+        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3),
+      alarm('RunningTasks', `Fewer than ${props.minRunningTasks} tasks running for 3 minutes`, running, props.minRunningTasks,
+        cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 3),
+    ];
+    // A service with no running task reports no data at all: that is an outage, not a quiet night.
+    (this.alarms[2].node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Requests and target 5xx', left: [requests], right: [target5xx], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Target response time', left: [tg.targetResponseTime({ period, statistic: 'p90' }), tg.targetResponseTime({ period, statistic: 'p50' })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [props.service.metricCpuUtilization({ period }), props.service.metricMemoryUtilization({ period })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
+    );
+    if (props.webAclMetricName) {
+      const waf = (metricName: string) => new cloudwatch.Metric({
+        namespace: 'AWS/WAFV2',
+        metricName,
+        dimensionsMap: { WebACL: props.webAclMetricName!, Rule: 'ALL' },
+        region: 'us-east-1',
+        period,
+        statistic: 'Sum',
+      });
+      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'WAF requests (us-east-1)', left: [waf('AllowedRequests'), waf('BlockedRequests')], width: 24 }));
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { PropsValidator } from '../shared/validation';
+
+/**
+ * Options for the chatbot's storage, used by `SecureContainerChatbot`'s `storage` prop and by
+ * `ChatbotStorage`.
+ */
+export interface ChatbotStorageOptions {
+  /**
+   * An existing bucket for files.
+   *
+   * @default - a new bucket: KMS-encrypted, versioned, TLS only, public access blocked, access logged
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * An existing DynamoDB table for metadata.
+   *
+   * @default - a new table (partition key `pk`, sort key `sk`, on demand): KMS-encrypted,
+   * point-in-time recovery, deletion protection, daily backups
+   */
+  readonly table?: dynamodb.ITable;
+
+  /**
+   * What happens to the new bucket and table when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Customer-managed key for the new bucket, table and backups.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Props for `ChatbotStorage`.
+ */
+export interface ChatbotStorageProps extends ChatbotStorageOptions {
+  /**
+   * Bucket that receives the new bucket's server access logs. S3 writes them with SSE-S3 only.
+   *
+   * @default - no server access logs (draws the S3 logging findings)
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+/**
+ * Files and metadata for the chat app: an S3 bucket and a DynamoDB table encrypted at rest with a
+ * customer-managed key, retained when the stack is deleted. `grantReadWrite` gives a role
+ * least-privilege access to exactly these, usable only through the VPC's gateway endpoints.
+ */
+export class ChatbotStorage extends Construct {
+  /** The bucket for files. */
+  public readonly bucket: s3.IBucket;
+
+  /** The table for metadata. */
+  public readonly table: dynamodb.ITable;
+
+  /** The key of the new bucket and table, when this construct created either. */
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: ChatbotStorageProps = {}) {
+    super(scope, id);
+    const v = new PropsValidator('ChatbotStorage');
+    v.check(!(props.bucket && props.table && props.encryptionKey), 'encryptionKey',
+      'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own encryption.');
+    v.throwIfInvalid();
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const needsKey = !props.bucket || !props.table;
+    const key = needsKey
+      ? props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the chatbot files and metadata', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN })
+      : undefined;
+    this.encryptionKey = key;
+
+    if (props.bucket) {
+      this.bucket = props.bucket;
+    } else {
+      const bucket = new s3.Bucket(this, 'Files', {
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: key,
+        bucketKeyEnabled: true,
+        enforceSSL: true,
+        versioned: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removalPolicy,
+        autoDeleteObjects: false,
+        lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      });
+      if (props.accessLogsBucket) {
+        logAccessTo(bucket, props.accessLogsBucket, 's3-access/files/');
+      }
+      acknowledgeFindings(bucket, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+        'Versioned, KMS-encrypted and retained; copying chat files to a second region is a data-residency decision left to the user (bring your own replicated bucket through the bucket prop).');
+      this.bucket = bucket;
+    }
+
+    if (props.table) {
+      this.table = props.table;
+    } else {
+      const table = new dynamodb.Table(this, 'Metadata', {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        removalPolicy,
+      });
+      this.table = table;
+
+      // The HIPAA, NIST and PCI packs want the table in an AWS Backup plan, in a vault of our key.
+      const vault = new backup.BackupVault(this, 'BackupVault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+      const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
+      plan.addRule(new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
+        deleteAfter: Duration.days(35),
+      }));
+      const selection = plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(table)], allowRestores: false });
+      const backupRole = selection.node.tryFindChild('Role');
+      if (backupRole) {
+        acknowledgeFindings(backupRole, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]'],
+          'AWS Backup\'s own service-role policy, documented as the role AWS Backup assumes to take backups; AWS keeps it current with the services it backs up.');
+      }
+    }
+  }
+
+  /**
+   * Grants read and write on exactly this bucket's objects and this table's items (listed actions,
+   * no wildcards but the objects of the bucket), and denies both unless the request comes through
+   * the given gateway endpoints.
+   */
+  public grantReadWrite(grantee: iam.IGrantable, s3Gateway?: ec2.IVpcEndpoint, dynamoDbGateway?: ec2.IVpcEndpoint): void {
+    const objects = this.bucket.arnForObjects('*');
+    const statements = [
+      new iam.PolicyStatement({ sid: 'ListFiles', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: 'ReadWriteFiles',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [objects],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadWriteMetadata',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
+          'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+        resources: [this.table.tableArn],
+      }),
+    ];
+    const keys = [this.bucket.encryptionKey?.keyArn, this.table.encryptionKey?.keyArn].filter((k): k is string => k !== undefined);
+    if (keys.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'UseStorageKey',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [...new Set(keys)],
+      }));
+    }
+    const viaEndpoints = [s3Gateway?.vpcEndpointId, dynamoDbGateway?.vpcEndpointId].filter((e): e is string => e !== undefined);
+    if (viaEndpoints.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'StorageOnlyThroughGatewayEndpoints',
+        effect: iam.Effect.DENY,
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem',
+          'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+        resources: [this.bucket.bucketArn, objects, this.table.tableArn],
+        conditions: { StringNotEquals: { 'aws:SourceVpce': viaEndpoints } },
+      }));
+    }
+    for (const statement of statements) {
+      grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    }
+    const policy = grantee.grantPrincipal instanceof ManagedPolicyRole ? grantee.grantPrincipal.grantsPolicy : undefined;
+    if (policy && this.bucket instanceof s3.Bucket) {
+      const stack = Stack.of(this);
+      const logicalId = stack.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+      acknowledgeFindings(policy, [`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`],
+        'Object actions need the bucket\'s objects as resource (arn/*); the actions are listed one by one and limited to this one bucket.');
+    }
+  }
+}
+
+// S3 server access logs delivered under a bucket policy rather than the LogDeliveryWrite ACL that
+// CDK uses unless an app-level feature flag is set: the log bucket keeps ACLs disabled.
+function logAccessTo(source: s3.Bucket, target: s3.IBucket, prefix: string): void {
+  (source.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+    destinationBucketName: target.bucketName,
+    logFilePrefix: prefix,
+  };
+  target.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'S3ServerAccessLogs',
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [target.arnForObjects(`${prefix}*`)],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': source.bucketArn },
+      StringEquals: { 'aws:SourceAccount': Stack.of(source).account },
+    },
+  }));
+}

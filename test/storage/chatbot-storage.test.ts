@@ -1,0 +1,115 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ChatbotStorage } from '../../src';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const regional = exampleTemplate('storage', 'us-west-2');
+
+describe('storage (examples/storage)', () => {
+  test('files bucket: customer-managed KMS key, versioned, private, access-logged, retained', () => {
+    regional.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogs') }, LogFilePrefix: 's3-access/files/' },
+      }),
+    });
+  });
+
+  test('metadata table: customer-managed KMS key, point-in-time recovery, deletion protection, retained, daily backups', () => {
+    regional.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    });
+    regional.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('StorageMetadata'), 'Arn'] }] }),
+    });
+  });
+
+  test('S3 and DynamoDB gateway endpoints on the private route tables', () => {
+    for (const service of ['s3', 'dynamodb']) {
+      regional.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] },
+        RouteTableIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1RouteTable') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2RouteTable') }],
+      });
+    }
+  });
+
+  test('the task role reads and writes exactly the bucket and the table, only through the gateway endpoints', () => {
+    const statements = Object.entries(regional.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => /TaskRole/.test(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
+    expect(bySid.ReadWriteFiles.Action).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    expect(bySid.ReadWriteFiles.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/StorageFiles/), 'Arn'] }, '/*']] });
+    expect(bySid.ReadWriteMetadata.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/StorageMetadata/), 'Arn'] });
+    expect(bySid.UseStorageKey.Action).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+    expect(bySid.StorageOnlyThroughGatewayEndpoints).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:SourceVpce': [{ Ref: expect.stringMatching(/S3Gateway/) }, { Ref: expect.stringMatching(/DynamoDbGateway/) }] } },
+    });
+    for (const s of statements) {
+      for (const action of [s.Action].flat()) {
+        expect(action).not.toMatch(/\*/);
+      }
+    }
+  });
+
+  test('the container learns the bucket and table names from SSM parameters, not plain environment variables', () => {
+    regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Environment: Match.absent(),
+        Secrets: Match.arrayWith([
+          Match.objectLike({ Name: 'FILES_BUCKET' }),
+          Match.objectLike({ Name: 'METADATA_TABLE' }),
+        ]),
+      })],
+    });
+    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: { Ref: Match.stringLikeRegexp('StorageFiles') } });
+    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: { Ref: Match.stringLikeRegexp('StorageMetadata') } });
+  });
+});
+
+describe('ChatbotStorage alone', () => {
+  test('a removal policy of DESTROY is honoured for both', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    new ChatbotStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  test('brought-your-own bucket and table are used as they are', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'my-files');
+    const table = dynamodb.Table.fromTableName(stack, 'T', 'my-metadata');
+    const storage = new ChatbotStorage(stack, 'Storage', { bucket, table });
+    expect(storage.bucket).toBe(bucket);
+    expect(storage.table).toBe(table);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    t.resourceCountIs('AWS::DynamoDB::Table', 0);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  test('refuses a key that would encrypt nothing', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    expect(() => new ChatbotStorage(stack, 'Storage', {
+      bucket: s3.Bucket.fromBucketName(stack, 'B', 'my-files'),
+      table: dynamodb.Table.fromTableName(stack, 'T', 't'),
+      encryptionKey: new kms.Key(stack, 'K'),
+    })).toThrow(/`encryptionKey`: is unused because both `bucket` and `table` were given/);
+  });
+});
