@@ -8,3 +8,5 @@ export * from './edge/chatbot-edge';
 export * from './edge/chatbot-web-acl';
 export * from './storage/chatbot-storage';
 export * from './monitoring/chatbot-monitoring';
+export * from './backend/chatbot-backend';
+export * from './registry/chatbot-repository';

@@ -11,11 +11,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ChatbotAuth } from './auth/chatbot-auth';
+import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
+import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
 import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
 import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
-import { ChatbotNetwork } from './network/chatbot-network';
+import { ChatbotEgress, ChatbotNetwork } from './network/chatbot-network';
 import { ChatbotService } from './service/chatbot-service';
 import { acknowledgeFindings } from './shared/acknowledge';
 import { createLogsKey } from './shared/encryption';
@@ -87,6 +89,38 @@ export interface SecureContainerChatbotProps {
    * @default - no storage
    */
   readonly storage?: ChatbotStorageOptions;
+
+  /**
+   * How the tasks reach AWS services and the internet: VPC endpoints only, or a NAT gateway (one
+   * shared, or one per AZ) for third-party APIs. The VPC endpoints stay in NAT mode: AWS traffic
+   * then skips the NAT gateway's data-processing charge.
+   *
+   * @default ChatbotEgress.VPC_ENDPOINTS_ONLY
+   */
+  readonly egress?: ChatbotEgress;
+
+  /**
+   * A private backend service behind an internal HTTPS load balancer, reachable only from the
+   * frontend tasks, at `https://backend.<domainName>` (passed to the frontend as `BACKEND_URL`).
+   *
+   * @default - no backend
+   */
+  readonly backend?: ChatbotBackendOptions;
+
+  /**
+   * Secrets Manager secrets injected into the app container as ECS secrets, by variable name.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Names of secrets the construct creates (generated values for you to replace), injected into
+   * the app container.
+   *
+   * @default - none
+   */
+  readonly generatedSecrets?: string[];
 
   /**
    * Largest upload, in bytes, the web ACL accepts on Streamlit's upload path.
@@ -284,6 +318,12 @@ export class SecureContainerChatbot extends Construct {
   /** Files and metadata, when `storage` was given. */
   public readonly storage?: ChatbotStorage;
 
+  /** The backend service, when `backend` was given. */
+  public readonly backend?: ChatbotBackend;
+
+  /** The bucket of this stack's access logs (load balancers, S3). */
+  public readonly accessLogsBucket: s3.Bucket;
+
   /** Dashboard and alarms, unless `monitoring` is false. */
   public readonly monitoring?: ChatbotMonitoring;
 
@@ -329,18 +369,22 @@ export class SecureContainerChatbot extends Construct {
     } else if (props.cluster) {
       this.vpc = props.cluster.vpc;
     } else {
-      this.network = new ChatbotNetwork(this, 'Network', { flowLogRetention: props.logRetention, logsEncryptionKey: this.encryptionKey });
+      this.network = new ChatbotNetwork(this, 'Network', { egress: props.egress, flowLogRetention: props.logRetention, logsEncryptionKey: this.encryptionKey });
       this.vpc = this.network.vpc;
     }
 
+    // One bucket for every access log of this stack: the load balancers' and S3's server access logs.
+    this.accessLogsBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
+
     // Built before the service so that their names can go into the container's configuration.
-    const accessLogsBucket = props.storage ? this.createAccessLogsBucket() : undefined;
     if (props.storage) {
-      this.storage = new ChatbotStorage(this, 'Storage', { ...props.storage, accessLogsBucket });
+      this.storage = new ChatbotStorage(this, 'Storage', { ...props.storage, accessLogsBucket: this.accessLogsBucket });
     }
-    const storageConfig: { [name: string]: string } = this.storage
-      ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName }
-      : {};
+    const backendDomainName = `backend.${props.domainName}`;
+    const derivedConfig: { [name: string]: string } = {
+      ...(this.storage ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName } : {}),
+      ...(props.backend ? { BACKEND_URL: `https://${backendDomainName}` } : {}),
+    };
 
     this.service = new ChatbotService(this, 'Service', {
       vpc: this.vpc,
@@ -353,17 +397,24 @@ export class SecureContainerChatbot extends Construct {
       memoryLimitMiB: props.memoryLimitMiB,
       cpuArchitecture: props.cpuArchitecture,
       bedrockModels: props.bedrockModels,
-      config: { ...storageConfig, ...props.config },
+      config: { ...derivedConfig, ...props.config },
+      secrets: props.secrets,
+      generatedSecrets: props.generatedSecrets,
       logRetention: props.logRetention,
       logsEncryptionKey: this.encryptionKey,
       signOutPath,
     });
 
+    const usesSecrets = [props.secrets, props.backend?.secrets].some((m) => m && Object.keys(m).length > 0)
+      || [props.generatedSecrets, props.backend?.generatedSecrets].some((l) => l && l.length > 0);
     if (props.vpcEndpoints ?? (!props.vpc && !props.cluster)) {
       this.endpoints = new ChatbotEndpoints(this, 'Endpoints', {
         vpc: this.vpc,
         // The task's configuration comes from SSM parameters, fetched through this endpoint.
-        additionalInterfaceServices: [ec2.InterfaceVpcEndpointAwsService.SSM],
+        additionalInterfaceServices: [
+          ec2.InterfaceVpcEndpointAwsService.SSM,
+          ...(usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : []),
+        ],
         dynamoDbGateway: this.storage !== undefined,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
@@ -400,7 +451,7 @@ export class SecureContainerChatbot extends Construct {
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
-      subjectAlternativeNames: [originDomainName],
+      subjectAlternativeNames: [originDomainName, ...(props.backend ? [backendDomainName] : [])],
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
 
@@ -415,8 +466,24 @@ export class SecureContainerChatbot extends Construct {
       originDomainName,
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
-      accessLogsBucket,
+      accessLogsBucket: this.accessLogsBucket,
     });
+
+    if (props.backend) {
+      this.backend = new ChatbotBackend(this, 'Backend', {
+        ...props.backend,
+        vpc: this.vpc,
+        cluster: this.service.cluster,
+        clientSecurityGroup: this.service.securityGroup,
+        domainName: backendDomainName,
+        certificate: this.certificate,
+        accessLogsBucket: this.accessLogsBucket,
+        hostedZone: props.hostedZone,
+        logsEncryptionKey: this.encryptionKey,
+        logRetention: props.logRetention,
+      });
+      this.endpoints?.allowFrom(this.backend.service.securityGroup);
+    }
 
     let edgeScope: Construct;
     let zone = props.hostedZone;
@@ -465,11 +532,6 @@ export class SecureContainerChatbot extends Construct {
       });
     }
   }
-
-  // One bucket for every access log of this stack: the load balancer's and S3's server access logs.
-  private createAccessLogsBucket(): s3.Bucket {
-    return createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
-  }
 }
 
 function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps): void {
@@ -515,6 +577,18 @@ function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps):
     const certRegion = regionOfArn(props.edgeCertificate.certificateArn);
     v.check(certRegion === undefined || certRegion === 'us-east-1', 'edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
       'Issue the certificate in us-east-1, or leave the prop out to get one.');
+  }
+  if (props.backend) {
+    validateBackendOptions('SecureContainerChatbot', 'backend.', props.backend);
+  }
+  if (props.vpc && props.egress !== undefined) {
+    if (props.egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
+      v.check(props.vpcEndpoints !== false, 'egress', 'is VPC_ENDPOINTS_ONLY but `vpcEndpoints` is false, so the tasks could not pull images or write logs.',
+        'Set vpcEndpoints to true, or choose a NAT egress for a VPC whose private subnets route to a NAT gateway.');
+    } else {
+      v.check(props.vpc.privateSubnets.length > 0, 'egress', `is ${props.egress}, but the given VPC has no private subnets with a route out (PRIVATE_WITH_EGRESS).`,
+        'Add NAT gateways to your VPC, or use ChatbotEgress.VPC_ENDPOINTS_ONLY with vpcEndpoints: true.');
+    }
   }
   if (props.vpc && props.cluster && props.cluster.vpc !== props.vpc) {
     v.fail('cluster', 'runs in another VPC than `vpc`.', 'Pass the cluster\'s own VPC as `vpc`, or leave `vpc` out to use the cluster\'s.');

@@ -107,8 +107,14 @@ export class ChatbotMonitoring extends Construct {
     });
 
     const alarmAction = new actions.SnsAction(this.alarmTopic);
-    type Comparison = cloudwatch.ComparisonOperator;
-    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, thresholdValue: number, comparisonOperator: Comparison, evaluationPeriods: number) => {
+    const alarm = (
+      alarmId: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      thresholdValue: number,
+      comparisonOperator: cloudwatch.ComparisonOperator,
+      evaluationPeriods: number,
+    ) => {
       const a = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
         metric,

@@ -9,6 +9,26 @@ import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { PropsValidator } from '../shared/validation';
 
 /**
+ * How tasks in the private subnets reach AWS services and the internet.
+ */
+export enum ChatbotEgress {
+  /**
+   * No route to the internet: AWS services through VPC endpoints only. Cheapest at idle for a few
+   * services, and nothing in the private subnets can reach the internet.
+   */
+  VPC_ENDPOINTS_ONLY = 'VPC_ENDPOINTS_ONLY',
+
+  /**
+   * One NAT gateway, shared by both Availability Zones: outbound internet for third-party APIs.
+   * About 33 USD a month plus data processing; losing its zone cuts the other zone's egress too.
+   */
+  NAT_GATEWAY = 'NAT_GATEWAY',
+
+  /** One NAT gateway per Availability Zone: egress survives the loss of a zone, at twice the cost. */
+  NAT_GATEWAY_PER_AZ = 'NAT_GATEWAY_PER_AZ',
+}
+
+/**
  * Props for `ChatbotNetwork`.
  */
 export interface ChatbotNetworkProps {
@@ -25,6 +45,13 @@ export interface ChatbotNetworkProps {
    * @default 2
    */
   readonly maxAzs?: number;
+
+  /**
+   * How the private subnets reach out. With a NAT gateway they become `PRIVATE_WITH_EGRESS`.
+   *
+   * @default ChatbotEgress.VPC_ENDPOINTS_ONLY
+   */
+  readonly egress?: ChatbotEgress;
 
   /**
    * Retention of the VPC flow logs.
@@ -60,6 +87,7 @@ export class ChatbotNetwork extends Construct {
     super(scope, id);
 
     const maxAzs = props.maxAzs ?? 2;
+    const egress = props.egress ?? ChatbotEgress.VPC_ENDPOINTS_ONLY;
     const v = new PropsValidator('ChatbotNetwork');
     v.check(Number.isInteger(maxAzs) && maxAzs >= 2, 'maxAzs', `must be a whole number of at least 2 (got ${maxAzs}).`,
       'The load balancer and the tasks need two Availability Zones; remove the prop or set it to 2 or more.');
@@ -68,13 +96,13 @@ export class ChatbotNetwork extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
       maxAzs,
-      natGateways: 0,
+      natGateways: egress === ChatbotEgress.NAT_GATEWAY_PER_AZ ? maxAzs : egress === ChatbotEgress.NAT_GATEWAY ? 1 : 0,
       // cdk-nag's VPCDefaultSecurityGroupClosed rule (HIPAA, NIST, PCI) requires it. CloudFormation
       // cannot change a VPC's default security group, so CDK does it with a small custom resource.
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 },
+        { name: 'Private', subnetType: egress === ChatbotEgress.VPC_ENDPOINTS_ONLY ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
     });
 
@@ -91,12 +119,13 @@ export class ChatbotNetwork extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
-    // An internet-facing load balancer needs its subnets' default route to the internet gateway.
+    // An internet-facing load balancer (and a NAT gateway) needs the public subnets' default route
+    // to the internet gateway.
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (route) {
         acknowledgeFindings(route, ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW'],
-          'Public subnet of the internet-facing load balancer: its default route to the internet gateway is what lets CloudFront reach it. Its security group admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
+          'Public subnet of the internet-facing load balancer (and of the NAT gateway when egress is NAT): its default route to the internet gateway is what lets CloudFront reach it. The load balancer admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
       }
     }
   }

@@ -4,13 +4,14 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { defaultPrivateSubnets } from '../shared/subnets';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
 /**
  * Props for `ChatbotService`.
@@ -115,6 +116,25 @@ export interface ChatbotServiceProps {
   readonly config?: { [name: string]: string };
 
   /**
+   * Secrets Manager secrets injected into the container as environment variables (ECS `secrets`,
+   * never plain `environment`), by variable name. The execution role may read exactly these. Each
+   * must be in the stack's region. ECS reads them when a task starts: after a rotation, force a new
+   * deployment (or let the next deployment pick the new value up).
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Names of environment variables for which the construct creates a Secrets Manager secret with a
+   * generated value, encrypted with `logsEncryptionKey`'s key, for you to replace with the real
+   * credential (console or CLI); they are injected like `secrets`.
+   *
+   * @default - none
+   */
+  readonly generatedSecrets?: string[];
+
+  /**
    * The user the container runs as. It must not be root.
    *
    * @default '1000:1000'
@@ -186,8 +206,14 @@ export class ChatbotService extends Construct {
   /** The port the container listens on. */
   public readonly containerPort: number;
 
+  /** The subnets of the tasks. */
+  public readonly subnets: ec2.SubnetSelection;
+
   /** The autoscaling target, when `maxTaskCount` is above `desiredCount`. */
   public readonly scaling?: ecs.ScalableTaskCount;
+
+  /** The secrets this construct generated, by environment variable name. */
+  public readonly generatedSecrets: { [name: string]: secretsmanager.Secret };
 
   /** The SSM parameters holding the container's configuration, by environment variable name. */
   public readonly configParameters: { [name: string]: ssm.IStringParameter };
@@ -201,7 +227,8 @@ export class ChatbotService extends Construct {
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
     const user = props.containerUser ?? '1000:1000';
     const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
-    validateServiceProps(props, this.containerPort, desiredCount, user);
+    this.subnets = subnets;
+    validateServiceProps(this, props, this.containerPort, desiredCount, user);
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -236,6 +263,21 @@ export class ChatbotService extends Construct {
     };
     this.configParameters = {};
     const secrets: { [name: string]: ecs.Secret } = {};
+    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+      secrets[name] = ecs.Secret.fromSecretsManager(secret);
+    }
+    this.generatedSecrets = {};
+    for (const name of props.generatedSecrets ?? []) {
+      const secret = new secretsmanager.Secret(this, `Secret${name}`, {
+        description: `Chatbot container secret ${name}: replace the generated value with the real one`,
+        encryptionKey: logsKey,
+        generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+      });
+      acknowledgeFindings(secret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
+        'A credential of a third party that the user pastes in; how it rotates depends on that party. Attach a rotation schedule (secret.addRotationSchedule) where the provider supports it; ECS reads the value at each task start.');
+      this.generatedSecrets[name] = secret;
+      secrets[name] = ecs.Secret.fromSecretsManager(secret);
+    }
     for (const [name, value] of Object.entries(config)) {
       const parameter = new ssm.StringParameter(this, `Config${name}`, {
         description: `Chatbot container setting ${name}`,
@@ -320,7 +362,7 @@ export class ChatbotService extends Construct {
   }
 }
 
-function validateServiceProps(props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
+function validateServiceProps(scope: Construct, props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
   const v = new PropsValidator('ChatbotService');
   if (isKnown(containerPort)) {
     v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
@@ -352,8 +394,21 @@ function validateServiceProps(props: ChatbotServiceProps, containerPort: number,
     v.check(model !== '*' && !model.endsWith(':*') && !model.endsWith('/*'), 'bedrockModels', `must name models, not wildcards (got '${model}').`,
       'List the model ids or ARNs the app calls.');
   }
-  for (const name of Object.keys(props.config ?? {})) {
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name.`,
+  const stackRegion = Stack.of(scope).region;
+  for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+    const region = regionOfArn(secret.secretArn);
+    if (region !== undefined && !Token.isUnresolved(stackRegion)) {
+      v.check(region === stackRegion, 'secrets', `'${name}' is a secret in ${region}, but the tasks run in ${stackRegion}.`,
+        'ECS reads secrets from the task\'s own region: replicate the secret to this region (replicaRegions) and pass the replica.');
+    }
+  }
+  const injected = [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])];
+  for (const name of injected) {
+    v.check(injected.indexOf(name) === injected.lastIndexOf(name), 'secrets', `'${name}' is set more than once across config, secrets and generatedSecrets.`,
+      'Give each environment variable one source.');
+  }
+  for (const name of [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])]) {
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name (config, secrets and generatedSecrets).`,
       'Use letters, digits and underscores, not starting with a digit.');
   }
   v.throwIfInvalid();

@@ -7,14 +7,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
 import { addNagPacks } from '../../examples/nag-packs';
 import { buildStorageExample } from '../../examples/storage/app';
+import { buildTwoTierExample } from '../../examples/two-tier/app';
 import { Assembly, AssemblyStack, readAssembly } from '../../scripts/assembly';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Every example app, by folder name, as the tests build it. */
 export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
-  basic: buildBasicExample,
-  storage: buildStorageExample,
+  'basic': buildBasicExample,
+  'storage': buildStorageExample,
+  'two-tier': buildTwoTierExample,
 };
 
 /**

@@ -1,0 +1,242 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { validateBackendOptions } from './validate-backend';
+import { ChatbotService } from '../service/chatbot-service';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { PropsValidator, isValidDomainName } from '../shared/validation';
+
+/**
+ * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
+ * `ChatbotBackend`.
+ */
+export interface ChatbotBackendOptions {
+  /** The backend's container image. */
+  readonly image: ecs.ContainerImage;
+
+  /** The port the backend container listens on. */
+  readonly containerPort: number;
+
+  /**
+   * The health check path of the backend's target group.
+   *
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * How many backend tasks to run (at least 2), and the autoscaling minimum.
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * The most backend tasks autoscaling may run.
+   *
+   * @default - equal to `desiredCount` (no autoscaling)
+   */
+  readonly maxTaskCount?: number;
+
+  /**
+   * vCPU units of a backend task.
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of a backend task in MiB.
+   *
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Secrets Manager secrets injected into the backend container as ECS secrets.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Secrets the construct creates with a generated value, injected into the backend container.
+   *
+   * @default - none
+   */
+  readonly generatedSecrets?: string[];
+
+  /**
+   * Configuration values for the backend container (SSM parameters injected as ECS secrets).
+   *
+   * @default - none
+   */
+  readonly config?: { [name: string]: string };
+
+  /**
+   * Amazon Bedrock models the backend may invoke.
+   *
+   * @default - none
+   */
+  readonly bedrockModels?: string[];
+}
+
+/**
+ * Props for `ChatbotBackend`.
+ */
+export interface ChatbotBackendProps extends ChatbotBackendOptions {
+  /** The VPC; the internal load balancer and the tasks go in its private subnets. */
+  readonly vpc: ec2.IVpc;
+
+  /** The cluster to run the backend service in. */
+  readonly cluster: ecs.ICluster;
+
+  /** The one security group allowed to call the backend (the frontend tasks'). */
+  readonly clientSecurityGroup: ec2.ISecurityGroup;
+
+  /**
+   * The DNS name of the internal load balancer, such as `backend.chat.example.com`, covered by
+   * `certificate`.
+   */
+  readonly domainName: string;
+
+  /** The certificate of the internal HTTPS listener. */
+  readonly certificate: acm.ICertificate;
+
+  /** Bucket for the internal load balancer's access logs (SSE-S3). */
+  readonly accessLogsBucket: s3.IBucket;
+
+  /**
+   * Hosted zone for the alias record of `domainName`.
+   *
+   * @default - no record
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * KMS key for the backend log group and generated secrets.
+   *
+   * @default - a new key
+   */
+  readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the backend logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A private backend service: its own Fargate service behind an internal HTTPS load balancer in the
+ * private subnets. Security groups form a chain: only `clientSecurityGroup` reaches the internal
+ * load balancer, and only the internal load balancer reaches the backend tasks.
+ */
+export class ChatbotBackend extends Construct {
+  /** The backend's Fargate service. */
+  public readonly service: ChatbotService;
+
+  /** The internal load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** Its security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The backend's target group. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The URL the frontend calls, `https://<domainName>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ChatbotBackendProps) {
+    super(scope, id);
+    validateBackendOptions('ChatbotBackend', '', props);
+    const v = new PropsValidator('ChatbotBackend');
+    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`, 'Use a name such as backend.chat.example.com.');
+    v.throwIfInvalid();
+    this.url = `https://${props.domainName}`;
+
+    this.service = new ChatbotService(this, 'Service', {
+      vpc: props.vpc,
+      cluster: props.cluster,
+      image: props.image,
+      containerPort: props.containerPort,
+      desiredCount: props.desiredCount,
+      maxTaskCount: props.maxTaskCount,
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      secrets: props.secrets,
+      generatedSecrets: props.generatedSecrets,
+      config: props.config,
+      bedrockModels: props.bedrockModels,
+      logsEncryptionKey: props.logsEncryptionKey,
+      logRetention: props.logRetention,
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Chatbot internal load balancer: HTTPS from the frontend tasks only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(props.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the frontend tasks');
+    props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: false,
+      vpcSubnets: { subnets: props.vpc.selectSubnets(this.service.subnets).subnets },
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+    });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
+    acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+      'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: props.containerPort,
+      targets: [this.service.service],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: props.healthCheckPath ?? '/health',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    this.service.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'Backend port from the internal load balancer');
+
+    this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.TLS13_RES,
+      open: false,
+      defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+
+    if (props.hostedZone) {
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { PropsValidator, isKnown } from '../shared/validation';
+
+/**
+ * Props for `ChatbotRepository`.
+ */
+export interface ChatbotRepositoryProps {
+  /**
+   * How many tagged images to keep; older ones expire.
+   *
+   * @default 30
+   */
+  readonly maxImageCount?: number;
+
+  /**
+   * Customer-managed key for the images.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the repository when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A private ECR repository for one service's images: scan on push, immutable tags, KMS encryption,
+ * untagged images expire after a week and only the newest `maxImageCount` tagged ones are kept.
+ * Push images from your pipeline and deploy a tag with
+ * `ecs.ContainerImage.fromEcrRepository(repo.repository, tag)`.
+ */
+export class ChatbotRepository extends Construct {
+  /** The repository. */
+  public readonly repository: ecr.Repository;
+
+  constructor(scope: Construct, id: string, props: ChatbotRepositoryProps = {}) {
+    super(scope, id);
+    const maxImageCount = props.maxImageCount ?? 30;
+    const v = new PropsValidator('ChatbotRepository');
+    if (isKnown(maxImageCount)) {
+      v.check(Number.isInteger(maxImageCount) && maxImageCount >= 1, 'maxImageCount', `must be a whole number of at least 1 (got ${maxImageCount}).`,
+        'Keep at least the image that is deployed.');
+    }
+    v.throwIfInvalid();
+
+    this.repository = new ecr.Repository(this, 'Repository', {
+      imageScanOnPush: true,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts chatbot container images', enableKeyRotation: true }),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { description: 'Untagged images expire after a week', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7), rulePriority: 1 },
+        { description: `Keep the newest ${maxImageCount} images`, tagStatus: ecr.TagStatus.ANY, maxImageCount, rulePriority: 2 },
+      ],
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
+import { exampleTemplate } from '../support/example-assemblies';
+
+const regional = exampleTemplate('two-tier', 'eu-central-1');
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+
+function securityGroupId(pattern: RegExp): string {
+  const ids = Object.keys(regional.findResources('AWS::EC2::SecurityGroup')).filter((id) => pattern.test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** Every ingress rule of a security group, inline or separate, as [source group logical id, port]. */
+function ingressOf(groupId: string): Array<[string | undefined, number, string | undefined]> {
+  const inline = regional.findResources('AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupIngress ?? [];
+  const separate = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
+    .map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(groupId));
+  return [...inline, ...separate].map((r: any) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort, r.SourcePrefixListId ?? r.CidrIp]);
+}
+
+describe('two tiers (examples/two-tier)', () => {
+  const publicAlb = securityGroupId(/ChatbotLoadBalancerSecurityGroup/);
+  const frontend = securityGroupId(/ChatbotServiceSecurityGroup/);
+  const internalAlb = securityGroupId(/ChatbotBackendSecurityGroup/);
+  const backend = securityGroupId(/ChatbotBackendServiceSecurityGroup/);
+
+  test('each hop admits only the one in front of it', () => {
+    expect(ingressOf(publicAlb)).toEqual([[undefined, 443, 'pl-a3a144ca']]);
+    expect(ingressOf(frontend)).toEqual([[publicAlb, 8501, undefined]]);
+    expect(ingressOf(internalAlb)).toEqual([[frontend, 443, undefined]]);
+    expect(ingressOf(backend)).toEqual([[internalAlb, 8080, undefined]]);
+  });
+
+  test('the frontend cannot reach the backend tasks directly', () => {
+    expect(ingressOf(backend).map(([source]) => source)).not.toContain(frontend);
+  });
+
+  test('the backend sits behind an internal HTTPS load balancer in the private subnets', () => {
+    regional.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+      SecurityGroups: [{ 'Fn::GetAtt': [internalAlb, 'GroupId'] }],
+    });
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+      LoadBalancerArn: { Ref: Match.stringLikeRegexp('ChatbotBackendLoadBalancer') },
+    });
+    regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPath: '/health' });
+    regional.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'backend.team-chat.example.com.', Type: 'A' });
+    regional.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      SubjectAlternativeNames: ['origin.team-chat.example.com', 'backend.team-chat.example.com'],
+    });
+  });
+
+  test('each service has its own task definition, and the frontend learns the backend URL', () => {
+    regional.resourceCountIs('AWS::ECS::TaskDefinition', 2);
+    regional.resourceCountIs('AWS::ECS::Service', 2);
+    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: 'https://backend.team-chat.example.com' });
+    regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Secrets: Match.arrayWith([Match.objectLike({ Name: 'BACKEND_URL' })]), HealthCheck: Match.absent() })],
+    });
+  });
+
+  test('secrets are injected as ECS secrets, and the execution role reads exactly those', () => {
+    regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Environment: Match.absent(),
+        Secrets: Match.arrayWith([{
+          Name: 'SEARCH_API_KEY',
+          ValueFrom: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:', { Ref: 'AWS::AccountId' }, ':secret:chatbot/search-api-key']] },
+        }]),
+      })],
+    });
+    regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Secrets: Match.arrayWith([{ Name: 'SESSION_SIGNING_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('SecretSESSIONSIGNINGKEY') } }]) })],
+    });
+    const statements = Object.entries(regional.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => /BackendServiceExecutionRole/.test(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const secretReads = statements.filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads).toHaveLength(1);
+    expect(JSON.stringify(secretReads[0].Resource)).toContain(':secret:chatbot/search-api-key-??????');
+  });
+
+  test('NAT egress: one NAT gateway, private subnets route out through it, endpoints (with Secrets Manager) stay', () => {
+    regional.resourceCountIs('AWS::EC2::NatGateway', 1);
+    regional.hasResourceProperties('AWS::EC2::Route', {
+      RouteTableId: { Ref: Match.stringLikeRegexp('PrivateSubnet2RouteTable') },
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: Match.anyValue(),
+    });
+    regional.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-central-1.secretsmanager', PrivateDnsEnabled: true });
+    regional.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-central-1.ecr.dkr' });
+  });
+
+  test('the ECR repository scans on push, has immutable tags, a lifecycle and KMS encryption', () => {
+    regional.hasResourceProperties('AWS::ECR::Repository', {
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE',
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },
+      LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"tagStatus":"untagged"') },
+    });
+  });
+});
+
+describe('two-tier bad input', () => {
+  const make = (props: Partial<SecureContainerChatbotProps>, vpcOf?: (stack: Stack) => ec2.IVpc) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    return () => new SecureContainerChatbot(stack, 'Chat', {
+      image: IMAGE, domainName: 'chat.example.com', hostedZone, ...props, ...(vpcOf ? { vpc: vpcOf(stack) } : {}),
+    } as SecureContainerChatbotProps);
+  };
+
+  test('a backend without a port', () => {
+    expect(make({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })).toThrow(/`backend.containerPort`: is missing/);
+  });
+
+  test('a secret from another region', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'X', 'arn:aws:secretsmanager:us-east-2:123456789012:secret:key-AbCdEf');
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone, secrets: { API_KEY: secret } }))
+      .toThrow(/`secrets`: 'API_KEY' is a secret in us-east-2, but the tasks run in eu-west-1/);
+  });
+
+  test('a NAT egress for a VPC without a route out', () => {
+    const isolated = (stack: Stack) => new ec2.Vpc(stack, 'V', {
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }, { name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    expect(make({ egress: ChatbotEgress.NAT_GATEWAY }, isolated)).toThrow(/`egress`: is NAT_GATEWAY, but the given VPC has no private subnets with a route out/);
+  });
+
+  test('endpoints-only egress with the endpoints turned off', () => {
+    expect(make({ egress: ChatbotEgress.VPC_ENDPOINTS_ONLY, vpcEndpoints: false }, (stack) => new ec2.Vpc(stack, 'V')))
+      .toThrow(/`egress`: is VPC_ENDPOINTS_ONLY but `vpcEndpoints` is false/);
+  });
+
+  test('the same variable from two sources', () => {
+    expect(make({ config: { API_KEY: 'x' }, generatedSecrets: ['API_KEY'] })).toThrow(/`secrets`: 'API_KEY' is set more than once/);
+  });
+});

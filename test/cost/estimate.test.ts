@@ -1,0 +1,242 @@
+import {
+  KIND, LineItem, PRICES, Template, estimateTemplate, parseCpu, parseMemory, repriceFargate, repriceInterfaceEndpoints, totalOf,
+} from '../../scripts/cost/estimate';
+
+const H = 730;
+const P = (key: string): number => PRICES.items[key].price;
+
+function sumOf(items: LineItem[], kind: string): number {
+  return totalOf(items.filter((i) => i.kind === kind));
+}
+
+const subnets = (n: number) => Array.from({ length: n }, (_, i) => ({ Ref: `Subnet${i + 1}` }));
+
+describe('price table', () => {
+  test('holds the list prices the estimate is built on, each with unit, region, source and date', () => {
+    expect(PRICES.hoursPerMonth).toBe(730);
+    expect(P('vpcInterfaceEndpointAzHour')).toBe(0.01);
+    expect(P('natGatewayHour')).toBe(0.045);
+    expect(P('publicIpv4Hour')).toBe(0.005);
+    expect(P('albHour')).toBe(0.0225);
+    expect(P('fargateX86VcpuHour')).toBe(0.04048);
+    expect(P('fargateX86GbHour')).toBe(0.004445);
+    expect(P('fargateArmVcpuHour')).toBe(0.03238);
+    expect(P('fargateArmGbHour')).toBe(0.00356);
+    for (const [key, entry] of Object.entries(PRICES.items)) {
+      expect({ key, unit: typeof entry.unit, region: typeof entry.region, date: entry.date }).toEqual({ key, unit: 'string', region: 'string', date: '2026-11-23' });
+      expect(entry.source).toMatch(/^https:\/\/aws\.amazon\.com\/.+\/pricing\//);
+    }
+  });
+});
+
+describe('estimateTemplate', () => {
+  test('interface endpoints are billed per subnet (AZ) they are placed in; gateway endpoints are free', () => {
+    const template: Template = {
+      Resources: {
+        Bedrock: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.bedrock-runtime', SubnetIds: subnets(2) } },
+        Logs: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.logs', SubnetIds: subnets(2) } },
+        S3: { Type: 'AWS::EC2::VPCEndpoint', Properties: { ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: [] } },
+      },
+    };
+    const estimate = estimateTemplate(template, 'us-east-1');
+    // 2 endpoints x 2 AZs x $0.01 x 730 h
+    expect(sumOf(estimate.items, KIND.interfaceEndpoint)).toBeCloseTo(29.2, 2);
+    expect(estimate.totalUsd).toBeCloseTo(29.2, 2);
+    expect(estimate.items.find((i) => i.resource === 'S3')).toMatchObject({ kind: KIND.gatewayEndpoint, monthlyUsd: 0 });
+    expect(estimate.items.find((i) => i.resource === 'Bedrock')?.detail).toBe('bedrock-runtime in 2 subnet(s)');
+
+    const oneAz = repriceInterfaceEndpoints(estimate.items, 1);
+    expect(totalOf(oneAz)).toBeCloseTo(14.6, 2);
+  });
+
+  test('a NAT gateway costs its hours plus the public IPv4 address of its Elastic IP, counted once', () => {
+    const template: Template = {
+      Resources: {
+        Eip: { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } },
+        Nat: { Type: 'AWS::EC2::NatGateway', Properties: { AllocationId: { 'Fn::GetAtt': ['Eip', 'AllocationId'] }, SubnetId: { Ref: 'Subnet1' } } },
+        Spare: { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+    expect(sumOf(items, KIND.natGateway)).toBeCloseTo(32.85, 2); // 0.045 x 730
+    expect(items.filter((i) => i.kind === KIND.publicIpv4).map((i) => i.resource)).toEqual(['Nat', 'Spare']);
+    expect(sumOf(items, KIND.publicIpv4)).toBeCloseTo(7.3, 2); // 2 x 0.005 x 730
+    expect(totalUsd).toBeCloseTo(40.15, 2);
+  });
+
+  test('an internet-facing ALB in 2 subnets costs its hours plus one public IPv4 per AZ; an internal NLB has no public address', () => {
+    const template: Template = {
+      Resources: {
+        Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'application', Scheme: 'internet-facing', Subnets: subnets(2) } },
+        Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Scheme: 'internal', Subnets: subnets(3) } },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+    expect(sumOf(items, KIND.alb)).toBeCloseTo(16.43, 2); // 0.0225 x 730 = 16.425
+    expect(sumOf(items, KIND.publicIpv4)).toBeCloseTo(7.3, 2); // 2 x 0.005 x 730
+    expect(items.find((i) => i.kind === KIND.publicIpv4)?.count).toBe(2);
+    expect(sumOf(items, KIND.nlb)).toBeCloseTo(16.43, 2);
+    expect(totalUsd).toBeCloseTo(16.425 + 7.3 + 16.425, 2);
+  });
+
+  describe('Fargate', () => {
+    const service = (desiredCount: unknown, architecture?: string): Template => ({
+      Resources: {
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: { Cpu: '512', Memory: '1024', ...(architecture ? { RuntimePlatform: { CpuArchitecture: architecture, OperatingSystemFamily: 'LINUX' } } : {}) },
+        },
+        Service: { Type: 'AWS::ECS::Service', Properties: { LaunchType: 'FARGATE', TaskDefinition: { Ref: 'Task' }, DesiredCount: desiredCount } },
+      },
+    });
+    // 0.5 vCPU and 1 GB per task, 2 tasks, 730 h
+    const x86 = 0.5 * 0.04048 * 730 * 2 + 1 * 0.004445 * 730 * 2; // 29.5504 + 6.4897 = 36.0401
+    const arm = 0.5 * 0.03238 * 730 * 2 + 1 * 0.00356 * 730 * 2; // 23.6374 + 5.1976 = 28.835
+
+    test('512 CPU units / 1024 MiB x 2 tasks on x86_64 (the default architecture)', () => {
+      const { items, totalUsd } = estimateTemplate(service(2), 'us-east-1');
+      expect(totalUsd).toBeCloseTo(x86, 2);
+      expect(totalUsd).toBeCloseTo(36.04, 2);
+      expect(sumOf(items, KIND.fargateVcpu)).toBeCloseTo(29.55, 2);
+      expect(sumOf(items, KIND.fargateMemory)).toBeCloseTo(6.49, 2);
+      expect(items.find((i) => i.kind === KIND.fargateVcpu)).toMatchObject({ quantity: 730, unit: 'vCPU-hours', count: 2 });
+      expect(items.every((i) => i.assumption === undefined)).toBe(true);
+    });
+
+    test('the same on ARM64, declared or re-priced, costs the ARM rates', () => {
+      const declared = estimateTemplate(service(2, 'ARM64'), 'us-east-1');
+      expect(declared.totalUsd).toBeCloseTo(arm, 2);
+      expect(declared.totalUsd).toBeCloseTo(28.84, 2);
+
+      const repriced = repriceFargate(estimateTemplate(service(2, 'X86_64'), 'us-east-1').items, 'ARM64');
+      expect(totalOf(repriced)).toBeCloseTo(28.84, 2);
+      expect(repriced[0].detail).toContain('ARM64');
+      expect(totalOf(repriceFargate(declared.items, 'X86_64'))).toBeCloseTo(36.04, 2);
+    });
+
+    test('a token DesiredCount does not crash: 1 task is assumed and labelled', () => {
+      const { items, totalUsd } = estimateTemplate(service({ Ref: 'TaskCount' }), 'us-east-1');
+      expect(totalUsd).toBeCloseTo(x86 / 2, 2);
+      const vcpu = items.find((i) => i.kind === KIND.fargateVcpu)!;
+      expect(vcpu.assumption).toBe('DesiredCount is {"Ref":"TaskCount"}; 1 task assumed');
+      expect(vcpu.detail).toContain('[assumption: DesiredCount is {"Ref":"TaskCount"}; 1 task assumed]');
+    });
+
+    test('token CPU, memory and task definition fall back to the Fargate minimum, labelled', () => {
+      const template: Template = {
+        Resources: {
+          Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: { 'Fn::If': ['Big', '1024', '256'] }, Memory: { Ref: 'Memory' } } },
+          Service: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'Task' }, DesiredCount: 1 } },
+          Other: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: 'arn:aws:ecs:us-east-1:111122223333:task-definition/x:1', DesiredCount: '3' } },
+        },
+      };
+      const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+      const perTask = 0.25 * 0.04048 * 730 + 0.5 * 0.004445 * 730;
+      expect(totalUsd).toBeCloseTo(4 * perTask, 2);
+      expect(items.find((i) => i.resource === 'Service' && i.kind === KIND.fargateVcpu)?.assumption).toMatch(/Cpu is .*0\.25 vCPU.*Memory is .*512 MiB/);
+      expect(items.find((i) => i.resource === 'Other' && i.kind === KIND.fargateVcpu)?.assumption).toMatch(/not in this template/);
+    });
+
+    test('at idle, an autoscaling minimum replaces DesiredCount', () => {
+      const template = service(4);
+      const scaled: Template = {
+        Resources: {
+          ...template.Resources,
+          Target: {
+            Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+            Properties: {
+              MinCapacity: 2,
+              MaxCapacity: 6,
+              ScalableDimension: 'ecs:service:DesiredCount',
+              ResourceId: { 'Fn::Join': ['', ['service/', { Ref: 'Cluster' }, '/', { 'Fn::GetAtt': ['Service', 'Name'] }]] },
+            },
+          },
+        },
+      };
+      expect(estimateTemplate(scaled, 'us-east-1').totalUsd).toBeCloseTo(x86, 2);
+    });
+  });
+
+  test('a WAF web ACL with 4 rules costs $5 + 4 x $1 per month', () => {
+    const rule = (name: string) => ({ Name: name, Priority: 0, Statement: {}, VisibilityConfig: {} });
+    const template: Template = {
+      Resources: {
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'CLOUDFRONT', Rules: ['Rate', 'IpReputation', 'Common', 'BadInputs'].map(rule) } },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+    expect(totalUsd).toBeCloseTo(9, 2);
+    expect(items.find((i) => i.kind === KIND.wafRule)).toMatchObject({ count: 4, monthlyUsd: 4 });
+  });
+
+  test('a secret with one replica is billed as two secrets', () => {
+    const template: Template = {
+      Resources: {
+        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: [{ Region: 'us-east-1' }] } },
+        Plain: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'eu-west-1');
+    expect(items.find((i) => i.resource === 'Secret')?.monthlyUsd).toBeCloseTo(0.8, 2);
+    expect(totalUsd).toBeCloseTo(1.2, 2);
+  });
+
+  test('monthly items: KMS keys, dashboard, alarms per metric; zero lines for CloudFront, Cognito, S3 and on-demand DynamoDB', () => {
+    const template: Template = {
+      Resources: {
+        Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+        Key2: { Type: 'AWS::KMS::Key' },
+        Dashboard: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
+        Simple: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'CPU', Period: 60 } },
+        MathAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { Metrics: [{ Id: 'e', Expression: 'a / b' }, { Id: 'a', MetricStat: { Period: 300 } }, { Id: 'b', MetricStat: { Period: 300 } }] },
+        },
+        Distribution: { Type: 'AWS::CloudFront::Distribution', Properties: {} },
+        Pool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+        Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'x' } },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+    expect(sumOf(items, KIND.kmsKey)).toBeCloseTo(2, 2);
+    expect(sumOf(items, KIND.dashboard)).toBeCloseTo(3, 2);
+    expect(sumOf(items, KIND.alarm)).toBeCloseTo(0.3, 2);
+    expect(totalUsd).toBeCloseTo(5.3, 2);
+    for (const kind of [KIND.cloudfront, KIND.cognito, KIND.s3Bucket, KIND.dynamodbTable, KIND.ssmParameter]) {
+      expect(items.filter((i) => i.kind === kind).map((i) => i.monthlyUsd)).toEqual([0]);
+    }
+  });
+
+  test('token-valued lists do not crash and are labelled', () => {
+    const template: Template = {
+      Resources: {
+        Endpoint: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', ServiceName: 'x', SubnetIds: { Ref: 'SubnetList' } } },
+        Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Subnets: { 'Fn::Split': [',', { Ref: 'Subnets' }] } } },
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'REGIONAL', Rules: { 'Fn::If': ['C', [], []] } } },
+        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: { Ref: 'Replicas' } } },
+      },
+    };
+    const { items, totalUsd } = estimateTemplate(template, 'us-east-1');
+    // endpoint 2 AZs assumed 14.6 + ALB 16.425 + 2 public IPv4 7.3 + ACL 5 + 0 rules + 1 secret 0.40
+    expect(totalUsd).toBeCloseTo(14.6 + 16.425 + 7.3 + 5 + 0.4, 2);
+    expect(items.filter((i) => i.assumption).map((i) => i.resource).sort()).toEqual(['Acl', 'Alb', 'Endpoint', 'Secret']);
+  });
+
+  test('an empty or resource-less template costs 0', () => {
+    expect(estimateTemplate({}, 'us-east-1')).toEqual({ region: 'us-east-1', items: [], totalUsd: 0 });
+  });
+});
+
+describe('parsers', () => {
+  test('CPU units and memory MiB, or vCPU / GB strings; tokens are undefined', () => {
+    expect(parseCpu('512')).toBe(0.5);
+    expect(parseCpu(2048)).toBe(2);
+    expect(parseCpu('1 vCPU')).toBe(1);
+    expect(parseCpu({ Ref: 'Cpu' })).toBeUndefined();
+    expect(parseMemory('1024')).toBe(1);
+    expect(parseMemory('2 GB')).toBe(2);
+    expect(parseMemory(undefined)).toBeUndefined();
+  });
+});
