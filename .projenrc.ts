@@ -71,4 +71,23 @@ project.addTask('synth:examples', {
   receiveArgs: true,
 });
 
+project.addTask('cost', {
+  description: 'Idle monthly cost of each synthesized example, from the committed price table (run synth:examples first)',
+  exec: 'ts-node --project tsconfig.examples.json scripts/cost/cost.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench', {
+  description: 'Synth time of examples/basic against the same architecture hand-written with stock aws-cdk-lib (not a test)',
+  exec: 'ts-node --project tsconfig.examples.json bench/bench.ts',
+  receiveArgs: true,
+});
+
+// Only the compiled library goes into the npm package.
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/tsconfig.examples.json');
+project.addPackageIgnore('/.ci/');
+
 project.synth();

@@ -15,15 +15,35 @@ import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
+import { ChatbotHttpApi } from './ingress/chatbot-http-api';
 import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
 import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
-import { ChatbotEgress, ChatbotNetwork } from './network/chatbot-network';
+import { ChatbotEgress, ChatbotNetwork, ChatbotNetworkProps } from './network/chatbot-network';
 import { ChatbotService } from './service/chatbot-service';
 import { acknowledgeFindings } from './shared/acknowledge';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
 import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
+
+/**
+ * The public entry to the app.
+ */
+export enum ChatbotIngress {
+  /**
+   * CloudFront with a WAF web ACL, then an internet-facing load balancer that only CloudFront can
+   * reach, with Cognito's browser login on the load balancer. For people using the chat in a
+   * browser; carries WebSockets.
+   */
+  CLOUDFRONT_ALB = 'CLOUDFRONT_ALB',
+
+  /**
+   * An API Gateway HTTP API with a Cognito JWT authorizer, a VPC link and an internal Network Load
+   * Balancer. For API clients that send a bearer token, not for the browser login; no WebSockets
+   * and no WAF web ACL (HTTP APIs support neither).
+   */
+  HTTP_API = 'HTTP_API',
+}
 
 /**
  * Props for `SecureContainerChatbot`.
@@ -89,6 +109,22 @@ export interface SecureContainerChatbotProps {
    * @default - no storage
    */
   readonly storage?: ChatbotStorageOptions;
+
+  /**
+   * The public entry: CloudFront + WAF + load balancer with Cognito login, or an HTTP API with a
+   * JWT authorizer for API clients.
+   *
+   * @default ChatbotIngress.CLOUDFRONT_ALB
+   */
+  readonly ingress?: ChatbotIngress;
+
+  /**
+   * Address plan of the new VPC: its CIDR, explicit subnet CIDRs, and a secondary CIDR whose
+   * subnets hold the tasks. `egress` on this construct overrides the one here.
+   *
+   * @default - 10.0.0.0/16, subnets allocated automatically, tasks in the private subnets
+   */
+  readonly networkOptions?: ChatbotNetworkProps;
 
   /**
    * How the tasks reach AWS services and the internet: VPC endpoints only, or a NAT gateway (one
@@ -330,17 +366,20 @@ export class SecureContainerChatbot extends Construct {
   /** Cognito login. */
   public readonly auth: ChatbotAuth;
 
-  /** The load balancer. */
-  public readonly loadBalancer: ChatbotLoadBalancer;
+  /** The load balancer (CloudFront ingress). */
+  public readonly loadBalancer?: ChatbotLoadBalancer;
 
-  /** CloudFront, WAF and DNS, in us-east-1. */
-  public readonly edge: ChatbotEdge;
+  /** CloudFront, WAF and DNS, in us-east-1 (CloudFront ingress). */
+  public readonly edge?: ChatbotEdge;
 
-  /** The stack that holds `edge`: this stack in us-east-1, else the companion stack. */
-  public readonly edgeStack: Stack;
+  /** The stack that holds `edge`: this stack in us-east-1, else the companion stack (CloudFront ingress). */
+  public readonly edgeStack?: Stack;
 
-  /** The secret whose value CloudFront sends in the origin-verify header. */
-  public readonly originVerifySecret: secretsmanager.Secret;
+  /** The secret whose value CloudFront sends in the origin-verify header (CloudFront ingress). */
+  public readonly originVerifySecret?: secretsmanager.Secret;
+
+  /** The HTTP API, VPC link and Network Load Balancer (HTTP API ingress). */
+  public readonly httpApi?: ChatbotHttpApi;
 
   /** The customer-managed KMS key of this stack's log groups and of the origin-verify secret. */
   public readonly encryptionKey: kms.Key;
@@ -355,6 +394,7 @@ export class SecureContainerChatbot extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     validateChatbotProps(stack, props);
+    const ingress = props.ingress ?? ChatbotIngress.CLOUDFRONT_ALB;
 
     const originDomainName = props.originDomainName ?? `origin.${props.domainName}`;
     const signOutPath = props.signOutPath ?? '/signout';
@@ -369,7 +409,12 @@ export class SecureContainerChatbot extends Construct {
     } else if (props.cluster) {
       this.vpc = props.cluster.vpc;
     } else {
-      this.network = new ChatbotNetwork(this, 'Network', { egress: props.egress, flowLogRetention: props.logRetention, logsEncryptionKey: this.encryptionKey });
+      this.network = new ChatbotNetwork(this, 'Network', {
+        ...props.networkOptions,
+        egress: props.egress ?? props.networkOptions?.egress,
+        flowLogRetention: props.logRetention ?? props.networkOptions?.flowLogRetention,
+        logsEncryptionKey: this.encryptionKey,
+      });
       this.vpc = this.network.vpc;
     }
 
@@ -388,6 +433,7 @@ export class SecureContainerChatbot extends Construct {
 
     this.service = new ChatbotService(this, 'Service', {
       vpc: this.vpc,
+      subnets: this.network?.taskSubnets,
       cluster: props.cluster,
       image: props.image,
       containerPort: props.containerPort,
@@ -410,6 +456,7 @@ export class SecureContainerChatbot extends Construct {
     if (props.vpcEndpoints ?? (!props.vpc && !props.cluster)) {
       this.endpoints = new ChatbotEndpoints(this, 'Endpoints', {
         vpc: this.vpc,
+        subnets: this.service.subnets,
         // The task's configuration comes from SSM parameters, fetched through this endpoint.
         additionalInterfaceServices: [
           ec2.InterfaceVpcEndpointAwsService.SSM,
@@ -428,13 +475,37 @@ export class SecureContainerChatbot extends Construct {
       userPoolDomain: props.userPoolDomain,
       mfa: props.mfa,
       featurePlan: props.featurePlan,
+      apiClients: ingress === ChatbotIngress.HTTP_API,
     });
+
+    if (ingress === ChatbotIngress.HTTP_API) {
+      this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        subjectAlternativeNames: props.backend ? [backendDomainName] : undefined,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      });
+      this.httpApi = new ChatbotHttpApi(this, 'HttpApi', {
+        vpc: this.vpc,
+        subnets: this.service.subnets,
+        service: this.service.service,
+        containerPort: this.service.containerPort,
+        auth: this.auth,
+        logsEncryptionKey: this.encryptionKey,
+        domainName: props.domainName,
+        certificate: this.certificate,
+        hostedZone: props.hostedZone,
+        accessLogsBucket: this.accessLogsBucket,
+        logRetention: props.logRetention,
+      });
+      this.createBackend(props, backendDomainName);
+      return;
+    }
 
     // One value in two regions: CloudFront (us-east-1) adds it, the load balancer checks it. A
     // replica in us-east-1 lets the edge stack resolve it by name, without cross-region references.
     const edgeInOtherStack = stack.region !== 'us-east-1' || (props.edgeStack !== undefined && props.edgeStack !== stack);
     const secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
-    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+    const originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
       secretName,
       encryptionKey: this.encryptionKey,
       description: `Value of the origin-verify header between CloudFront and the load balancer of ${props.domainName}`,
@@ -446,7 +517,8 @@ export class SecureContainerChatbot extends Construct {
       },
       replicaRegions: stack.region !== 'us-east-1' ? [{ region: 'us-east-1' }] : undefined,
     });
-    acknowledgeFindings(this.originVerifySecret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
+    this.originVerifySecret = originVerifySecret;
+    acknowledgeFindings(originVerifySecret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
       'CloudFormation copies this value into the CloudFront origin header and the load balancer rule when they deploy, so a rotation outside a deployment would lock CloudFront out. Rotate it by changing the secret and redeploying both stacks.');
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
@@ -455,39 +527,24 @@ export class SecureContainerChatbot extends Construct {
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
 
-    this.loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
+    const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       service: this.service.service,
       containerPort: this.service.containerPort,
       certificate: this.certificate,
       auth: this.auth,
-      originVerifyHeaderValue: this.originVerifySecret.secretValueFromJson('value').unsafeUnwrap(),
+      originVerifyHeaderValue: originVerifySecret.secretValueFromJson('value').unsafeUnwrap(),
       cloudFrontPrefixListId: props.cloudFrontPrefixListId,
       originDomainName,
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
       accessLogsBucket: this.accessLogsBucket,
     });
-
-    if (props.backend) {
-      this.backend = new ChatbotBackend(this, 'Backend', {
-        ...props.backend,
-        vpc: this.vpc,
-        cluster: this.service.cluster,
-        clientSecurityGroup: this.service.securityGroup,
-        domainName: backendDomainName,
-        certificate: this.certificate,
-        accessLogsBucket: this.accessLogsBucket,
-        hostedZone: props.hostedZone,
-        logsEncryptionKey: this.encryptionKey,
-        logRetention: props.logRetention,
-      });
-      this.endpoints?.allowFrom(this.backend.service.securityGroup);
-    }
+    this.loadBalancer = loadBalancer;
 
     let edgeScope: Construct;
     let zone = props.hostedZone;
-    let headerValue = this.originVerifySecret.secretValueFromJson('value').unsafeUnwrap();
+    let headerValue = originVerifySecret.secretValueFromJson('value').unsafeUnwrap();
     if (edgeInOtherStack) {
       this.edgeStack = props.edgeStack ?? new Stack(this, 'EdgeStack', {
         env: { account: stack.account, region: 'us-east-1' },
@@ -507,7 +564,7 @@ export class SecureContainerChatbot extends Construct {
       edgeScope = this;
     }
 
-    this.edge = new ChatbotEdge(edgeScope, 'Edge', {
+    const edge = new ChatbotEdge(edgeScope, 'Edge', {
       domainName: props.domainName,
       hostedZone: zone,
       originDomainName,
@@ -521,16 +578,38 @@ export class SecureContainerChatbot extends Construct {
       cognitoLogoutPath,
       logRetention: props.logRetention,
     });
+    this.edge = edge;
+
+    this.createBackend(props, backendDomainName);
 
     if (props.monitoring ?? true) {
       this.monitoring = new ChatbotMonitoring(this, 'Monitoring', {
-        loadBalancer: this.loadBalancer.loadBalancer,
-        targetGroup: this.loadBalancer.targetGroup,
+        loadBalancer: loadBalancer.loadBalancer,
+        targetGroup: loadBalancer.targetGroup,
         service: this.service.service,
         minRunningTasks: props.desiredCount ?? 2,
-        webAclMetricName: this.edge.webAcl?.metricName,
+        webAclMetricName: edge.webAcl?.metricName,
       });
     }
+  }
+
+  private createBackend(props: SecureContainerChatbotProps, backendDomainName: string): void {
+    if (props.backend) {
+      (this as { backend?: ChatbotBackend }).backend = new ChatbotBackend(this, 'Backend', {
+        ...props.backend,
+        vpc: this.vpc,
+        cluster: this.service.cluster,
+        clientSecurityGroup: this.service.securityGroup,
+        domainName: backendDomainName,
+        certificate: this.certificate,
+        accessLogsBucket: this.accessLogsBucket,
+        hostedZone: props.hostedZone,
+        logsEncryptionKey: this.encryptionKey,
+        logRetention: props.logRetention,
+      });
+      this.endpoints?.allowFrom(this.backend!.service.securityGroup);
+    }
+
   }
 }
 
@@ -577,6 +656,19 @@ function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps):
     const certRegion = regionOfArn(props.edgeCertificate.certificateArn);
     v.check(certRegion === undefined || certRegion === 'us-east-1', 'edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
       'Issue the certificate in us-east-1, or leave the prop out to get one.');
+  }
+  if (props.ingress === ChatbotIngress.HTTP_API) {
+    const cloudFrontOnly: Array<[string, unknown]> = [
+      ['webAclArn', props.webAclArn], ['edgeCertificate', props.edgeCertificate], ['edgeStack', props.edgeStack],
+      ['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes], ['geoRestriction', props.geoRestriction],
+      ['originDomainName', props.originDomainName], ['cloudFrontPrefixListId', props.cloudFrontPrefixListId], ['signOutPath', props.signOutPath],
+      ['userPoolDomain', props.userPoolDomain],
+    ];
+    for (const [prop, value] of cloudFrontOnly) {
+      v.check(value === undefined, prop, 'only applies to the CloudFront ingress, but `ingress` is HTTP_API.', 'Remove it, or use ChatbotIngress.CLOUDFRONT_ALB.');
+    }
+    v.check(props.monitoring !== true, 'monitoring', 'is not available for the HTTP API ingress yet (its dashboard is built on the application load balancer).',
+      'Remove the prop; the HTTP API stage writes access logs and API Gateway publishes its metrics.');
   }
   if (props.backend) {
     validateBackendOptions('SecureContainerChatbot', 'backend.', props.backend);

@@ -65,6 +65,14 @@ export interface ChatbotAuthProps {
   readonly featurePlan?: cognito.FeaturePlan;
 
   /**
+   * Make the app client for API clients that send the user's token as a bearer token (the HTTP API
+   * ingress): no client secret, sign-in with SRP, no hosted login pages and so no Cognito domain.
+   *
+   * @default false (a client for the load balancer's login flow)
+   */
+  readonly apiClients?: boolean;
+
+  /**
    * How long a login on the load balancer lasts before the user must sign in again.
    *
    * @default Duration.hours(8)
@@ -84,8 +92,8 @@ export class ChatbotAuth extends Construct {
   /** The app client the load balancer uses. */
   public readonly userPoolClient: cognito.IUserPoolClient;
 
-  /** The domain of the hosted login pages. */
-  public readonly userPoolDomain: cognito.IUserPoolDomain;
+  /** The domain of the hosted login pages (none for `apiClients`). */
+  public readonly userPoolDomain?: cognito.IUserPoolDomain;
 
   /** The URL Cognito redirects to after login: `https://<domainName>/oauth2/idpresponse`. */
   public readonly callbackUrl: string;
@@ -142,6 +150,22 @@ export class ChatbotAuth extends Construct {
       this.userPool = pool;
     }
 
+    if (props.apiClients) {
+      this.userPoolClient = props.userPoolClient ?? new cognito.UserPoolClient(this, 'AppClient', {
+        userPool: this.userPool,
+        generateSecret: false,
+        preventUserExistenceErrors: true,
+        authFlows: { userSrp: true },
+        disableOAuth: true,
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.days(1),
+        enableTokenRevocation: true,
+      });
+      this.userPoolDomain = props.userPoolDomain;
+      return;
+    }
+
     this.userPoolClient = props.userPoolClient ?? new cognito.UserPoolClient(this, 'AppClient', {
       userPool: this.userPool,
       generateSecret: true,
@@ -168,7 +192,7 @@ export class ChatbotAuth extends Construct {
 
   /** The Cognito domain's host name, `<prefix>.auth.<region>.amazoncognito.com`. */
   public get cognitoHostName(): string {
-    return `${this.userPoolDomain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    return `${this.requireDomain().domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
   }
 
   /**
@@ -179,7 +203,7 @@ export class ChatbotAuth extends Construct {
     return new actions.AuthenticateCognitoAction({
       userPool: this.userPool,
       userPoolClient: this.userPoolClient,
-      userPoolDomain: this.userPoolDomain,
+      userPoolDomain: this.requireDomain(),
       scope: 'openid email profile',
       sessionTimeout: this.sessionTimeout,
       onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
@@ -201,6 +225,13 @@ export class ChatbotAuth extends Construct {
       query: `client_id=${this.userPoolClient.userPoolClientId}&logout_uri=${encodeURIComponent(this.signOutRedirectUrl)}`,
       permanent: false,
     });
+  }
+
+  private requireDomain(): cognito.IUserPoolDomain {
+    if (!this.userPoolDomain) {
+      throw new Error('ChatbotAuth: the load balancer login needs a Cognito domain, but `apiClients` is set. Remove `apiClients` for the browser login flow.');
+    }
+    return this.userPoolDomain;
   }
 }
 

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { Ipv4Block, contains, overlaps, parseCidr, privateRangeOf } from '../shared/cidr';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { PropsValidator } from '../shared/validation';
@@ -47,6 +48,36 @@ export interface ChatbotNetworkProps {
   readonly maxAzs?: number;
 
   /**
+   * The CIDR of each public subnet, one per Availability Zone, inside `cidr`.
+   *
+   * @default - allocated from `cidr` (/24 each)
+   */
+  readonly publicSubnetCidrs?: string[];
+
+  /**
+   * The CIDR of each private subnet, one per Availability Zone, inside `cidr`.
+   *
+   * @default - allocated from `cidr` (/22 each)
+   */
+  readonly privateSubnetCidrs?: string[];
+
+  /**
+   * A secondary IPv4 CIDR associated with the VPC, for the task subnets (`taskSubnetCidrs`), so
+   * that containers do not use addresses of the primary range.
+   *
+   * @default - none
+   */
+  readonly secondaryCidr?: string;
+
+  /**
+   * The CIDR of each task subnet, one per Availability Zone, inside `secondaryCidr`. These subnets
+   * have no route to the internet; tasks reach AWS through VPC endpoints.
+   *
+   * @default - tasks use the private subnets
+   */
+  readonly taskSubnetCidrs?: string[];
+
+  /**
    * How the private subnets reach out. With a NAT gateway they become `PRIVATE_WITH_EGRESS`.
    *
    * @default ChatbotEgress.VPC_ENDPOINTS_ONLY
@@ -80,6 +111,9 @@ export class ChatbotNetwork extends Construct {
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
 
+  /** The subnets for the tasks: the task subnets of the secondary CIDR, else the private subnets. */
+  public readonly taskSubnets: ec2.SubnetSelection;
+
   /** The log group receiving the VPC flow logs. */
   public readonly flowLogGroup: logs.LogGroup;
 
@@ -91,10 +125,15 @@ export class ChatbotNetwork extends Construct {
     const v = new PropsValidator('ChatbotNetwork');
     v.check(Number.isInteger(maxAzs) && maxAzs >= 2, 'maxAzs', `must be a whole number of at least 2 (got ${maxAzs}).`,
       'The load balancer and the tasks need two Availability Zones; remove the prop or set it to 2 or more.');
+    validateCidrs(v, props, maxAzs);
     v.throwIfInvalid();
+    const cidr = props.cidr ?? '10.0.0.0/16';
+    const privateSubnetType = egress === ChatbotEgress.VPC_ENDPOINTS_ONLY ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ipAddresses: props.publicSubnetCidrs || props.privateSubnetCidrs
+        ? new ExplicitSubnetCidrs(cidr, { Public: props.publicSubnetCidrs, Private: props.privateSubnetCidrs })
+        : ec2.IpAddresses.cidr(cidr),
       maxAzs,
       natGateways: egress === ChatbotEgress.NAT_GATEWAY_PER_AZ ? maxAzs : egress === ChatbotEgress.NAT_GATEWAY ? 1 : 0,
       // cdk-nag's VPCDefaultSecurityGroupClosed rule (HIPAA, NIST, PCI) requires it. CloudFormation
@@ -102,9 +141,31 @@ export class ChatbotNetwork extends Construct {
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: egress === ChatbotEgress.VPC_ENDPOINTS_ONLY ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        { name: 'Private', subnetType: privateSubnetType, cidrMask: 22 },
       ],
     });
+
+    this.taskSubnets = { subnetType: privateSubnetType };
+    if (props.secondaryCidr && props.taskSubnetCidrs) {
+      const association = new ec2.CfnVPCCidrBlock(this, 'SecondaryCidr', { vpcId: this.vpc.vpcId, cidrBlock: props.secondaryCidr });
+      const subnets = props.taskSubnetCidrs.map((cidrBlock, i) => {
+        const subnet = new ec2.PrivateSubnet(this, `TaskSubnet${i + 1}`, {
+          vpcId: this.vpc.vpcId,
+          availabilityZone: this.vpc.availabilityZones[i],
+          cidrBlock,
+          mapPublicIpOnLaunch: false,
+        });
+        subnet.node.addDependency(association);
+        // Template checkers compare subnet CIDRs with the VPC's primary CIDR only; this subnet lies in
+        // the secondary CIDR associated just above, which CloudFormation accepts.
+        const cfnSubnet = subnet.node.defaultChild as ec2.CfnSubnet;
+        acknowledgeFindings(cfnSubnet, ['CloudFormation-Validate::E3059'],
+          'The subnet is carved from the secondary CIDR associated with the VPC (AWS::EC2::VPCCidrBlock, a dependency of this subnet), not from the primary CIDR the check compares with.');
+        cfnSubnet.addMetadata('cfn-lint', { config: { ignore_checks: ['E3059'] } });
+        return subnet;
+      });
+      this.taskSubnets = { subnets };
+    }
 
     const key = props.logsEncryptionKey ?? createLogsKey(this, 'FlowLogsKey', 'Encrypts the chatbot VPC flow logs');
     this.flowLogGroup = createEncryptedLogGroup(this, 'FlowLogs', {
@@ -128,5 +189,73 @@ export class ChatbotNetwork extends Construct {
           'Public subnet of the internet-facing load balancer (and of the NAT gateway when egress is NAT): its default route to the internet gateway is what lets CloudFront reach it. The load balancer admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
       }
     }
+  }
+}
+
+function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: number): void {
+  const cidr = props.cidr ?? '10.0.0.0/16';
+  const primary = parseCidr(cidr);
+  v.check(primary !== undefined, 'cidr', `'${cidr}' is not an IPv4 CIDR block.`, 'Use a block such as 10.0.0.0/16.');
+  const secondary = props.secondaryCidr === undefined ? undefined : parseCidr(props.secondaryCidr);
+  if (props.secondaryCidr !== undefined) {
+    v.check(secondary !== undefined, 'secondaryCidr', `'${props.secondaryCidr}' is not an IPv4 CIDR block.`, 'Use a block such as 172.10.0.0/16.');
+  }
+  v.check(!props.taskSubnetCidrs || props.secondaryCidr !== undefined, 'taskSubnetCidrs', 'needs `secondaryCidr`.', 'Give the secondary CIDR the task subnets are carved from.');
+  v.check(!props.secondaryCidr || !!props.taskSubnetCidrs, 'secondaryCidr', 'was given without `taskSubnetCidrs`, so nothing would use it.', 'List one task subnet CIDR per Availability Zone.');
+  const seen: Array<[string, string, Ipv4Block]> = [];
+  const check = (prop: string, list: string[] | undefined, parent: Ipv4Block | undefined, parentProp: string) => {
+    if (!list) {
+      return;
+    }
+    v.check(list.length === maxAzs, prop, `has ${list.length} entries for ${maxAzs} Availability Zones.`, 'Give one CIDR per Availability Zone.');
+    for (const entry of list) {
+      const block = parseCidr(entry);
+      if (!block) {
+        v.fail(prop, `'${entry}' is not an IPv4 CIDR block.`, 'Use blocks such as 10.0.1.0/24.');
+        continue;
+      }
+      if (parent) {
+        v.check(contains(parent, block), prop, `'${entry}' is outside ${parentProp}.`, `Carve it from ${parentProp}.`);
+      }
+      for (const [otherProp, other, otherBlock] of seen) {
+        v.check(!overlaps(block, otherBlock), prop, `'${entry}' overlaps '${other}' of ${otherProp}.`, 'Give every subnet its own range.');
+      }
+      seen.push([prop, entry, block]);
+    }
+  };
+  check('publicSubnetCidrs', props.publicSubnetCidrs, primary, 'cidr');
+  check('privateSubnetCidrs', props.privateSubnetCidrs, primary, 'cidr');
+  check('taskSubnetCidrs', props.taskSubnetCidrs, secondary, 'secondaryCidr');
+  v.check(!!props.publicSubnetCidrs === !!props.privateSubnetCidrs, 'publicSubnetCidrs',
+    'and `privateSubnetCidrs` go together.', 'Give both lists, or neither to let the VPC allocate them.');
+  if (primary && secondary) {
+    v.check(!overlaps(primary, secondary), 'secondaryCidr', `'${props.secondaryCidr}' overlaps the VPC's primary CIDR '${cidr}'.`, 'Choose a range outside the primary one.');
+    const primaryRange = privateRangeOf(primary);
+    const secondaryRange = privateRangeOf(secondary);
+    // AWS refuses a secondary block from another RFC 1918 range than a 10.0.0.0/8 primary's, and so on.
+    v.check(!(primaryRange && secondaryRange && primaryRange !== secondaryRange), 'secondaryCidr',
+      `'${props.secondaryCidr}' is in another RFC 1918 range than the primary '${cidr}', which AWS does not allow.`,
+      'Use a block from the primary\'s own RFC 1918 range, or a non-RFC 1918 block such as 100.64.0.0/16 or 172.10.0.0/16.');
+  }
+}
+
+/** Hands the VPC the exact subnet CIDRs the user chose, per subnet group, in Availability Zone order. */
+class ExplicitSubnetCidrs implements ec2.IIpAddresses {
+  constructor(private readonly cidr: string, private readonly byGroup: { [group: string]: string[] | undefined }) {}
+
+  public allocateVpcCidr(): ec2.VpcIpamOptions {
+    return { cidrBlock: this.cidr };
+  }
+
+  public allocateSubnetsCidr(input: ec2.AllocateCidrRequest): ec2.SubnetIpamOptions {
+    const next: { [group: string]: number } = {};
+    return {
+      allocatedSubnets: input.requestedSubnets.map((request) => {
+        const group = request.configuration.name;
+        const index = next[group] ?? 0;
+        next[group] = index + 1;
+        return { cidr: this.byGroup[group]![index] };
+      }),
+    };
   }
 }

@@ -2,7 +2,6 @@ import {
   KIND, LineItem, PRICES, Template, estimateTemplate, parseCpu, parseMemory, repriceFargate, repriceInterfaceEndpoints, totalOf,
 } from '../../scripts/cost/estimate';
 
-const H = 730;
 const P = (key: string): number => PRICES.items[key].price;
 
 function sumOf(items: LineItem[], kind: string): number {

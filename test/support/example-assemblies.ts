@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
+import { buildHttpApiExample } from '../../examples/http-api/app';
 import { addNagPacks } from '../../examples/nag-packs';
 import { buildStorageExample } from '../../examples/storage/app';
 import { buildTwoTierExample } from '../../examples/two-tier/app';
@@ -17,6 +18,7 @@ export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
   'basic': buildBasicExample,
   'storage': buildStorageExample,
   'two-tier': buildTwoTierExample,
+  'http-api': buildHttpApiExample,
 };
 
 /**

@@ -1,0 +1,230 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ChatbotAuth } from '../auth/chatbot-auth';
+import { createEncryptedLogGroup } from '../shared/encryption';
+import { PropsValidator, isKnown } from '../shared/validation';
+
+/**
+ * Props for `ChatbotHttpApi`.
+ */
+export interface ChatbotHttpApiProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /** The subnets of the internal Network Load Balancer and the VPC link: the tasks' subnets. */
+  readonly subnets: ec2.SubnetSelection;
+
+  /** The Fargate service to forward to. */
+  readonly service: ecs.FargateService;
+
+  /** The port the container listens on. */
+  readonly containerPort: number;
+
+  /** Cognito: its user pool is the JWT issuer and its app client the audience. */
+  readonly auth: ChatbotAuth;
+
+  /** KMS key for the access log group. It must allow CloudWatch Logs in this region to use it. */
+  readonly logsEncryptionKey: kms.IKey;
+
+  /**
+   * The custom domain of the API. The default `execute-api` endpoint is disabled, so clients use
+   * only this name.
+   */
+  readonly domainName: string;
+
+  /**
+   * The regional certificate of `domainName`. The Network Load Balancer's TLS listener uses it too,
+   * so traffic from the VPC link to the load balancer is encrypted.
+   */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * Hosted zone for the alias record of `domainName`.
+   *
+   * @default - no record
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * Steady-state requests per second the stage accepts.
+   *
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests the stage accepts.
+   *
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /** Bucket for the Network Load Balancer's access logs (SSE-S3). */
+  readonly accessLogsBucket: s3.IBucket;
+
+  /**
+   * Retention of the access logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The API Gateway ingress, for API clients that send a Cognito token as a bearer token: an HTTP
+ * API whose every route needs a valid JWT from the user pool (audience: the app client), a VPC
+ * link with its own security group, and an internal Network Load Balancer in the task subnets of
+ * both Availability Zones. Security groups form a chain: the VPC link's reaches the load
+ * balancer's, which alone reaches the tasks.
+ *
+ * This is not the browser login flow (use the default CloudFront ingress for that). HTTP APIs
+ * carry no WebSockets and take no WAF web ACL: for streaming to browsers or a firewall in front,
+ * use the CloudFront ingress (or an API Gateway REST or WebSocket API).
+ */
+export class ChatbotHttpApi extends Construct {
+  /** The HTTP API. */
+  public readonly api: apigwv2.HttpApi;
+
+  /** The stage serving the API. */
+  public readonly stage: apigwv2.HttpStage;
+
+  /** The internal Network Load Balancer. */
+  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+
+  /** The VPC link. */
+  public readonly vpcLink: apigwv2.VpcLink;
+
+  /** The VPC link's security group. */
+  public readonly vpcLinkSecurityGroup: ec2.SecurityGroup;
+
+  /** The load balancer's security group. */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+
+  /** The stage's access log group. */
+  public readonly accessLogGroup: logs.LogGroup;
+
+  /** The URL clients call, `https://<domainName>/`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ChatbotHttpApiProps) {
+    super(scope, id);
+    const rate = props.throttlingRateLimit ?? 50;
+    const burst = props.throttlingBurstLimit ?? 100;
+    const v = new PropsValidator('ChatbotHttpApi');
+    if (isKnown(rate) && isKnown(burst)) {
+      v.check(rate > 0 && burst >= rate, 'throttlingBurstLimit', `(${burst}) must be at least throttlingRateLimit (${rate}), which must be above 0.`,
+        'Allow bursts at least as large as the steady rate.');
+    }
+    v.throwIfInvalid();
+
+    this.vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Chatbot API Gateway VPC link: to the internal load balancer only',
+      allowAllOutbound: false,
+    });
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Chatbot internal Network Load Balancer: from the VPC link only',
+      allowAllOutbound: false,
+    });
+    this.loadBalancerSecurityGroup.connections.allowFrom(this.vpcLinkSecurityGroup, ec2.Port.tcp(443), 'TLS from the API Gateway VPC link');
+
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: false,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.loadBalancerSecurityGroup],
+      crossZoneEnabled: true,
+      deletionProtection: true,
+    });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
+    // TLS from the VPC link to the load balancer, which also makes it write access logs.
+    const listener = this.loadBalancer.addListener('Tls', {
+      port: 443,
+      protocol: elbv2.Protocol.TLS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.TLS13_RES,
+    });
+    listener.addTargets('Tasks', {
+      port: props.containerPort,
+      protocol: elbv2.Protocol.TCP,
+      targets: [props.service],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: { protocol: elbv2.Protocol.TCP, interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+    });
+    props.service.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(props.containerPort), 'From the internal Network Load Balancer');
+
+    this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroups: [this.vpcLinkSecurityGroup],
+    });
+
+    const region = Stack.of(this).region;
+    const authorizer = new authorizers.HttpJwtAuthorizer('CognitoJwt', `https://cognito-idp.${region}.amazonaws.com/${props.auth.userPool.userPoolId}`, {
+      jwtAudience: [props.auth.userPoolClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const domain = new apigwv2.DomainName(this, 'DomainName', {
+      domainName: props.domainName,
+      certificate: props.certificate,
+      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+    });
+    if (props.hostedZone) {
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)),
+      });
+    }
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'Chatbot API: every route needs a Cognito JWT',
+      createDefaultStage: false,
+      disableExecuteApiEndpoint: true,
+      defaultAuthorizer: authorizer,
+      defaultIntegration: new integrations.HttpNlbIntegration('Nlb', listener, { vpcLink: this.vpcLink, secureServerName: props.domainName }),
+    });
+
+    this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logsEncryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    this.stage = this.api.addStage('Stage', {
+      stageName: '$default',
+      autoDeploy: true,
+      domainMapping: { domainName: domain },
+      throttle: { rateLimit: rate, burstLimit: burst },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: apigw.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          integrationLatency: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+          user: '$context.authorizer.claims.sub',
+        })),
+      },
+    });
+    this.url = `https://${props.domainName}/`;
+  }
+}

@@ -1,0 +1,151 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps, SecureContainerChatbot } from '../../src';
+import { exampleAssembly, exampleTemplate } from '../support/example-assemblies';
+
+const t = exampleTemplate('http-api', 'ap-southeast-2');
+
+function groupIngress(groupPattern: RegExp): any[] {
+  const ids = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).filter((id) => groupPattern.test(id));
+  expect(ids).toHaveLength(1);
+  const inline = t.findResources('AWS::EC2::SecurityGroup')[ids[0]].Properties.SecurityGroupIngress ?? [];
+  const separate = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
+    .filter((p) => JSON.stringify(p.GroupId).includes(ids[0]));
+  return [...inline, ...separate];
+}
+
+describe('HTTP API ingress (examples/http-api)', () => {
+  test('one regional stack: no CloudFront, no WAF, no application load balancer', () => {
+    expect(exampleAssembly('http-api').stacks).toHaveLength(1);
+    t.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    t.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internal' });
+  });
+
+  test('every route needs a JWT from the user pool, for the app client', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', DisableExecuteApiEndpoint: true });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('AuthAppClient') }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.ap-southeast-2.amazonaws.com/', { Ref: Match.stringLikeRegexp('AuthUserPool') }]] },
+      },
+    });
+    const routes = Object.values(t.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      expect(route.Properties.AuthorizationType).toBe('JWT');
+    }
+  });
+
+  test('private integration over the VPC link, with TLS to the load balancer', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'HTTP_PROXY',
+      ConnectionType: 'VPC_LINK',
+      TlsConfig: { ServerNameToVerify: 'chat-api.example.com' },
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', {
+      SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('VpcLinkSecurityGroup'), 'GroupId'] }],
+      SubnetIds: [{ Ref: Match.stringLikeRegexp('TaskSubnet1') }, { Ref: Match.stringLikeRegexp('TaskSubnet2') }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TLS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06' });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8501, Protocol: 'TCP', TargetType: 'ip' });
+  });
+
+  test('stage: access logs, throttling; custom domain with an alias record', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'chat-api.example.com', DomainNameConfigurations: [Match.objectLike({ SecurityPolicy: 'TLS_1_2' })] });
+    t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'chat-api.example.com.', Type: 'A' });
+  });
+
+  test('security groups: VPC link -> load balancer (443) -> tasks (8501), nothing else', () => {
+    const nlb = groupIngress(/HttpApiLoadBalancerSecurityGroup/);
+    expect(nlb).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/VpcLinkSecurityGroup/), 'GroupId'] } })]);
+    const tasks = groupIngress(/ChatbotServiceSecurityGroup/);
+    expect(tasks).toEqual([expect.objectContaining({ FromPort: 8501, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/HttpApiLoadBalancerSecurityGroup/), 'GroupId'] } })]);
+  });
+
+  test('API client app client: no secret, SRP sign-in, no hosted login', () => {
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false, ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']), AllowedOAuthFlows: Match.absent() });
+    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+  });
+});
+
+describe('network of seed 004', () => {
+  const subnetCidrs = Object.values(t.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.CidrBlock).sort();
+
+  test('primary 10.0.0.0/16 with the given public and app subnets, secondary 172.10.0.0/16 with the task subnets', () => {
+    t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    t.hasResourceProperties('AWS::EC2::VPCCidrBlock', { CidrBlock: '172.10.0.0/16' });
+    expect(subnetCidrs).toEqual(['10.0.1.0/24', '10.0.10.0/24', '10.0.2.0/24', '10.0.20.0/24', '172.10.1.0/24', '172.10.2.0/24']);
+  });
+
+  test('app subnets route to the NAT gateway of their AZ; task subnets have no route out', () => {
+    t.resourceCountIs('AWS::EC2::NatGateway', 2);
+    const routes = Object.values(t.findResources('AWS::EC2::Route')).map((r) => r.Properties);
+    for (const n of [1, 2]) {
+      expect(routes).toContainEqual(expect.objectContaining({
+        RouteTableId: { Ref: expect.stringMatching(new RegExp(`PrivateSubnet${n}RouteTable`)) },
+        NatGatewayId: { Ref: expect.stringMatching(new RegExp(`PublicSubnet${n}NATGateway`)) },
+      }));
+    }
+    expect(routes.filter((r) => JSON.stringify(r.RouteTableId).includes('TaskSubnet'))).toEqual([]);
+  });
+
+  test('ECR, logs and S3 endpoints serve the task subnets; the execution role has only the ECR pull permissions', () => {
+    for (const service of ['ecr.api', 'ecr.dkr', 'logs']) {
+      t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        ServiceName: `com.amazonaws.ap-southeast-2.${service}`,
+        SubnetIds: [{ Ref: Match.stringLikeRegexp('TaskSubnet1') }, { Ref: Match.stringLikeRegexp('TaskSubnet2') }],
+      });
+    }
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      RouteTableIds: [{ Ref: Match.stringLikeRegexp('TaskSubnet1RouteTable') }, { Ref: Match.stringLikeRegexp('TaskSubnet2RouteTable') }],
+    });
+    const statements = Object.entries(t.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => /ServiceExecutionRole/.test(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const ecrActions = statements.flatMap((s: any) => [s.Action].flat()).filter((a: string) => a.startsWith('ecr:')).sort();
+    expect(ecrActions).toEqual(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer']);
+  });
+});
+
+describe('network and HTTP API bad input', () => {
+  const network = (props: ChatbotNetworkProps) => () => new ChatbotNetwork(new Stack(new App(), 'S', { env: { region: 'eu-west-1' } }), 'N', props);
+  const plan = { publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] };
+
+  test.each<[string, ChatbotNetworkProps, RegExp]>([
+    ['a malformed CIDR', { cidr: '10.0.0.0/33' }, /`cidr`: '10.0.0.0\/33' is not an IPv4 CIDR block/],
+    ['overlapping subnets', { ...plan, privateSubnetCidrs: ['10.0.10.0/25', '10.0.2.0/24'] }, /`privateSubnetCidrs`: '10.0.10.0\/25' overlaps '10.0.10.0\/24' of publicSubnetCidrs/],
+    ['a subnet outside the VPC', { ...plan, publicSubnetCidrs: ['10.1.10.0/24', '10.0.20.0/24'] }, /`publicSubnetCidrs`: '10.1.10.0\/24' is outside cidr/],
+    ['a secondary CIDR overlapping the primary', { ...plan, secondaryCidr: '10.0.128.0/17', taskSubnetCidrs: ['10.0.130.0/24', '10.0.131.0/24'] }, /`secondaryCidr`: '10.0.128.0\/17' overlaps/],
+    ['a secondary CIDR from another RFC 1918 range', { ...plan, secondaryCidr: '192.168.0.0/16', taskSubnetCidrs: ['192.168.1.0/24', '192.168.2.0/24'] }, /`secondaryCidr`: .*another RFC 1918 range/],
+    ['task subnets outside the secondary CIDR', { ...plan, secondaryCidr: '172.10.0.0/16', taskSubnetCidrs: ['172.11.1.0/24', '172.10.2.0/24'] }, /`taskSubnetCidrs`: '172.11.1.0\/24' is outside secondaryCidr/],
+    ['task subnets without a secondary CIDR', { taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'] }, /`taskSubnetCidrs`: needs `secondaryCidr`/],
+    ['one subnet for two AZs', { publicSubnetCidrs: ['10.0.10.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] }, /`publicSubnetCidrs`: has 1 entries for 2 Availability Zones/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(network(props)).toThrow(message);
+  });
+
+  test('refuses CloudFront-only props with the HTTP API ingress, naming each', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    expect(() => new SecureContainerChatbot(stack, 'Chat', {
+      image: ecs.ContainerImage.fromRegistry('nginx'),
+      domainName: 'api.example.com',
+      hostedZone,
+      ingress: ChatbotIngress.HTTP_API,
+      rateLimitPerIp: 100,
+      signOutPath: '/bye',
+    })).toThrow(/2 problems.*\n- `rateLimitPerIp`: only applies to the CloudFront ingress.*\n- `signOutPath`: only applies to the CloudFront ingress/);
+  });
+});
