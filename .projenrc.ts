@@ -51,6 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '__pycache__/',
     '.pytest_cache/',
     '/.tmp/',
+    '/.venv-tools/',
   ],
 });
 
