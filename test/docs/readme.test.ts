@@ -9,6 +9,11 @@ test('the README\'s Python example is the app CI synthesizes against the built w
   expect(readme).toContain('```python\n' + app + '```');
 });
 
+test('the README\'s TypeScript example is the app CI synthesizes against the packed library', () => {
+  const app = fs.readFileSync(path.join(ROOT, 'test', 'typescript', 'app.ts'), 'utf-8');
+  expect(readme).toContain('```ts\n' + app + '```');
+});
+
 test('the README gives the two quick-start commands that CI runs', () => {
   expect(readme).toContain('npm ci && npm run synth:examples');
   expect(readme).toContain('npm ci && npm test');

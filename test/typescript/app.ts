@@ -1,0 +1,18 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { SecureContainerChatbot } from 'secure-container-chatbot';
+
+const app = new App();
+const stack = new Stack(app, 'Chatbot', { env: { region: 'eu-west-1' } });
+
+const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+  hostedZoneId: 'Z0123456789EXAMPLE',
+  zoneName: 'example.com',
+});
+
+new SecureContainerChatbot(stack, 'Chat', {
+  image: ecs.ContainerImage.fromAsset('./app'),
+  domainName: 'chat.example.com',
+  hostedZone,
+});
