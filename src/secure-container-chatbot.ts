@@ -393,7 +393,7 @@ export class SecureContainerChatbot extends Construct {
   constructor(scope: Construct, id: string, props: SecureContainerChatbotProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateChatbotProps(stack, props);
+    validateChatbotProps(this, stack, props);
     const ingress = props.ingress ?? ChatbotIngress.CLOUDFRONT_ALB;
 
     const originDomainName = props.originDomainName ?? `origin.${props.domainName}`;
@@ -613,8 +613,8 @@ export class SecureContainerChatbot extends Construct {
   }
 }
 
-function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps): void {
-  const v = new PropsValidator('SecureContainerChatbot');
+function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps): void {
+  const v = new PropsValidator('SecureContainerChatbot', scope);
   const region = stack.region;
   v.check(!!props.image, 'image', 'is missing.', 'Pass the chat app\'s container image, for example ecs.ContainerImage.fromAsset(\'./app\').');
   v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
@@ -671,7 +671,7 @@ function validateChatbotProps(stack: Stack, props: SecureContainerChatbotProps):
       'Remove the prop; the HTTP API stage writes access logs and API Gateway publishes its metrics.');
   }
   if (props.backend) {
-    validateBackendOptions('SecureContainerChatbot', 'backend.', props.backend);
+    validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
   }
   if (props.vpc && props.egress !== undefined) {
     if (props.egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {

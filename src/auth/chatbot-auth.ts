@@ -105,7 +105,7 @@ export class ChatbotAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotAuthProps) {
     super(scope, id);
-    validateAuthProps(props);
+    validateAuthProps(this, props);
 
     this.callbackUrl = `https://${props.domainName}/oauth2/idpresponse`;
     this.signOutRedirectUrl = `https://${props.domainName}/`;
@@ -235,8 +235,8 @@ export class ChatbotAuth extends Construct {
   }
 }
 
-function validateAuthProps(props: ChatbotAuthProps): void {
-  const v = new PropsValidator('ChatbotAuth');
+function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
+  const v = new PropsValidator('ChatbotAuth', scope);
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');

@@ -160,8 +160,8 @@ export class ChatbotBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotBackendProps) {
     super(scope, id);
-    validateBackendOptions('ChatbotBackend', '', props);
-    const v = new PropsValidator('ChatbotBackend');
+    validateBackendOptions(this, 'ChatbotBackend', '', props);
+    const v = new PropsValidator('ChatbotBackend', this);
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`, 'Use a name such as backend.chat.example.com.');
     v.throwIfInvalid();
     this.url = `https://${props.domainName}`;

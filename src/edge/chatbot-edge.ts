@@ -232,7 +232,7 @@ export class ChatbotEdge extends Construct {
 }
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
-  const v = new PropsValidator('ChatbotEdge');
+  const v = new PropsValidator('ChatbotEdge', scope);
   const region = Stack.of(scope).region;
   if (!Token.isUnresolved(region)) {
     v.check(region === 'us-east-1', 'scope', `is a stack in ${region}, but CloudFront's certificate and web ACL must be in us-east-1.`,

@@ -59,7 +59,7 @@ export class ChatbotEndpoints extends Construct {
     this.vpc = props.vpc;
     this.subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
 
-    const v = new PropsValidator('ChatbotEndpoints');
+    const v = new PropsValidator('ChatbotEndpoints', this);
     const selected = props.vpc.selectSubnets(this.subnets);
     v.check(selected.subnets.length > 0, 'subnets', 'selects no subnet in the VPC.',
       'Give the VPC private subnets or select the task subnets explicitly.');

@@ -233,7 +233,7 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
     return props.cloudFrontPrefixListId;
   }
   const region = Stack.of(scope).region;
-  const v = new PropsValidator('ChatbotLoadBalancer');
+  const v = new PropsValidator('ChatbotLoadBalancer', scope);
   v.check(!Token.isUnresolved(region), 'cloudFrontPrefixListId', 'is needed because the stack\'s region is not known at synth time.',
     'Set `env.region` on the stack, or pass the ID of the com.amazonaws.global.cloudfront.origin-facing prefix list.');
   v.throwIfInvalid();
@@ -245,7 +245,7 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
 }
 
 function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerProps): void {
-  const v = new PropsValidator('ChatbotLoadBalancer');
+  const v = new PropsValidator('ChatbotLoadBalancer', scope);
   const region = Stack.of(scope).region;
   const certRegion = regionOfArn(props.certificate.certificateArn);
   if (certRegion !== undefined && !Token.isUnresolved(region)) {

@@ -43,7 +43,7 @@ export class ChatbotRepository extends Construct {
   constructor(scope: Construct, id: string, props: ChatbotRepositoryProps = {}) {
     super(scope, id);
     const maxImageCount = props.maxImageCount ?? 30;
-    const v = new PropsValidator('ChatbotRepository');
+    const v = new PropsValidator('ChatbotRepository', this);
     if (isKnown(maxImageCount)) {
       v.check(Number.isInteger(maxImageCount) && maxImageCount >= 1, 'maxImageCount', `must be a whole number of at least 1 (got ${maxImageCount}).`,
         'Keep at least the image that is deployed.');

@@ -363,7 +363,7 @@ export class ChatbotService extends Construct {
 }
 
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
-  const v = new PropsValidator('ChatbotService');
+  const v = new PropsValidator('ChatbotService', scope);
   if (isKnown(containerPort)) {
     v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
       `must be a whole number from 1 to 65535 (got ${containerPort}).`, 'Use the port your app listens on, for Streamlit 8501.');

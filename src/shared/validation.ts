@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import { IConstruct } from 'constructs';
 
 /**
  * Collects every problem found in a construct's props so the user sees them all at once,
@@ -8,7 +9,12 @@ import { IHostedZone } from 'aws-cdk-lib/aws-route53';
 export class PropsValidator {
   private readonly problems: string[] = [];
 
-  constructor(private readonly constructName: string) {}
+  /**
+   * @param constructName the construct whose props are checked, for the message
+   * @param scope the construct being built: when its props are refused it also gets a validation
+   * error, so that a caller who catches the error cannot synthesize the half-built tree
+   */
+  constructor(private readonly constructName: string, private readonly scope?: IConstruct) {}
 
   /** Records a problem about `prop` unless `ok` holds. */
   public check(ok: boolean, prop: string, problem: string, fix: string): void {
@@ -24,12 +30,14 @@ export class PropsValidator {
 
   /** Throws if any problem was recorded. */
   public throwIfInvalid(): void {
-    if (this.problems.length === 1) {
-      throw new Error(`${this.constructName}: ${this.problems[0]}`);
+    if (this.problems.length === 0) {
+      return;
     }
-    if (this.problems.length > 1) {
-      throw new Error(`${this.constructName}: ${this.problems.length} problems in props:\n- ${this.problems.join('\n- ')}`);
-    }
+    const message = this.problems.length === 1
+      ? `${this.constructName}: ${this.problems[0]}`
+      : `${this.constructName}: ${this.problems.length} problems in props:\n- ${this.problems.join('\n- ')}`;
+    this.scope?.node.addValidation({ validate: () => [message] });
+    throw new Error(message);
   }
 }
 

@@ -1,0 +1,120 @@
+import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import {
+  ChatbotAuth, ChatbotBackendOptions, ChatbotEgress, ChatbotIngress, ChatbotNetwork, ChatbotRepository, ChatbotStorage,
+  ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+} from '../src';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
+const chatbot = (extra: (stack: Stack) => Partial<SecureContainerChatbotProps>) => (stack: Stack) =>
+  new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zone(stack), ...extra(stack) } as SecureContainerChatbotProps);
+const cidrPlan = { publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] };
+
+/** [what, stack region (null: environment-agnostic), how to build, the prop the error must name] */
+const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> = [
+  ['missing domain', 'eu-west-1', chatbot(() => ({ domainName: undefined })), 'domainName'],
+  ['invalid domain', 'eu-west-1', chatbot(() => ({ domainName: 'Chat Example' })), 'domainName'],
+  ['domain outside the zone', 'eu-west-1', chatbot(() => ({ domainName: 'chat.other.org' })), 'hostedZone'],
+  ['port 0', 'eu-west-1', chatbot(() => ({ containerPort: 0 })), 'containerPort'],
+  ['one task', 'eu-west-1', chatbot(() => ({ desiredCount: 1 })), 'desiredCount'],
+  ['maximum below minimum', 'eu-west-1', chatbot(() => ({ desiredCount: 3, maxTaskCount: 2 })), 'maxTaskCount'],
+  ['regional web ACL', 'eu-west-1', chatbot(() => ({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b' })), 'webAclArn'],
+  ['load balancer certificate from us-east-1', 'eu-west-1',
+    chatbot((s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/a') })), 'certificate'],
+  ['CloudFront certificate from eu-west-1', 'eu-west-1',
+    chatbot((s) => ({ edgeCertificate: acm.Certificate.fromCertificateArn(s, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/a') })), 'edgeCertificate'],
+  ['cluster of another VPC', 'eu-west-1',
+    chatbot((s) => ({ vpc: new ec2.Vpc(s, 'A'), cluster: new ecs.Cluster(s, 'C', { vpc: new ec2.Vpc(s, 'B') }) })), 'cluster'],
+  ['zone known only at deploy time, edge in us-east-1', 'eu-west-1',
+    (s) => new SecureContainerChatbot(s, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: new route53.PublicHostedZone(s, 'Z', { zoneName: 'example.com' }) }), 'hostedZone'],
+  ['environment-agnostic stack', null, chatbot(() => ({})), 'env.region'],
+  ['region without a known prefix list', 'mx-central-1', chatbot(() => ({})), 'cloudFrontPrefixListId'],
+  ['edge stack outside us-east-1', 'eu-west-1', chatbot((s) => ({ edgeStack: new Stack(s.node.scope as App, 'Edge', { env: { region: 'eu-central-1' } }) })), 'edgeStack'],
+  ['origin name equal to the domain', 'eu-west-1', chatbot(() => ({ originDomainName: 'chat.example.com' })), 'originDomainName'],
+  ['CloudFront-only prop with the HTTP API', 'eu-west-1', chatbot(() => ({ ingress: ChatbotIngress.HTTP_API, rateLimitPerIp: 100 })), 'rateLimitPerIp'],
+  ['backend without a port', 'eu-west-1', chatbot(() => ({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })), 'backend.containerPort'],
+  ['secret from another region', 'eu-west-1',
+    chatbot((s) => ({ secrets: { KEY: secretsmanager.Secret.fromSecretCompleteArn(s, 'K', 'arn:aws:secretsmanager:us-east-2:123456789012:secret:k-AbCdEf') } })), 'secrets'],
+  ['NAT egress on a VPC without a way out', 'eu-west-1', chatbot((s) => ({
+    egress: ChatbotEgress.NAT_GATEWAY,
+    vpc: new ec2.Vpc(s, 'V', { natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }, { name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+  })), 'egress'],
+  ['endpoints-only egress without endpoints', 'eu-west-1', chatbot((s) => ({ egress: ChatbotEgress.VPC_ENDPOINTS_ONLY, vpcEndpoints: false, vpc: new ec2.Vpc(s, 'V') })), 'egress'],
+  ['one variable from two sources', 'eu-west-1', chatbot(() => ({ config: { KEY: 'x' }, generatedSecrets: ['KEY'] })), 'secrets'],
+  ['wildcard Bedrock model', 'eu-west-1', chatbot(() => ({ bedrockModels: ['*'] })), 'bedrockModels'],
+  ['upload limit of 0 bytes', 'eu-west-1', chatbot(() => ({ maxUploadBytes: 0 })), 'maxUploadBytes'],
+  ['one Availability Zone', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: 1 }), 'maxAzs'],
+  ['overlapping subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, privateSubnetCidrs: ['10.0.10.0/25', '10.0.2.0/24'] }), 'privateSubnetCidrs'],
+  ['malformed secondary CIDR', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '172.10.0.0/33', taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'] }), 'secondaryCidr'],
+  ['secondary CIDR from another RFC 1918 range', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '192.168.0.0/16', taskSubnetCidrs: ['192.168.1.0/24', '192.168.2.0/24'] }), 'secondaryCidr'],
+  ['Cognito domain prefix with "aws"', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', cognitoDomainPrefix: 'my-aws-chat' }), 'cognitoDomainPrefix'],
+  ['app client without its pool', 'eu-west-1', (s) => {
+    const pool = new cognito.UserPool(s, 'P');
+    return new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', userPoolClient: pool.addClient('C'), userPoolDomain: pool.addDomain('D', { cognitoDomain: { domainPrefix: 'x1' } }) });
+  }, 'userPoolClient'],
+  ['session longer than a week', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', sessionTimeout: Duration.days(8) }), 'sessionTimeout'],
+  ['rate limit below WAF\'s minimum', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { rateLimitPerIp: 5, logsEncryptionKey: new kms.Key(s, 'K') }), 'rateLimitPerIp'],
+  ['relative upload path', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { maxUploadBytes: 10, uploadPath: 'upload', logsEncryptionKey: new kms.Key(s, 'K') }), 'uploadPath'],
+  ['storage key that encrypts nothing', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', {
+    bucket: s3.Bucket.fromBucketName(s, 'B', 'my-files'), table: dynamodb.Table.fromTableName(s, 'T', 'my-table'), encryptionKey: new kms.Key(s, 'K'),
+  }), 'encryptionKey'],
+  ['repository keeping no image', 'eu-west-1', (s) => new ChatbotRepository(s, 'R', { maxImageCount: 0 }), 'maxImageCount'],
+];
+
+describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
+  test('the table covers at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(CASES)('%s', (_what, region, build, prop) => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: region ? { region } : undefined });
+    let message = '';
+    try {
+      build(stack);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // The prop, in backticks, then what is wrong, then a sentence saying what to do.
+    expect(message).toMatch(new RegExp('`' + prop.replace('.', '\\.') + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    // A caller who catches the error cannot deploy the half-built tree.
+    expect(() => app.synth()).toThrow(new RegExp('`' + prop.replace('.', '\\.') + '`'));
+  });
+});
+
+describe('validations skip values only known at deploy time', () => {
+  test('domain from a parameter, port and task counts from SSM and parameters, rate and upload limits as tokens', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+    const number = (name: string) => new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    expect(() => new SecureContainerChatbot(stack, 'Chat', {
+      image: IMAGE,
+      domainName: new CfnParameter(stack, 'Domain').valueAsString,
+      hostedZone: zone(stack),
+      containerPort: number('Port'),
+      desiredCount: number('Count'),
+      maxTaskCount: number('Max'),
+      rateLimitPerIp: number('Rate'),
+      maxUploadBytes: number('Upload'),
+    })).not.toThrow();
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a port from an SSM parameter, through Token.asNumber, passes the service check', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+    const port = Token.asNumber(ssm.StringParameter.valueForStringParameter(stack, '/chatbot/port'));
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zone(stack), containerPort: port })).not.toThrow();
+  });
+});
