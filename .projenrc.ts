@@ -25,10 +25,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
+  // Releases: projen's workflow on main bumps the version from conventional commits, writes the
+  // changelog, tags, then publishes with OIDC trusted publishing (no long-lived tokens).
+  release: true,
+  npmTrustedPublishing: true,
+  npmProvenance: true,
   publishToPypi: {
     distName: 'secure-container-chatbot',
     module: 'secure_container_chatbot',
+    trustedPublishing: true,
   },
+  // Breaking changes to the public API fail the build unless the commit says so (see scripts/api-compat.sh).
+  compat: false,
 
   devDeps: [
     'cdk-nag@^3.0.2',
@@ -93,5 +101,15 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/tsconfig.examples.json');
 project.addPackageIgnore('/.ci/');
+
+project.addTask('compat:released', {
+  description: 'jsii-diff against the last version published on npm; skipped (with a notice) before the first release',
+  exec: 'bash scripts/api-compat.sh',
+});
+
+project.addTask('release:dry-run', {
+  description: 'Bump the version in a scratch copy, build the npm and Python packages and validate them, publishing nothing',
+  exec: 'bash scripts/release-dry-run.sh',
+});
 
 project.synth();

@@ -10,3 +10,4 @@ export * from './storage/chatbot-storage';
 export * from './monitoring/chatbot-monitoring';
 export * from './backend/chatbot-backend';
 export * from './registry/chatbot-repository';
+export * from './ingress/chatbot-http-api';
