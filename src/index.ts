@@ -11,3 +11,4 @@ export * from './monitoring/chatbot-monitoring';
 export * from './backend/chatbot-backend';
 export * from './registry/chatbot-repository';
 export * from './ingress/chatbot-http-api';
+export * from './service/deployment-settings';

@@ -20,6 +20,7 @@ import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
 import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
 import { ChatbotEgress, ChatbotNetwork, ChatbotNetworkProps } from './network/chatbot-network';
 import { ChatbotService } from './service/chatbot-service';
+import { ChatbotDeploymentSettings } from './service/deployment-settings';
 import { acknowledgeFindings } from './shared/acknowledge';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
@@ -201,6 +202,23 @@ export interface SecureContainerChatbotProps {
    * @default - a new VPC (`ChatbotNetwork`): 2 AZs, no NAT gateway, flow logs
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * Deployment timings (health checks, deregistration delay, grace period, stop timeout, minimum
+   * and maximum percent), chosen for Streamlit by default; the modelled critical path is documented
+   * on `ChatbotDeploymentSettings`.
+   *
+   * @default - see `ChatbotDeploymentSettings`
+   */
+  readonly deployment?: ChatbotDeploymentSettings;
+
+  /**
+   * Put the interface endpoints in one Availability Zone instead of each (about half their idle
+   * cost; tasks in the other zone cross zones and depend on that zone).
+   *
+   * @default false
+   */
+  readonly interfaceEndpointsInOneAz?: boolean;
 
   /**
    * Whether to create the VPC endpoints the tasks need (S3 gateway; bedrock-runtime, ecr.api,
@@ -449,6 +467,7 @@ export class SecureContainerChatbot extends Construct {
       logRetention: props.logRetention,
       logsEncryptionKey: this.encryptionKey,
       signOutPath,
+      deployment: props.deployment,
     });
 
     const usesSecrets = [props.secrets, props.backend?.secrets].some((m) => m && Object.keys(m).length > 0)
@@ -457,6 +476,7 @@ export class SecureContainerChatbot extends Construct {
       this.endpoints = new ChatbotEndpoints(this, 'Endpoints', {
         vpc: this.vpc,
         subnets: this.service.subnets,
+        oneAvailabilityZone: props.interfaceEndpointsInOneAz,
         // The task's configuration comes from SSM parameters, fetched through this endpoint.
         additionalInterfaceServices: [
           ec2.InterfaceVpcEndpointAwsService.SSM,
@@ -539,6 +559,7 @@ export class SecureContainerChatbot extends Construct {
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
       accessLogsBucket: this.accessLogsBucket,
+      deployment: props.deployment,
     });
     this.loadBalancer = loadBalancer;
 

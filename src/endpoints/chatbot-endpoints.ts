@@ -27,6 +27,15 @@ export interface ChatbotEndpointsProps {
   readonly additionalInterfaceServices?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
+   * Put the interface endpoints in one Availability Zone instead of each: half the endpoint-hours
+   * (each interface endpoint costs about 7.30 USD a month per AZ), but tasks in the other zone then
+   * cross zones to reach AWS services, and lose them if that zone fails.
+   *
+   * @default false (every Availability Zone of `subnets`)
+   */
+  readonly oneAvailabilityZone?: boolean;
+
+  /**
    * Add a DynamoDB gateway endpoint next to the S3 one.
    *
    * @default false
@@ -53,11 +62,13 @@ export class ChatbotEndpoints extends Construct {
   private readonly interfaceEndpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
   private readonly vpc: ec2.IVpc;
   private readonly subnets: ec2.SubnetSelection;
+  private readonly oneAz: boolean;
 
   constructor(scope: Construct, id: string, props: ChatbotEndpointsProps) {
     super(scope, id);
     this.vpc = props.vpc;
     this.subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
+    this.oneAz = props.oneAvailabilityZone ?? false;
 
     const v = new PropsValidator('ChatbotEndpoints', this);
     const selected = props.vpc.selectSubnets(this.subnets);
@@ -106,7 +117,7 @@ export class ChatbotEndpoints extends Construct {
     const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service.shortName), {
       vpc: this.vpc,
       service,
-      subnets: this.subnets,
+      subnets: this.oneAz ? { subnets: [this.vpc.selectSubnets(this.subnets).subnets[0]] } : this.subnets,
       privateDnsEnabled: true,
       securityGroups: [this.securityGroup],
       open: false,

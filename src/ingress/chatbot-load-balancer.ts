@@ -9,10 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
 import { ChatbotAuth } from '../auth/chatbot-auth';
+import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createServiceLogBucket } from '../shared/log-bucket';
-import { PropsValidator, regionOfArn } from '../shared/validation';
+import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
 /**
  * Props for `ChatbotLoadBalancer`.
@@ -83,11 +84,11 @@ export interface ChatbotLoadBalancerProps {
   readonly idleTimeout?: Duration;
 
   /**
-   * How long the target group waits for in-flight requests before deregistering a task.
+   * Deployment timings: health checks and deregistration delay.
    *
-   * @default Duration.seconds(30)
+   * @default - see `ChatbotDeploymentSettings`
    */
-  readonly deregistrationDelay?: Duration;
+  readonly deployment?: ChatbotDeploymentSettings;
 
   /**
    * The health check path of the target group.
@@ -177,15 +178,15 @@ export class ChatbotLoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
       targets: [props.service],
-      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      deregistrationDelay: props.deployment?.deregistrationDelay ?? Duration.seconds(30),
       stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
       healthCheck: {
         path: props.healthCheckPath ?? '/_stcore/health',
         healthyHttpCodes: '200',
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+        interval: props.deployment?.healthCheckInterval ?? Duration.seconds(10),
+        timeout: props.deployment?.healthCheckTimeout ?? Duration.seconds(5),
+        healthyThresholdCount: props.deployment?.healthyThresholdCount ?? 2,
+        unhealthyThresholdCount: props.deployment?.unhealthyThresholdCount ?? 3,
       },
     });
     props.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
@@ -256,10 +257,21 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
     v.check(/^pl-[0-9a-f]{8,17}$/.test(props.cloudFrontPrefixListId), 'cloudFrontPrefixListId', `'${props.cloudFrontPrefixListId}' is not a prefix list ID.`,
       'Pass an ID of the form pl-0123abcd.');
   }
-  const delay = props.deregistrationDelay;
+  const delay = props.deployment?.deregistrationDelay;
   if (delay && !delay.isUnresolved()) {
-    v.check(delay.toSeconds() <= 60, 'deregistrationDelay', `is ${delay.toSeconds()} s; more than 60 s slows every deployment.`,
+    v.check(delay.toSeconds() <= 60, 'deployment.deregistrationDelay', `is ${delay.toSeconds()} s; more than 60 s slows every deployment.`,
       'Use 60 seconds or less; Streamlit sessions reconnect to another task.');
+  }
+  const interval = props.deployment?.healthCheckInterval;
+  const timeout = props.deployment?.healthCheckTimeout;
+  if (interval && timeout && !interval.isUnresolved() && !timeout.isUnresolved()) {
+    v.check(timeout.toSeconds() < interval.toSeconds(), 'deployment.healthCheckTimeout', `(${timeout.toSeconds()} s) must be shorter than the interval (${interval.toSeconds()} s).`,
+      'Shorten the timeout or lengthen the interval.');
+  }
+  for (const [prop, value] of [['deployment.healthyThresholdCount', props.deployment?.healthyThresholdCount], ['deployment.unhealthyThresholdCount', props.deployment?.unhealthyThresholdCount]] as const) {
+    if (value !== undefined && isKnown(value)) {
+      v.check(Number.isInteger(value) && value >= 2 && value <= 10, prop, `must be a whole number from 2 to 10 (got ${value}).`, 'Target groups accept 2 to 10 checks.');
+    }
   }
   const idle = props.idleTimeout;
   if (idle && !idle.isUnresolved()) {

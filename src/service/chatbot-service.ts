@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { ChatbotDeploymentSettings } from './deployment-settings';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
@@ -164,11 +165,11 @@ export interface ChatbotServiceProps {
   readonly logsEncryptionKey?: kms.IKey;
 
   /**
-   * How long the container has to stop after SIGTERM before it is killed.
+   * Deployment timings: health check grace period, stop timeout, minimum and maximum percent.
    *
-   * @default Duration.seconds(30)
+   * @default - see `ChatbotDeploymentSettings`
    */
-  readonly stopTimeout?: Duration;
+  readonly deployment?: ChatbotDeploymentSettings;
 
   /**
    * The path the app's sign-out link points to, passed to the container as `SIGNOUT_PATH`.
@@ -297,7 +298,7 @@ export class ChatbotService extends Construct {
       }),
       user,
       readonlyRootFilesystem: true,
-      stopTimeout: props.stopTimeout ?? Duration.seconds(30),
+      stopTimeout: props.deployment?.stopTimeout ?? Duration.seconds(30),
       secrets,
     });
 
@@ -329,10 +330,10 @@ export class ChatbotService extends Construct {
       vpcSubnets: subnets,
       assignPublicIp: false,
       securityGroups: [this.securityGroup],
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      minHealthyPercent: props.deployment?.minHealthyPercent ?? 100,
+      maxHealthyPercent: props.deployment?.maxHealthyPercent ?? 200,
       circuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriod: Duration.seconds(60),
+      healthCheckGracePeriod: props.deployment?.healthCheckGracePeriod ?? Duration.seconds(60),
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableExecuteCommand: false,
     });
@@ -371,6 +372,19 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
   if (isKnown(desiredCount)) {
     v.check(Number.isInteger(desiredCount) && desiredCount >= 2, 'desiredCount', `must be at least 2 (got ${desiredCount}).`,
       'Run at least one task per Availability Zone so that losing one zone keeps the chat up; set 2 or more.');
+  }
+  const d = props.deployment ?? {};
+  if (d.minHealthyPercent !== undefined && isKnown(d.minHealthyPercent)) {
+    v.check(d.minHealthyPercent >= 50 && d.minHealthyPercent <= 100, 'deployment.minHealthyPercent', `must be between 50 and 100 (got ${d.minHealthyPercent}).`,
+      'Keep at least half the tasks serving during a deployment; 100 keeps all of them.');
+  }
+  if (d.maxHealthyPercent !== undefined && isKnown(d.maxHealthyPercent)) {
+    v.check(d.maxHealthyPercent > 100 && d.maxHealthyPercent <= 400, 'deployment.maxHealthyPercent', `must be above 100 and at most 400 (got ${d.maxHealthyPercent}).`,
+      'Allow extra tasks during a deployment, or no new task could start while all old ones keep serving.');
+  }
+  if (d.stopTimeout && !d.stopTimeout.isUnresolved()) {
+    v.check(d.stopTimeout.toSeconds() >= 2 && d.stopTimeout.toSeconds() <= 120, 'deployment.stopTimeout', `must be between 2 and 120 seconds (got ${d.stopTimeout.toSeconds()}).`,
+      'Fargate allows up to 120 seconds between SIGTERM and SIGKILL.');
   }
   const max = props.maxTaskCount;
   if (max !== undefined && isKnown(max) && isKnown(desiredCount)) {
