@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, github, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // The AWS CDK CLI must stay on 2.x: the 3.0.0 CLI cannot read the assemblies that aws-cdk-lib 2.x writes.
@@ -110,6 +110,20 @@ project.addTask('compat:released', {
 project.addTask('release:dry-run', {
   description: 'Bump the version in a scratch copy, build the npm and Python packages and validate them, publishing nothing',
   exec: 'bash scripts/release-dry-run.sh',
+});
+
+// Pull requests run exactly what CI runs on a submission: .ci/run, from a clean checkout.
+const ci = new github.GithubWorkflow(project.github!, 'ci');
+ci.on({ pullRequest: {}, workflowDispatch: {} });
+ci.addJob('ci', {
+  runsOn: ['ubuntu-latest'],
+  permissions: { contents: github.workflows.JobPermission.READ },
+  steps: [
+    { uses: 'actions/checkout@v5' },
+    { uses: 'actions/setup-node@v5', with: { 'node-version': '20' } },
+    { uses: 'actions/setup-python@v6', with: { 'python-version': '3.11' } },
+    { name: 'CI', run: 'bash .ci/run', env: { CI: 'true' } },
+  ],
 });
 
 project.synth();
