@@ -168,9 +168,10 @@ export interface SecureContainerChatbotProps {
 
   /**
    * Whether to create the dashboard and the alarms (5xx rate, unhealthy hosts, running tasks) with
-   * their encrypted SNS topic.
+   * their encrypted SNS topic. Only for the CloudFront ingress; the running-tasks alarm reads
+   * Container Insights, which a cluster given in `cluster` must have enabled.
    *
-   * @default true
+   * @default true with the CloudFront ingress; not available with the HTTP API ingress
    */
   readonly monitoring?: boolean;
 
@@ -225,7 +226,7 @@ export interface SecureContainerChatbotProps {
    * ecr.dkr, logs and ssm interface endpoints). Turn it off for a VPC that already has them or
    * reaches AWS through a NAT gateway.
    *
-   * @default - true for a new VPC, false for one given in `vpc`
+   * @default - true for a new VPC, false for one given in `vpc` or `cluster`
    */
   readonly vpcEndpoints?: boolean;
 
@@ -274,8 +275,8 @@ export interface SecureContainerChatbotProps {
   readonly featurePlan?: cognito.FeaturePlan;
 
   /**
-   * The load balancer's certificate, in this stack's region, covering `domainName` and
-   * `originDomainName`.
+   * The load balancer's certificate, in this stack's region, covering `domainName`,
+   * `originDomainName` and, with `backend`, `backend.<domainName>`.
    *
    * @default - a new DNS-validated certificate
    */
@@ -399,7 +400,10 @@ export class SecureContainerChatbot extends Construct {
   /** The HTTP API, VPC link and Network Load Balancer (HTTP API ingress). */
   public readonly httpApi?: ChatbotHttpApi;
 
-  /** The customer-managed KMS key of this stack's log groups and of the origin-verify secret. */
+  /**
+   * The customer-managed KMS key of this stack's log groups and of the origin-verify secret (its
+   * us-east-1 replica, outside this stack's region, uses the AWS-managed Secrets Manager key).
+   */
   public readonly encryptionKey: kms.Key;
 
   /** The load balancer's certificate. */
@@ -619,6 +623,8 @@ export class SecureContainerChatbot extends Construct {
       (this as { backend?: ChatbotBackend }).backend = new ChatbotBackend(this, 'Backend', {
         ...props.backend,
         vpc: this.vpc,
+        // The same subnets as the frontend: the ones the VPC endpoints serve.
+        subnets: this.service.subnets,
         cluster: this.service.cluster,
         clientSecurityGroup: this.service.securityGroup,
         domainName: backendDomainName,

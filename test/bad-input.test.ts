@@ -54,6 +54,8 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['health check timeout not shorter than the interval', 'eu-west-1',
     chatbot(() => ({ deployment: { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(5) } })), 'deployment.healthCheckTimeout'],
   ['deployment that cannot start a new task', 'eu-west-1', chatbot(() => ({ deployment: { maxHealthyPercent: 100 } })), 'deployment.maxHealthyPercent'],
+  ['bare inference profile id', 'eu-west-1', chatbot(() => ({ bedrockModels: ['us.anthropic.claude-3-5-sonnet-20241022-v2:0'] })), 'bedrockModels'],
+  ['domain too long for the sign-out redirect', 'eu-west-1', chatbot(() => ({ domainName: `${'a'.repeat(60)}.example.com` })), 'domainName'],
   ['wildcard Bedrock model', 'eu-west-1', chatbot(() => ({ bedrockModels: ['*'] })), 'bedrockModels'],
   ['upload limit of 0 bytes', 'eu-west-1', chatbot(() => ({ maxUploadBytes: 0 })), 'maxUploadBytes'],
   ['one Availability Zone', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: 1 }), 'maxAzs'],

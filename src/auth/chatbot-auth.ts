@@ -192,7 +192,9 @@ export class ChatbotAuth extends Construct {
 
   /** The Cognito domain's host name, `<prefix>.auth.<region>.amazoncognito.com`. */
   public get cognitoHostName(): string {
-    return `${this.requireDomain().domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    const domain = this.requireDomain().domainName;
+    // A custom domain (auth.example.com) is the host itself; a Cognito prefix is not.
+    return !Token.isUnresolved(domain) && domain.includes('.') ? domain : `${domain}.auth.${Stack.of(this).region}.amazoncognito.com`;
   }
 
   /**
@@ -240,6 +242,10 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');
+    // The load balancer's logout redirect carries client_id and the encoded return URL in a query
+    // string of at most 128 characters: 65 of them are fixed.
+    v.check(props.apiClients === true || props.domainName.length <= 63, 'domainName', `is ${props.domainName.length} characters; the sign-out redirect allows 63 at most.`,
+      'Use a shorter host name for the app.');
   }
   v.check(!props.userPoolClient || !!props.userPool, 'userPoolClient', 'was given without `userPool`.', 'Pass the user pool the client belongs to as `userPool`.');
   v.check(!props.userPoolClient || !!props.userPoolDomain, 'userPoolClient', 'was given without `userPoolDomain`.', 'Pass the Cognito domain of that user pool as `userPoolDomain`.');

@@ -97,6 +97,13 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
   /** The VPC; the internal load balancer and the tasks go in its private subnets. */
   readonly vpc: ec2.IVpc;
 
+  /**
+   * The subnets of the backend tasks and of the internal load balancer.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
   /** The cluster to run the backend service in. */
   readonly cluster: ecs.ICluster;
 
@@ -168,6 +175,7 @@ export class ChatbotBackend extends Construct {
 
     this.service = new ChatbotService(this, 'Service', {
       vpc: props.vpc,
+      subnets: props.subnets,
       cluster: props.cluster,
       image: props.image,
       containerPort: props.containerPort,

@@ -26,8 +26,9 @@ export interface ChatbotWebAclProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Largest upload, in bytes, accepted on `uploadPath` (judged by the Content-Length header; WAF
-   * cannot read whole bodies of this size).
+   * Largest upload, in bytes, accepted on `uploadPath`, judged by the Content-Length header (WAF
+   * cannot read whole bodies of this size); a chunked upload without that header is left to the
+   * app's own limit (Streamlit's `server.maxUploadSize`).
    *
    * @default - no upload limit beyond the app's own
    */
@@ -51,6 +52,9 @@ export interface ChatbotWebAclProps {
  *
  * The common group's body-size rule (`SizeRestrictions_BODY`, 8 KB) only counts: Streamlit's file
  * uploads and long prompts exceed it.
+ *
+ * The log group is named (WAF requires the `aws-waf-logs-` prefix) and retained with the stack's
+ * deletion: before deploying the same stack again after a deletion, delete or export that group.
  */
 export class ChatbotWebAcl extends Construct {
   /** The web ACL. */
@@ -111,7 +115,8 @@ export class ChatbotWebAcl extends Construct {
                 fieldToMatch: { uriPath: {} },
                 positionalConstraint: 'STARTS_WITH',
                 searchString: props.uploadPath ?? '/_stcore/upload_file',
-                textTransformations: [{ priority: 0, type: 'NONE' }],
+                // Decoded and normalized so that /%5Fstcore/ or //_stcore/ cannot slip past.
+                textTransformations: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }],
               },
             },
             {

@@ -98,8 +98,9 @@ export interface ChatbotServiceProps {
 
   /**
    * Amazon Bedrock models the task may invoke: model ids (`anthropic.claude-3-haiku-20240307-v1:0`,
-   * resolved to foundation-model ARNs in the stack's region) or full ARNs (foundation models or
-   * inference profiles). The task role gets `bedrock:InvokeModel` and
+   * resolved to foundation-model ARNs in the stack's region) or full ARNs. For a cross-region
+   * inference profile, list its ARN and the foundation-model ARNs of every region it routes to
+   * (a bare profile id such as `us.anthropic...` is refused: it names no foundation model). The task role gets `bedrock:InvokeModel` and
    * `bedrock:InvokeModelWithResponseStream` on exactly these. The first one is also given to the
    * container as `BEDROCK_MODEL_ID`.
    *
@@ -407,6 +408,8 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
   for (const model of props.bedrockModels ?? []) {
     v.check(model !== '*' && !model.endsWith(':*') && !model.endsWith('/*'), 'bedrockModels', `must name models, not wildcards (got '${model}').`,
       'List the model ids or ARNs the app calls.');
+    v.check(!/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model), 'bedrockModels', `'${model}' is a cross-region inference profile id, which names no foundation model.`,
+      'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
   }
   const stackRegion = Stack.of(scope).region;
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {

@@ -27,12 +27,13 @@ export interface ChatbotStorageOptions {
    * An existing DynamoDB table for metadata.
    *
    * @default - a new table (partition key `pk`, sort key `sk`, on demand): KMS-encrypted,
-   * point-in-time recovery, deletion protection, daily backups
+   * point-in-time recovery, deletion protection (unless `removalPolicy` is DESTROY), daily backups
    */
   readonly table?: dynamodb.ITable;
 
   /**
-   * What happens to the new bucket and table when the stack is deleted.
+   * What happens to the new bucket and table when the stack is deleted. With DESTROY the table's
+   * deletion protection is off (it would block the deletion) and the bucket must be empty.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -120,7 +121,8 @@ export class ChatbotStorage extends Construct {
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: key,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: true,
+        // Deletion protection would make a DESTROY removal policy fail at stack deletion.
+        deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
         removalPolicy,
       });
       this.table = table;

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -111,6 +111,29 @@ describe('two tiers (examples/two-tier)', () => {
       LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"tagStatus":"untagged"') },
     });
   });
+});
+
+test('with task subnets in a secondary CIDR, the backend runs in them too, where the endpoints are', () => {
+  const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+  new SecureContainerChatbot(stack, 'Chat', {
+    image: IMAGE,
+    domainName: 'chat.example.com',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
+    networkOptions: {
+      publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'],
+      privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
+      secondaryCidr: '172.10.0.0/16',
+      taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'],
+    },
+    backend: { image: IMAGE, containerPort: 8080 },
+  });
+  const services = Object.values(Template.fromStack(stack).findResources('AWS::ECS::Service'));
+  expect(services).toHaveLength(2);
+  for (const service of services) {
+    expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual([
+      { Ref: expect.stringMatching(/TaskSubnet1Subnet/) }, { Ref: expect.stringMatching(/TaskSubnet2Subnet/) },
+    ]);
+  }
 });
 
 describe('two-tier bad input', () => {

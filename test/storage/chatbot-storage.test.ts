@@ -83,12 +83,12 @@ describe('storage (examples/storage)', () => {
 });
 
 describe('ChatbotStorage alone', () => {
-  test('a removal policy of DESTROY is honoured for both', () => {
+  test('a removal policy of DESTROY is honoured for both, without the deletion protection that would block it', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     new ChatbotStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
     const t = Template.fromStack(stack);
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
-    t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
   });
 
   test('brought-your-own bucket and table are used as they are', () => {
