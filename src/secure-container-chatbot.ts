@@ -502,12 +502,36 @@ export class SecureContainerChatbot extends Construct {
       apiClients: ingress === ChatbotIngress.HTTP_API,
     });
 
-    if (ingress === ChatbotIngress.HTTP_API) {
-      this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
-        domainName: props.domainName,
-        subjectAlternativeNames: props.backend ? [backendDomainName] : undefined,
-        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+    // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
+    const alternativeNames = [
+      ...(ingress === ChatbotIngress.CLOUDFRONT_ALB ? [originDomainName] : []),
+      ...(props.backend ? [backendDomainName] : []),
+    ];
+    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
+      domainName: props.domainName,
+      subjectAlternativeNames: alternativeNames.length > 0 ? alternativeNames : undefined,
+      validation: acm.CertificateValidation.fromDns(props.hostedZone),
+    });
+
+    if (props.backend) {
+      this.backend = new ChatbotBackend(this, 'Backend', {
+        ...props.backend,
+        vpc: this.vpc,
+        // The same subnets as the frontend: the ones the VPC endpoints serve.
+        subnets: this.service.subnets,
+        cluster: this.service.cluster,
+        clientSecurityGroup: this.service.securityGroup,
+        domainName: backendDomainName,
+        certificate: this.certificate,
+        accessLogsBucket: this.accessLogsBucket,
+        hostedZone: props.hostedZone,
+        logsEncryptionKey: this.encryptionKey,
+        logRetention: props.logRetention,
       });
+      this.endpoints?.allowFrom(this.backend.service.securityGroup);
+    }
+
+    if (ingress === ChatbotIngress.HTTP_API) {
       this.httpApi = new ChatbotHttpApi(this, 'HttpApi', {
         vpc: this.vpc,
         subnets: this.service.subnets,
@@ -521,7 +545,6 @@ export class SecureContainerChatbot extends Construct {
         accessLogsBucket: this.accessLogsBucket,
         logRetention: props.logRetention,
       });
-      this.createBackend(props, backendDomainName);
       return;
     }
 
@@ -544,12 +567,6 @@ export class SecureContainerChatbot extends Construct {
     this.originVerifySecret = originVerifySecret;
     acknowledgeFindings(originVerifySecret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
       'CloudFormation copies this value into the CloudFront origin header and the load balancer rule when they deploy, so a rotation outside a deployment would lock CloudFront out. Rotate it by changing the secret and redeploying both stacks.');
-
-    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
-      domainName: props.domainName,
-      subjectAlternativeNames: [originDomainName, ...(props.backend ? [backendDomainName] : [])],
-      validation: acm.CertificateValidation.fromDns(props.hostedZone),
-    });
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
@@ -605,8 +622,6 @@ export class SecureContainerChatbot extends Construct {
     });
     this.edge = edge;
 
-    this.createBackend(props, backendDomainName);
-
     if (props.monitoring ?? true) {
       this.monitoring = new ChatbotMonitoring(this, 'Monitoring', {
         loadBalancer: loadBalancer.loadBalancer,
@@ -616,27 +631,6 @@ export class SecureContainerChatbot extends Construct {
         webAclMetricName: edge.webAcl?.metricName,
       });
     }
-  }
-
-  private createBackend(props: SecureContainerChatbotProps, backendDomainName: string): void {
-    if (props.backend) {
-      (this as { backend?: ChatbotBackend }).backend = new ChatbotBackend(this, 'Backend', {
-        ...props.backend,
-        vpc: this.vpc,
-        // The same subnets as the frontend: the ones the VPC endpoints serve.
-        subnets: this.service.subnets,
-        cluster: this.service.cluster,
-        clientSecurityGroup: this.service.securityGroup,
-        domainName: backendDomainName,
-        certificate: this.certificate,
-        accessLogsBucket: this.accessLogsBucket,
-        hostedZone: props.hostedZone,
-        logsEncryptionKey: this.encryptionKey,
-        logRetention: props.logRetention,
-      });
-      this.endpoints?.allowFrom(this.backend!.service.securityGroup);
-    }
-
   }
 }
 

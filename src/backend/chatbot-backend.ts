@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateBackendOptions } from './validate-backend';
 import { ChatbotService } from '../service/chatbot-service';
+import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
@@ -218,15 +218,8 @@ export class ChatbotBackend extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
       targets: [this.service.service],
-      deregistrationDelay: Duration.seconds(30),
-      healthCheck: {
-        path: props.healthCheckPath ?? '/health',
-        healthyHttpCodes: '200',
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-      },
+      deregistrationDelay: resolveDeploymentSettings().deregistrationDelay,
+      healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health'),
     });
     this.service.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'Backend port from the internal load balancer');
 

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
 import { ChatbotAuth } from '../auth/chatbot-auth';
+import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
@@ -178,16 +179,9 @@ export class ChatbotLoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
       targets: [props.service],
-      deregistrationDelay: props.deployment?.deregistrationDelay ?? Duration.seconds(30),
+      deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
       stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
-      healthCheck: {
-        path: props.healthCheckPath ?? '/_stcore/health',
-        healthyHttpCodes: '200',
-        interval: props.deployment?.healthCheckInterval ?? Duration.seconds(10),
-        timeout: props.deployment?.healthCheckTimeout ?? Duration.seconds(5),
-        healthyThresholdCount: props.deployment?.healthyThresholdCount ?? 2,
-        unhealthyThresholdCount: props.deployment?.unhealthyThresholdCount ?? 3,
-      },
+      healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
     });
     props.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
 

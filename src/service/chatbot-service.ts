@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
@@ -231,6 +232,7 @@ export class ChatbotService extends Construct {
     const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
     this.subnets = subnets;
     validateServiceProps(this, props, this.containerPort, desiredCount, user);
+    const deployment = resolveDeploymentSettings(props.deployment);
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -299,7 +301,7 @@ export class ChatbotService extends Construct {
       }),
       user,
       readonlyRootFilesystem: true,
-      stopTimeout: props.deployment?.stopTimeout ?? Duration.seconds(30),
+      stopTimeout: deployment.stopTimeout,
       secrets,
     });
 
@@ -331,10 +333,10 @@ export class ChatbotService extends Construct {
       vpcSubnets: subnets,
       assignPublicIp: false,
       securityGroups: [this.securityGroup],
-      minHealthyPercent: props.deployment?.minHealthyPercent ?? 100,
-      maxHealthyPercent: props.deployment?.maxHealthyPercent ?? 200,
+      minHealthyPercent: deployment.minHealthyPercent,
+      maxHealthyPercent: deployment.maxHealthyPercent,
       circuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriod: props.deployment?.healthCheckGracePeriod ?? Duration.seconds(60),
+      healthCheckGracePeriod: deployment.healthCheckGracePeriod,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableExecuteCommand: false,
     });

@@ -6,29 +6,21 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
+import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('two-tier', 'eu-central-1');
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
-function securityGroupId(pattern: RegExp): string {
-  const ids = Object.keys(regional.findResources('AWS::EC2::SecurityGroup')).filter((id) => pattern.test(id));
-  expect(ids).toHaveLength(1);
-  return ids[0];
-}
-
-/** Every ingress rule of a security group, inline or separate, as [source group logical id, port]. */
+/** Every ingress rule of a security group as [source group logical id, port, prefix list or CIDR]. */
 function ingressOf(groupId: string): Array<[string | undefined, number, string | undefined]> {
-  const inline = regional.findResources('AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupIngress ?? [];
-  const separate = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
-    .map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(groupId));
-  return [...inline, ...separate].map((r: any) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort, r.SourcePrefixListId ?? r.CidrIp]);
+  return ingressRules(regional, groupId).map((r) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort, r.SourcePrefixListId ?? r.CidrIp]);
 }
 
 describe('two tiers (examples/two-tier)', () => {
-  const publicAlb = securityGroupId(/ChatbotLoadBalancerSecurityGroup/);
-  const frontend = securityGroupId(/ChatbotServiceSecurityGroup/);
-  const internalAlb = securityGroupId(/ChatbotBackendSecurityGroup/);
-  const backend = securityGroupId(/ChatbotBackendServiceSecurityGroup/);
+  const publicAlb = securityGroupId(regional, /ChatbotLoadBalancerSecurityGroup/);
+  const frontend = securityGroupId(regional, /ChatbotServiceSecurityGroup/);
+  const internalAlb = securityGroupId(regional, /ChatbotBackendSecurityGroup/);
+  const backend = securityGroupId(regional, /ChatbotBackendServiceSecurityGroup/);
 
   test('each hop admits only the one in front of it', () => {
     expect(ingressOf(publicAlb)).toEqual([[undefined, 443, 'pl-a3a144ca']]);

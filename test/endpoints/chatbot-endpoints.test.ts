@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { exampleTemplate } from '../support/example-assemblies';
+import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('basic', 'eu-west-1');
 
@@ -23,10 +24,9 @@ describe('VPC endpoints', () => {
   });
 
   test('endpoints admit HTTPS from the tasks only', () => {
-    const ingress = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
-      .filter((r) => JSON.stringify(r.Properties.GroupId).includes('EndpointsSecurityGroup'));
+    const ingress = ingressRules(regional, securityGroupId(regional, /EndpointsSecurityGroup/));
     expect(ingress).toHaveLength(1);
-    expect(ingress[0].Properties).toMatchObject({
+    expect(ingress[0]).toMatchObject({
       FromPort: 443,
       ToPort: 443,
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/ServiceSecurityGroup/), 'GroupId'] },

@@ -4,17 +4,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps, SecureContainerChatbot } from '../../src';
 import { exampleAssembly, exampleTemplate } from '../support/example-assemblies';
+import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const t = exampleTemplate('http-api', 'ap-southeast-2');
 
-function groupIngress(groupPattern: RegExp): any[] {
-  const ids = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).filter((id) => groupPattern.test(id));
-  expect(ids).toHaveLength(1);
-  const inline = t.findResources('AWS::EC2::SecurityGroup')[ids[0]].Properties.SecurityGroupIngress ?? [];
-  const separate = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
-    .filter((p) => JSON.stringify(p.GroupId).includes(ids[0]));
-  return [...inline, ...separate];
-}
+const groupIngress = (pattern: RegExp) => ingressRules(t, securityGroupId(t, pattern));
 
 describe('HTTP API ingress (examples/http-api)', () => {
   test('one regional stack: no CloudFront, no WAF, no application load balancer', () => {

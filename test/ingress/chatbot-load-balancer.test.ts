@@ -1,13 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { exampleTemplate } from '../support/example-assemblies';
+import { allIngressRules, ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('basic', 'eu-west-1');
 
-function sgOf(logicalIdPattern: RegExp): string {
-  const ids = Object.keys(regional.findResources('AWS::EC2::SecurityGroup')).filter((id) => logicalIdPattern.test(id));
-  expect(ids).toHaveLength(1);
-  return ids[0];
-}
 
 describe('load balancer', () => {
   test('is internet-facing in the public subnets of both AZs, drops invalid headers, logs access and suits streamed answers', () => {
@@ -74,19 +70,12 @@ describe('load balancer', () => {
   });
 
   test('security group admits only the CloudFront origin-facing prefix list, on 443, and may call Cognito on 443', () => {
-    const albSg = sgOf(/LoadBalancerSecurityGroup/);
+    const albSg = securityGroupId(regional, /LoadBalancerSecurityGroup/);
     const inline = regional.findResources('AWS::EC2::SecurityGroup')[albSg].Properties;
-    const separate = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
-      .filter((r) => JSON.stringify(r.Properties.GroupId).includes(albSg))
-      .map((r) => r.Properties);
-    const ingress = [...(inline.SecurityGroupIngress ?? []), ...separate];
-    expect(ingress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-4fa04526' })]);
+    expect(ingressRules(regional, albSg)).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-4fa04526' })]);
     expect(inline.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
     // No security group of the stack is open to the whole internet.
-    const openToWorld = [
-      ...Object.values(regional.findResources('AWS::EC2::SecurityGroup')).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
-      ...Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
-    ].filter((rule: any) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0');
+    const openToWorld = allIngressRules(regional).filter((rule) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0');
     expect(openToWorld).toEqual([]);
   });
 

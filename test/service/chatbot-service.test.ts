@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ChatbotService, ChatbotServiceProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
+import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('basic', 'eu-west-1');
 
@@ -55,10 +56,9 @@ describe('Fargate service', () => {
   });
 
   test('task security group admits only the load balancer, on the container port', () => {
-    const ingress = Object.values(regional.findResources('AWS::EC2::SecurityGroupIngress'))
-      .filter((r) => JSON.stringify(r.Properties.GroupId).includes('ServiceSecurityGroup'));
+    const ingress = ingressRules(regional, securityGroupId(regional, /ServiceSecurityGroup/));
     expect(ingress).toHaveLength(1);
-    expect(ingress[0].Properties).toMatchObject({
+    expect(ingress[0]).toMatchObject({
       IpProtocol: 'tcp',
       FromPort: 8501,
       ToPort: 8501,
