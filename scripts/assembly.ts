@@ -24,6 +24,8 @@ export interface AssemblyStack {
 }
 
 export interface Assembly {
+  /** The assembly's directory (cdk.out). */
+  readonly directory: string;
   readonly stacks: AssemblyStack[];
   readonly violations: number;
 }
@@ -52,7 +54,7 @@ export function readAssembly(outdir: string): Assembly {
       acknowledgements: readAcknowledgements(outdir, artifact),
     });
   }
-  return { stacks, violations: countViolations(outdir) };
+  return { directory: outdir, stacks, violations: countViolations(outdir) };
 }
 
 function readAcknowledgements(outdir: string, artifact: any): Acknowledgement[] {

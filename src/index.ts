@@ -6,6 +6,7 @@ export * from './ingress/chatbot-load-balancer';
 export * from './auth/chatbot-auth';
 export * from './edge/chatbot-edge';
 export * from './edge/chatbot-web-acl';
+export * from './origin-verify/chatbot-origin-verify';
 export * from './storage/chatbot-storage';
 export * from './monitoring/chatbot-monitoring';
 export * from './backend/chatbot-backend';

@@ -1,4 +1,4 @@
-import { SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -14,14 +14,15 @@ import { ChatbotAuth } from './auth/chatbot-auth';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotEdge } from './edge/chatbot-edge';
+import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
 import { ChatbotHttpApi } from './ingress/chatbot-http-api';
 import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
 import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
 import { ChatbotEgress, ChatbotNetwork, ChatbotNetworkProps } from './network/chatbot-network';
+import { ChatbotOriginVerify } from './origin-verify/chatbot-origin-verify';
 import { ChatbotService } from './service/chatbot-service';
 import { ChatbotDeploymentSettings } from './service/deployment-settings';
-import { acknowledgeFindings } from './shared/acknowledge';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
@@ -320,11 +321,23 @@ export interface SecureContainerChatbotProps {
 
   /**
    * The stack for the us-east-1 parts (distribution, web ACL, viewer certificate, DNS alias).
-   * Its region must be us-east-1.
+   * Its region must be us-east-1. Several chatbots may share one: each puts its parts under an id
+   * of its own. It is made to deploy after this stack.
    *
-   * @default - this stack when it is in us-east-1, else a new companion stack `<stackName>-edge`
+   * @default - this stack when it is in us-east-1, else a helper stack `<stackName>-edge-<region>`
+   * in us-east-1, created beside this stack and shared by every chatbot in it
    */
   readonly edgeStack?: Stack;
+
+  /**
+   * How often the origin-verify value rotates. A rotation function makes the load balancer accept
+   * the new and the current value, switches CloudFront to the new one, then makes it current: no
+   * request is refused and no deployment is needed. Rotate at once with
+   * `aws secretsmanager rotate-secret --secret-id secure-container-chatbot/<domainName>/origin-verify`.
+   *
+   * @default Duration.days(30)
+   */
+  readonly originVerifyRotationInterval?: Duration;
 
   /**
    * The ID of the CloudFront origin-facing managed prefix list in this stack's region.
@@ -391,11 +404,17 @@ export class SecureContainerChatbot extends Construct {
   /** CloudFront, WAF and DNS, in us-east-1 (CloudFront ingress). */
   public readonly edge?: ChatbotEdge;
 
-  /** The stack that holds `edge`: this stack in us-east-1, else the companion stack (CloudFront ingress). */
+  /**
+   * The stack that holds `edge`: this stack in us-east-1, else `edgeStack` or the us-east-1 helper
+   * stack `<stackName>-edge-<region>` shared by the chatbots of this stack (CloudFront ingress).
+   */
   public readonly edgeStack?: Stack;
 
   /** The secret whose value CloudFront sends in the origin-verify header (CloudFront ingress). */
   public readonly originVerifySecret?: secretsmanager.Secret;
+
+  /** The origin-verify secret and its rotation (CloudFront ingress). */
+  public readonly originVerify?: ChatbotOriginVerify;
 
   /** The HTTP API, VPC link and Network Load Balancer (HTTP API ingress). */
   public readonly httpApi?: ChatbotHttpApi;
@@ -550,23 +569,17 @@ export class SecureContainerChatbot extends Construct {
 
     // One value in two regions: CloudFront (us-east-1) adds it, the load balancer checks it. A
     // replica in us-east-1 lets the edge stack resolve it by name, without cross-region references.
-    const edgeInOtherStack = stack.region !== 'us-east-1' || (props.edgeStack !== undefined && props.edgeStack !== stack);
-    const secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
-    const originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
-      secretName,
+    const edgeStack = props.edgeStack ?? (stack.region === EDGE_REGION ? stack : edgeStackOf(stack));
+    const edgeInOtherStack = edgeStack !== stack;
+    const originVerify = new ChatbotOriginVerify(this, 'OriginVerify', {
+      domainName: props.domainName,
       encryptionKey: this.encryptionKey,
-      description: `Value of the origin-verify header between CloudFront and the load balancer of ${props.domainName}`,
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'value',
-        excludePunctuation: true,
-        passwordLength: 48,
-      },
-      replicaRegions: stack.region !== 'us-east-1' ? [{ region: 'us-east-1' }] : undefined,
+      replicaRegions: stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
+      rotationInterval: props.originVerifyRotationInterval,
+      logRetention: props.logRetention,
     });
-    this.originVerifySecret = originVerifySecret;
-    acknowledgeFindings(originVerifySecret, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
-      'CloudFormation copies this value into the CloudFront origin header and the load balancer rule when they deploy, so a rotation outside a deployment would lock CloudFront out. Rotate it by changing the secret and redeploying both stacks.');
+    this.originVerify = originVerify;
+    this.originVerifySecret = originVerify.secret;
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
@@ -574,7 +587,7 @@ export class SecureContainerChatbot extends Construct {
       containerPort: this.service.containerPort,
       certificate: this.certificate,
       auth: this.auth,
-      originVerifyHeaderValue: originVerifySecret.secretValueFromJson('value').unsafeUnwrap(),
+      originVerifyHeaderValue: originVerify.headerValue,
       cloudFrontPrefixListId: props.cloudFrontPrefixListId,
       originDomainName,
       hostedZone: props.hostedZone,
@@ -583,27 +596,24 @@ export class SecureContainerChatbot extends Construct {
       deployment: props.deployment,
     });
     this.loadBalancer = loadBalancer;
+    originVerify.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
 
-    let edgeScope: Construct;
+    // Each chatbot's edge parts go under an id of their own, so several chatbots can share one
+    // edge stack (the default one of their stack, or one passed in `edgeStack`).
+    let edgeScope: Construct = this;
     let zone = props.hostedZone;
-    let headerValue = originVerifySecret.secretValueFromJson('value').unsafeUnwrap();
+    let headerValue = originVerify.headerValue;
+    this.edgeStack = edgeStack;
     if (edgeInOtherStack) {
-      this.edgeStack = props.edgeStack ?? new Stack(this, 'EdgeStack', {
-        env: { account: stack.account, region: 'us-east-1' },
-        stackName: `${stack.stackName}-edge`,
-        description: `CloudFront, WAF and DNS of the chatbot ${props.domainName} (us-east-1 parts of ${stack.stackName})`,
-      });
-      // The secret's replica and the origin record come from this stack.
-      this.edgeStack.addStackDependency(stack, 'origin-verify secret replica and origin DNS record');
-      edgeScope = this.edgeStack;
-      zone = route53.HostedZone.fromHostedZoneAttributes(this.edgeStack, 'HostedZone', {
+      if (props.edgeStack) {
+        edgeStack.addStackDependency(stack, 'origin DNS record and origin-verify secret replica');
+      }
+      edgeScope = new Construct(edgeStack, edgeScopeId(this));
+      zone = route53.HostedZone.fromHostedZoneAttributes(edgeScope, 'HostedZone', {
         hostedZoneId: props.hostedZone.hostedZoneId,
         zoneName: props.hostedZone.zoneName,
       });
-      headerValue = SecretValue.secretsManager(secretName, { jsonField: 'value' }).unsafeUnwrap();
-    } else {
-      this.edgeStack = stack;
-      edgeScope = this;
+      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' }).unsafeUnwrap();
     }
 
     const edge = new ChatbotEdge(edgeScope, 'Edge', {
@@ -683,13 +693,19 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
       ['webAclArn', props.webAclArn], ['edgeCertificate', props.edgeCertificate], ['edgeStack', props.edgeStack],
       ['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes], ['geoRestriction', props.geoRestriction],
       ['originDomainName', props.originDomainName], ['cloudFrontPrefixListId', props.cloudFrontPrefixListId], ['signOutPath', props.signOutPath],
-      ['userPoolDomain', props.userPoolDomain],
+      ['userPoolDomain', props.userPoolDomain], ['originVerifyRotationInterval', props.originVerifyRotationInterval],
     ];
     for (const [prop, value] of cloudFrontOnly) {
       v.check(value === undefined, prop, 'only applies to the CloudFront ingress, but `ingress` is HTTP_API.', 'Remove it, or use ChatbotIngress.CLOUDFRONT_ALB.');
     }
     v.check(props.monitoring !== true, 'monitoring', 'is not available for the HTTP API ingress yet (its dashboard is built on the application load balancer).',
       'Remove the prop; the HTTP API stage writes access logs and API Gateway publishes its metrics.');
+  }
+  const rotation = props.originVerifyRotationInterval;
+  if (rotation && !rotation.isUnresolved()) {
+    const days = rotation.toSeconds() / 86400;
+    v.check(Number.isInteger(days) && days >= 1 && days <= 1000, 'originVerifyRotationInterval',
+      `must be a whole number of days from 1 to 1000 (got ${rotation.toHumanString()}).`, 'Secrets Manager rotates at most daily; use Duration.days(30) for example.');
   }
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);

@@ -58,6 +58,8 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['domain too long for the sign-out redirect', 'eu-west-1', chatbot(() => ({ domainName: `${'a'.repeat(60)}.example.com` })), 'domainName'],
   ['wildcard Bedrock model', 'eu-west-1', chatbot(() => ({ bedrockModels: ['*'] })), 'bedrockModels'],
   ['upload limit of 0 bytes', 'eu-west-1', chatbot(() => ({ maxUploadBytes: 0 })), 'maxUploadBytes'],
+  ['origin-verify rotation every 5 hours', 'eu-west-1', chatbot(() => ({ originVerifyRotationInterval: Duration.hours(5) })), 'originVerifyRotationInterval'],
+  ['origin-verify rotation with the HTTP API', 'eu-west-1', chatbot(() => ({ ingress: ChatbotIngress.HTTP_API, originVerifyRotationInterval: Duration.days(7) })), 'originVerifyRotationInterval'],
   ['one Availability Zone', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: 1 }), 'maxAzs'],
   ['overlapping subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, privateSubnetCidrs: ['10.0.10.0/25', '10.0.2.0/24'] }), 'privateSubnetCidrs'],
   ['malformed secondary CIDR', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '172.10.0.0/33', taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'] }), 'secondaryCidr'],

@@ -18,7 +18,7 @@ describe('any region', () => {
   const assembly = exampleAssembly('basic');
 
   test('a stack outside us-east-1 gets a us-east-1 companion stack for CloudFront, WAF and the viewer certificate', () => {
-    expect(assembly.stacks.map((s) => `${s.name}@${s.region}`).sort()).toEqual(['ChatbotBasic-edge@us-east-1', 'ChatbotBasic@eu-west-1']);
+    expect(assembly.stacks.map((s) => `${s.name}@${s.region}`).sort()).toEqual(['ChatbotBasic-edge-eu-west-1@us-east-1', 'ChatbotBasic@eu-west-1']);
     const edge = assembly.stacks.find((s) => s.region === 'us-east-1')!;
     const regional = assembly.stacks.find((s) => s.region === 'eu-west-1')!;
     expect(edge.resourceTypes['AWS::CloudFront::Distribution']).toBe(1);

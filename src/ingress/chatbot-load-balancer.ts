@@ -143,6 +143,9 @@ export class ChatbotLoadBalancer extends Construct {
   /** The access log bucket. */
   public readonly accessLogsBucket: s3.IBucket;
 
+  /** The listener rules that check the origin-verify header (a rotation updates each of them). */
+  public readonly originVerifyRules: elbv2.ApplicationListenerRule[];
+
   constructor(scope: Construct, id: string, props: ChatbotLoadBalancerProps) {
     super(scope, id);
     const prefixListId = resolvePrefixList(this, props);
@@ -195,18 +198,19 @@ export class ChatbotLoadBalancer extends Construct {
     });
 
     const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue]);
-    new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
+    const logoutRule = new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
       listener: this.listener,
       priority: 10,
       conditions: [fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? '/signout/cognito'])],
       action: props.auth.cognitoLogoutRedirect(),
     });
-    new elbv2.ApplicationListenerRule(this, 'AppRule', {
+    const appRule = new elbv2.ApplicationListenerRule(this, 'AppRule', {
       listener: this.listener,
       priority: 20,
       conditions: [fromCloudFront],
       action: props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup])),
     });
+    this.originVerifyRules = [logoutRule, appRule];
 
     if (props.hostedZone && props.originDomainName) {
       new route53.ARecord(this, 'OriginRecord', {

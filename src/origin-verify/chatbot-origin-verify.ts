@@ -1,0 +1,250 @@
+import * as path from 'path';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledgeFindings } from '../shared/acknowledge';
+import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
+import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
+import { PropsValidator, isValidDomainName } from '../shared/validation';
+
+/**
+ * Props for `ChatbotOriginVerify`.
+ */
+export interface ChatbotOriginVerifyProps {
+  /**
+   * The public domain of the app. It names the secret (`secure-container-chatbot/<domainName>/origin-verify`,
+   * known at synth time so that a stack in another region can resolve it) and, at rotation time,
+   * finds the CloudFront distribution that has it as an alias.
+   */
+  readonly domainName: string;
+
+  /**
+   * KMS key of the secret (its replicas use the AWS-managed Secrets Manager key of their region).
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Regions the secret is replicated to, so that a stack there can resolve it by name with a
+   * dynamic reference (the us-east-1 edge stack when the load balancer is elsewhere).
+   *
+   * @default - no replica
+   */
+  readonly replicaRegions?: string[];
+
+  /**
+   * How often the value rotates once `rotateWith` was called. Between 1 and 1000 days.
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Retention of the rotation function's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Which load balancer rules check the origin-verify header, for `ChatbotOriginVerify.rotateWith`.
+ */
+export interface ChatbotOriginVerifyRotationOptions {
+  /** The listener rules whose http-header condition checks the origin-verify header. */
+  readonly listenerRules: elbv2.ApplicationListenerRule[];
+}
+
+/**
+ * The shared value behind the origin-verify header: CloudFront adds it to every origin request
+ * and the load balancer refuses requests without it. It lives in a Secrets Manager secret with a
+ * generated value and a rotation that needs no outage and no deployment: every `rotationInterval`
+ * (or at once with `aws secretsmanager rotate-secret --secret-id <secretName>`) a function makes
+ * the load balancer rules accept the new and the current value, switches CloudFront's origin
+ * header to the new value, checks both, and then makes the new value current. The previous value
+ * stays accepted until the next rotation, while CloudFront's edges pick the new one up.
+ *
+ * CloudFormation re-reads the dynamic references in the templates whenever it updates the rule
+ * or the distribution for another reason, and then finds the same current value.
+ */
+export class ChatbotOriginVerify extends Construct {
+  /** The name of the HTTP header that carries the value. */
+  public static readonly HEADER_NAME = ORIGIN_VERIFY_HEADER;
+
+  /** The secret; its JSON field `value` holds the header value. */
+  public readonly secret: secretsmanager.Secret;
+
+  /** The secret's name, known at synth time. */
+  public readonly secretName: string;
+
+  private readonly props: ChatbotOriginVerifyProps;
+  private readonly encryptionKey: kms.IKey;
+  private _rotationFunction?: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: ChatbotOriginVerifyProps) {
+    super(scope, id);
+    validateOriginVerifyProps(this, props);
+    this.props = props;
+    this.encryptionKey = props.encryptionKey ?? createLogsKey(this, 'Key', `Encrypts the origin-verify secret of ${props.domainName}`);
+    this.secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
+    // CloudFormation deletes a secret without a recovery window, so a stack deployed again after
+    // `cdk destroy` can create this name again.
+    this.secret = new secretsmanager.Secret(this, 'Secret', {
+      secretName: this.secretName,
+      encryptionKey: this.encryptionKey,
+      description: `Value of the origin-verify header between CloudFront and the load balancer of ${props.domainName}`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'value',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+      replicaRegions: props.replicaRegions?.map((region) => ({ region })),
+    });
+  }
+
+  /** The rotation function, once `rotateWith` was called. */
+  public get rotationFunction(): lambda.Function | undefined {
+    return this._rotationFunction;
+  }
+
+  /**
+   * The current value, as a dynamic reference resolved by CloudFormation in this stack.
+   * In a stack of another region, use `SecretValue.secretsManager(secretName, { jsonField: 'value' })`
+   * on a replica there.
+   */
+  public get headerValue(): string {
+    return this.secret.secretValueFromJson('value').unsafeUnwrap();
+  }
+
+  /**
+   * Turns on the rotation of the value, updating these listener rules and the CloudFront
+   * distribution whose alias is `domainName`.
+   */
+  public rotateWith(options: ChatbotOriginVerifyRotationOptions): lambda.Function {
+    if (this._rotationFunction) {
+      throw new Error('ChatbotOriginVerify: `rotateWith` was already called; a secret has one rotation. Pass every listener rule in one call.');
+    }
+    const v = new PropsValidator('ChatbotOriginVerify', this);
+    v.check(options.listenerRules.length > 0, 'listenerRules', 'is empty, so the load balancer would refuse the rotated value.',
+      'Pass every listener rule that checks the origin-verify header.');
+    v.throwIfInvalid();
+    const stack = Stack.of(this);
+
+    const role = new ManagedPolicyRole(this, 'RotationRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Rotates the origin-verify value of ${this.props.domainName}`,
+    });
+    const logGroup = createEncryptedLogGroup(this, 'RotationLogs', {
+      encryptionKey: this.encryptionKey,
+      retention: this.props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    const fn = new lambda.Function(this, 'RotationFunction', {
+      description: `Rotates the origin-verify header value of ${this.props.domainName} on its load balancer and CloudFront`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      // Plain JavaScript next to this file (copied to lib/ when the library is compiled).
+      code: lambda.Code.fromAsset(path.join(__dirname, 'rotation-handler')),
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      role,
+      logGroup,
+      environmentEncryption: this.encryptionKey,
+      environment: {
+        HEADER_NAME: ChatbotOriginVerify.HEADER_NAME,
+        DOMAIN_NAME: this.props.domainName,
+        RULE_ARNS: stack.toJsonString(options.listenerRules.map((r) => r.listenerRuleArn)),
+      },
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'LogsOfTheRotation',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'RotateTheSecret',
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      resources: [this.secret.secretArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UseTheSecretKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [this.encryptionKey.keyArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'AcceptBothValuesOnTheLoadBalancer',
+      actions: ['elasticloadbalancing:ModifyRule'],
+      resources: options.listenerRules.map((r) => r.listenerRuleArn),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadRulesAndFindTheDistribution',
+      actions: ['elasticloadbalancing:DescribeRules', 'cloudfront:ListDistributions'],
+      resources: ['*'],
+    }));
+    const distributions = stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: '*' });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SwitchTheOriginHeader',
+      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      resources: [distributions],
+    }));
+
+    this.secret.addRotationSchedule('Rotation', {
+      rotationLambda: fn,
+      automaticallyAfter: this.props.rotationInterval ?? Duration.days(30),
+      // The distribution does not exist yet when this stack is first deployed.
+      rotateImmediatelyOnUpdate: false,
+    });
+    this._rotationFunction = fn;
+
+    // Secrets Manager of this account only may invoke it (the grant above names no source).
+    for (const child of fn.node.children) {
+      if (child instanceof lambda.CfnPermission) {
+        child.sourceAccount = stack.account;
+      }
+    }
+    const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
+    // aws-cdk-lib makes the function depend on its role, which the Role reference already does.
+    ignoreCfnLintChecks(cfnFunction, ['W3005']);
+    skipCheckovChecks(cfnFunction, [
+      ['CKV_AWS_117', 'The function calls the CloudFront API, which has no VPC endpoint, and the app\'s VPC has no internet route by default.'],
+      ['CKV_AWS_116', 'Secrets Manager invokes rotation functions synchronously and retries failed steps; a dead-letter queue only receives failed asynchronous invocations.'],
+      ['CKV_AWS_115', 'Secrets Manager runs one rotation of a secret at a time; a concurrency reservation fails in accounts at the minimum concurrency quota of 10.'],
+    ]);
+
+    acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
+      'elasticloadbalancing:DescribeRules and cloudfront:ListDistributions support no resource-level permissions (AWS documents * as their only resource); the rules are changed only through ModifyRule, which is scoped to the listener rules that check the origin-verify header.');
+    acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/*]'],
+      'The distribution lives in the us-east-1 edge stack, which deploys after this one, so its ID is unknown here without a cross-region reference; the function reads and updates only the distribution whose alias is the app\'s domain, and only its origin-verify header.');
+    acknowledgeFindings(fn, ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'],
+      'The function calls the CloudFront API, which has no VPC endpoint, and the VPC of the app has no internet route by default; it handles no application data, only the origin-verify value, through AWS APIs over TLS with IAM authentication.');
+    acknowledgeFindings(fn, ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ'],
+      'Secrets Manager invokes rotation functions synchronously and retries a failed step itself, recording the failure in CloudTrail and the function log; a dead-letter queue only receives failed asynchronous invocations, which never happen here.');
+    acknowledgeFindings(fn, ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency'],
+      'Secrets Manager runs one rotation of a secret at a time, so the function never runs concurrently; reserving concurrency would make the first deployment fail in accounts whose concurrency quota is still the minimum of 10, which cannot be reduced by a reservation.');
+    return fn;
+  }
+}
+
+function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyProps): void {
+  const v = new PropsValidator('ChatbotOriginVerify', scope);
+  if (!Token.isUnresolved(props.domainName)) {
+    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
+      'Pass the public host name of the app, such as chat.example.com.');
+  }
+  const interval = props.rotationInterval;
+  if (interval && !interval.isUnresolved()) {
+    const days = interval.toSeconds() / 86400;
+    v.check(Number.isInteger(days) && days >= 1 && days <= 1000, 'rotationInterval', `must be a whole number of days from 1 to 1000 (got ${interval.toHumanString()}).`,
+      'Secrets Manager rotates at most every day and at least every 1000 days; use Duration.days(30) for example.');
+  }
+  v.throwIfInvalid();
+}
