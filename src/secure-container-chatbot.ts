@@ -1,4 +1,4 @@
-import { Duration, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -25,6 +25,7 @@ import { ChatbotService } from './service/chatbot-service';
 import { ChatbotDeploymentSettings } from './service/deployment-settings';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
+import { checkDeletionProtection, checkRemovalPolicy } from './shared/removal-policy';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
 import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
 
@@ -359,6 +360,51 @@ export interface SecureContainerChatbotProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the resources holding data (user pool, KMS keys, log groups, log buckets and,
+   * with `storage`, the bucket, table and backups) when the stack is deleted, in every stack of the
+   * chatbot including the us-east-1 edge stack.
+   *
+   * - `RemovalPolicy.RETAIN` keeps them; the user pool and the table also have deletion
+   *   protection. Retained resources carry no fixed names, so the same stack deploys again after
+   *   a deletion.
+   * - `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE` keeps them too, except that the rollback of a
+   *   failed first deployment deletes them; the user pool and the table then have no deletion
+   *   protection (it would make that rollback fail), and buckets stay RETAIN (CloudFormation
+   *   cannot delete a bucket that already received logs).
+   * - `RemovalPolicy.DESTROY`, for a trial deployment, deletes everything with the stack: buckets
+   *   are emptied first, nothing has deletion protection, and `storage` gets no AWS Backup plan
+   *   (a vault holding recovery points cannot be deleted).
+   *
+   * `storage.removalPolicy`, when given, overrides this for the storage.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Deletion protection on every load balancer the construct creates (the public one, the
+   * backend's, the HTTP API's). A production opt-in: turn it on once the stack has deployed
+   * successfully (CloudFormation cannot delete a protected load balancer, so the rollback of a
+   * failed first deployment would fail), and off again before deleting the stack. Refused
+   * together with `removalPolicy: DESTROY`.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The prefix of the new Cognito domain of the hosted login pages
+   * (`<prefix>.auth.<region>.amazoncognito.com`): 1-63 lower-case letters, digits and hyphens,
+   * without `aws`, `amazon` or `cognito`, and free in the region across all accounts. Changing it
+   * on a deployed stack needs the old domain deleted first (see
+   * `ChatbotAuthProps.cognitoDomainPrefix`). Refused with `userPoolDomain` and with the HTTP API
+   * ingress, which create no Cognito domain.
+   *
+   * @default - unique per stack instance (from `AWS::StackId`), independent of `domainName`
+   */
+  readonly cognitoDomainPrefix?: string;
 }
 
 /**
@@ -443,7 +489,7 @@ export class SecureContainerChatbot extends Construct {
     this.url = `https://${props.domainName}/`;
 
     // One customer-managed key for this stack's log groups and the origin-verify secret.
-    this.encryptionKey = createLogsKey(this, 'EncryptionKey', `Encrypts the logs and secrets of the chatbot ${props.domainName}`);
+    this.encryptionKey = createLogsKey(this, 'EncryptionKey', `Encrypts the logs and secrets of the chatbot ${props.domainName}`, props.removalPolicy);
 
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -455,16 +501,22 @@ export class SecureContainerChatbot extends Construct {
         egress: props.egress ?? props.networkOptions?.egress,
         flowLogRetention: props.logRetention ?? props.networkOptions?.flowLogRetention,
         logsEncryptionKey: this.encryptionKey,
+        removalPolicy: props.removalPolicy,
       });
       this.vpc = this.network.vpc;
     }
 
     // One bucket for every access log of this stack: the load balancers' and S3's server access logs.
-    this.accessLogsBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
+    this.accessLogsBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
 
     // Built before the service so that their names can go into the container's configuration.
     if (props.storage) {
-      this.storage = new ChatbotStorage(this, 'Storage', { ...props.storage, accessLogsBucket: this.accessLogsBucket });
+      const ownsStorage = !(props.storage.bucket && props.storage.table);
+      this.storage = new ChatbotStorage(this, 'Storage', {
+        ...props.storage,
+        removalPolicy: props.storage.removalPolicy ?? (ownsStorage ? props.removalPolicy : undefined),
+        accessLogsBucket: this.accessLogsBucket,
+      });
     }
     const backendDomainName = `backend.${props.domainName}`;
     const derivedConfig: { [name: string]: string } = {
@@ -491,6 +543,7 @@ export class SecureContainerChatbot extends Construct {
       logsEncryptionKey: this.encryptionKey,
       signOutPath,
       deployment: props.deployment,
+      removalPolicy: props.removalPolicy,
     });
 
     const usesSecrets = [props.secrets, props.backend?.secrets].some((m) => m && Object.keys(m).length > 0)
@@ -519,6 +572,8 @@ export class SecureContainerChatbot extends Construct {
       mfa: props.mfa,
       featurePlan: props.featurePlan,
       apiClients: ingress === ChatbotIngress.HTTP_API,
+      cognitoDomainPrefix: props.cognitoDomainPrefix,
+      removalPolicy: props.userPool ? undefined : props.removalPolicy,
     });
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
@@ -546,6 +601,8 @@ export class SecureContainerChatbot extends Construct {
         hostedZone: props.hostedZone,
         logsEncryptionKey: this.encryptionKey,
         logRetention: props.logRetention,
+        deletionProtection: props.deletionProtection,
+        removalPolicy: props.removalPolicy,
       });
       this.endpoints?.allowFrom(this.backend.service.securityGroup);
     }
@@ -563,6 +620,8 @@ export class SecureContainerChatbot extends Construct {
         hostedZone: props.hostedZone,
         accessLogsBucket: this.accessLogsBucket,
         logRetention: props.logRetention,
+        deletionProtection: props.deletionProtection,
+        removalPolicy: props.removalPolicy,
       });
       return;
     }
@@ -577,6 +636,7 @@ export class SecureContainerChatbot extends Construct {
       replicaRegions: stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
       rotationInterval: props.originVerifyRotationInterval,
       logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
     this.originVerify = originVerify;
     this.originVerifySecret = originVerify.secret;
@@ -594,6 +654,7 @@ export class SecureContainerChatbot extends Construct {
       cognitoLogoutPath,
       accessLogsBucket: this.accessLogsBucket,
       deployment: props.deployment,
+      deletionProtection: props.deletionProtection,
     });
     this.loadBalancer = loadBalancer;
     originVerify.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
@@ -629,6 +690,7 @@ export class SecureContainerChatbot extends Construct {
       signOutPath,
       cognitoLogoutPath,
       logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
     this.edge = edge;
 
@@ -639,6 +701,7 @@ export class SecureContainerChatbot extends Construct {
         service: this.service.service,
         minRunningTasks: props.desiredCount ?? 2,
         webAclMetricName: edge.webAcl?.metricName,
+        removalPolicy: props.removalPolicy,
       });
     }
   }
@@ -693,7 +756,8 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
       ['webAclArn', props.webAclArn], ['edgeCertificate', props.edgeCertificate], ['edgeStack', props.edgeStack],
       ['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes], ['geoRestriction', props.geoRestriction],
       ['originDomainName', props.originDomainName], ['cloudFrontPrefixListId', props.cloudFrontPrefixListId], ['signOutPath', props.signOutPath],
-      ['userPoolDomain', props.userPoolDomain], ['originVerifyRotationInterval', props.originVerifyRotationInterval],
+      ['userPoolDomain', props.userPoolDomain], ['cognitoDomainPrefix', props.cognitoDomainPrefix],
+      ['originVerifyRotationInterval', props.originVerifyRotationInterval],
     ];
     for (const [prop, value] of cloudFrontOnly) {
       v.check(value === undefined, prop, 'only applies to the CloudFront ingress, but `ingress` is HTTP_API.', 'Remove it, or use ChatbotIngress.CLOUDFRONT_ALB.');
@@ -710,6 +774,10 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
   }
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+  checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
+  v.check(!(props.userPoolDomain && props.cognitoDomainPrefix !== undefined), 'cognitoDomainPrefix',
+    'is unused because `userPoolDomain` was given.', 'Give either an existing domain or a prefix for a new one, not both.');
   if (props.vpc && props.egress !== undefined) {
     if (props.egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
       v.check(props.vpcEndpoints !== false, 'egress', 'is VPC_ENDPOINTS_ONLY but `vpcEndpoints` is false, so the tasks could not pull images or write logs.',

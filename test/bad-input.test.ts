@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -60,6 +60,21 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['upload limit of 0 bytes', 'eu-west-1', chatbot(() => ({ maxUploadBytes: 0 })), 'maxUploadBytes'],
   ['origin-verify rotation every 5 hours', 'eu-west-1', chatbot(() => ({ originVerifyRotationInterval: Duration.hours(5) })), 'originVerifyRotationInterval'],
   ['origin-verify rotation with the HTTP API', 'eu-west-1', chatbot(() => ({ ingress: ChatbotIngress.HTTP_API, originVerifyRotationInterval: Duration.days(7) })), 'originVerifyRotationInterval'],
+  ['load balancer deletion protection on a stack meant to be deleted', 'eu-west-1',
+    chatbot(() => ({ deletionProtection: true, removalPolicy: RemovalPolicy.DESTROY })), 'deletionProtection'],
+  ['a removal policy no resource supports', 'eu-west-1', chatbot(() => ({ removalPolicy: RemovalPolicy.SNAPSHOT })), 'removalPolicy'],
+  ['Cognito domain prefix with an existing domain', 'eu-west-1', chatbot((s) => {
+    const userPool = new cognito.UserPool(s, 'P');
+    return { userPool, userPoolDomain: userPool.addDomain('D', { cognitoDomain: { domainPrefix: 'mine' } }), cognitoDomainPrefix: 'chat-x' };
+  }), 'cognitoDomainPrefix'],
+  ['Cognito domain prefix with the HTTP API, which has no hosted login', 'eu-west-1',
+    chatbot(() => ({ ingress: ChatbotIngress.HTTP_API, cognitoDomainPrefix: 'chat-x' })), 'cognitoDomainPrefix'],
+  ['invalid Cognito domain prefix on the chatbot', 'eu-west-1', chatbot(() => ({ cognitoDomainPrefix: 'Chat_Bot' })), 'cognitoDomainPrefix'],
+  ['removal policy for a user pool brought by the user', 'eu-west-1',
+    (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', userPool: new cognito.UserPool(s, 'P'), removalPolicy: RemovalPolicy.DESTROY }), 'removalPolicy'],
+  ['storage removal policy with both bucket and table brought by the user', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', {
+    bucket: s3.Bucket.fromBucketName(s, 'B', 'my-files'), table: dynamodb.Table.fromTableName(s, 'T', 'my-table'), removalPolicy: RemovalPolicy.DESTROY,
+  }), 'removalPolicy'],
   ['one Availability Zone', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: 1 }), 'maxAzs'],
   ['overlapping subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, privateSubnetCidrs: ['10.0.10.0/25', '10.0.2.0/24'] }), 'privateSubnetCidrs'],
   ['malformed secondary CIDR', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '172.10.0.0/33', taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'] }), 'secondaryCidr'],

@@ -4,6 +4,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
+import { stackInstanceId } from '../shared/unique-name';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
 /**
@@ -21,7 +23,7 @@ export interface ChatbotAuthProps {
    * An existing user pool.
    *
    * @default - a new user pool: administrators create users, strong passwords, TOTP MFA required,
-   * deletion protection, user-existence errors hidden
+   * user-existence errors hidden, retained with deletion protection (see `removalPolicy`)
    */
   readonly userPool?: cognito.IUserPool;
 
@@ -41,10 +43,21 @@ export interface ChatbotAuthProps {
   readonly userPoolDomain?: cognito.IUserPoolDomain;
 
   /**
-   * The prefix of the new Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`). Lower-case
-   * letters, digits and hyphens; must not contain `aws`, `amazon` or `cognito`.
+   * The prefix of the new Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`): 1-63
+   * lower-case letters, digits and hyphens, without `aws`, `amazon` or `cognito`. Prefixes are
+   * global per region, across all accounts.
    *
-   * @default - derived from `domainName` and this construct's path
+   * The default is unique per stack instance and does not depend on `domainName`: the same app
+   * deployed to a second account, or a stack deployed again after a deletion, gets its own.
+   *
+   * Change it on a deployed stack with care: a user pool holds one prefix domain at a time, and
+   * CloudFormation creates the new domain before deleting the old one, so the update fails. Delete
+   * the old domain first (`aws cognito-idp delete-user-pool-domain --user-pool-id <id> --domain
+   * <old prefix>`; sign-in is down until the deployment finishes), then deploy with the new prefix.
+   * Stacks deployed with a prefix derived from `domainName` by an earlier version keep it by
+   * passing that prefix here.
+   *
+   * @default - `chatbot-<hash of this construct's path>-<stack instance id from AWS::StackId>`
    */
   readonly cognitoDomainPrefix?: string;
 
@@ -78,6 +91,16 @@ export interface ChatbotAuthProps {
    * @default Duration.hours(8)
    */
   readonly sessionTimeout?: Duration;
+
+  /**
+   * What happens to the new user pool when the stack is deleted. With RETAIN the pool also has
+   * deletion protection; with any other policy it has none, because CloudFormation could then
+   * neither roll back a failed first deployment nor delete the stack. Refused together with
+   * `userPool` (this construct then owns no data).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -112,6 +135,7 @@ export class ChatbotAuth extends Construct {
     this.sessionTimeout = props.sessionTimeout ?? Duration.hours(8);
     const mfa = props.mfa ?? cognito.Mfa.REQUIRED;
     const featurePlan = props.featurePlan ?? cognito.FeaturePlan.ESSENTIALS;
+    const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
 
     if (props.userPool) {
       this.userPool = props.userPool;
@@ -136,8 +160,8 @@ export class ChatbotAuth extends Construct {
         standardThreatProtectionMode: featurePlan === cognito.FeaturePlan.PLUS
           ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
           : undefined,
-        deletionProtection: true,
-        removalPolicy: RemovalPolicy.RETAIN,
+        deletionProtection: deletionProtectionFor(removalPolicy),
+        removalPolicy,
       });
       if (featurePlan !== cognito.FeaturePlan.PLUS) {
         acknowledgeFindings(pool, ['AwsSolutions-COG8'],
@@ -186,7 +210,7 @@ export class ChatbotAuth extends Construct {
 
     this.userPoolDomain = props.userPoolDomain ?? new cognito.UserPoolDomain(this, 'Domain', {
       userPool: this.userPool,
-      cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? defaultDomainPrefix(this, props.domainName) },
+      cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? defaultDomainPrefix(this) },
     });
   }
 
@@ -251,6 +275,11 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
   v.check(!props.userPoolClient || !!props.userPoolDomain, 'userPoolClient', 'was given without `userPoolDomain`.', 'Pass the Cognito domain of that user pool as `userPoolDomain`.');
   v.check(!props.userPoolDomain || !!props.userPool, 'userPoolDomain', 'was given without `userPool`.', 'Pass the user pool the domain belongs to as `userPool`.');
   v.check(!(props.userPoolDomain && props.cognitoDomainPrefix), 'cognitoDomainPrefix', 'conflicts with `userPoolDomain`.', 'Give either an existing domain or a prefix for a new one, not both.');
+  v.check(!(props.apiClients && props.cognitoDomainPrefix !== undefined), 'cognitoDomainPrefix',
+    'is unused because `apiClients` is set: API clients sign in without the hosted pages, so no Cognito domain is created.', 'Remove it, or remove `apiClients` for the browser login flow.');
+  v.check(!(props.userPool && props.removalPolicy !== undefined), 'removalPolicy',
+    'only applies to a user pool this construct creates, but `userPool` was given.', 'Remove it; your user pool keeps its own removal policy and deletion protection.');
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   v.check(!(props.userPool && (props.mfa !== undefined || props.featurePlan !== undefined)), 'mfa',
     'and `featurePlan` only apply to a user pool this construct creates, but `userPool` was given.', 'Configure MFA and the feature plan on your own user pool, and remove these props.');
   const prefix = props.cognitoDomainPrefix;
@@ -265,11 +294,11 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
   v.throwIfInvalid();
 }
 
-// Cognito domain prefixes are global per region: derive one from the app's domain plus a short,
-// stable hash of this construct's path so two deployments of the same domain do not collide.
-function defaultDomainPrefix(scope: Construct, domainName: string): string {
-  const hash = Names.uniqueId(scope).slice(-8).toLowerCase();
-  const base = Token.isUnresolved(domainName) ? 'chatbot' : domainName.replace(/\./g, '-');
-  const cleaned = base.replace(/aws|amazon|cognito/g, 'x').replace(/[^a-z0-9-]/g, '').slice(0, 50).replace(/-+$/, '');
-  return `${cleaned}-${hash}`;
+// Cognito domain prefixes are global per region, across accounts. The stack instance id makes the
+// default unique per deployed stack (another account, or the same stack created again), the hash of
+// the construct path tells two chatbots of one stack apart, and neither depends on the app's domain,
+// so renaming the app never replaces the Cognito domain. Hex digits cannot spell aws, amazon or cognito.
+function defaultDomainPrefix(scope: Construct): string {
+  const pathHash = Names.uniqueId(scope).slice(-8).toLowerCase();
+  return `chatbot-${pathHash}-${stackInstanceId(scope)}`;
 }

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,7 +13,9 @@ import { Construct } from 'constructs';
 import { validateBackendOptions } from './validate-backend';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
+import { emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
 /**
@@ -142,6 +145,22 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Whether the internal load balancer has deletion protection (see
+   * `ChatbotLoadBalancerProps.deletionProtection`). Refused together with `removalPolicy: DESTROY`.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the backend's log group (and its key, when this construct creates one) when
+   * the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -170,6 +189,8 @@ export class ChatbotBackend extends Construct {
     validateBackendOptions(this, 'ChatbotBackend', '', props);
     const v = new PropsValidator('ChatbotBackend', this);
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`, 'Use a name such as backend.chat.example.com.');
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+    checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
     v.throwIfInvalid();
     this.url = `https://${props.domainName}`;
 
@@ -189,6 +210,7 @@ export class ChatbotBackend extends Construct {
       bedrockModels: props.bedrockModels,
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
     });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -205,10 +227,14 @@ export class ChatbotBackend extends Construct {
       vpcSubnets: { subnets: props.vpc.selectSubnets(this.service.subnets).subnets },
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? false,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
     });
+    if (!props.deletionProtection) {
+      acknowledgeDeletionProtectionOff(this.loadBalancer);
+    }
     this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
+    emptyAfterWriterIsGone(props.accessLogsBucket, this.loadBalancer);
     acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');
 

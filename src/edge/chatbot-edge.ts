@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -13,7 +13,8 @@ import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
-import { createServiceLogBucket } from '../shared/log-bucket';
+import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
 
 /**
@@ -120,6 +121,14 @@ export interface ChatbotEdgeProps {
    * @default - a new key with rotation enabled
    */
   readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the access-log bucket, the web ACL's log group and its key when the stack is
+   * deleted: RETAIN keeps them, DESTROY deletes them (the bucket is emptied first).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -164,13 +173,14 @@ export class ChatbotEdge extends Construct {
         maxUploadBytes: props.maxUploadBytes,
         uploadPath: props.uploadPath,
         logRetention: props.logRetention,
-        logsEncryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL logs'),
+        logsEncryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL logs', props.removalPolicy),
+        removalPolicy: props.removalPolicy,
       });
       this.webAclArn = this.webAcl.webAclArn;
     }
 
     // CloudFront's standard logs are written with bucket ACLs, so this bucket keeps them enabled.
-    this.logBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_PREFERRED);
+    this.logBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, props.removalPolicy);
 
     const origin = new origins.HttpOrigin(props.originDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -220,6 +230,8 @@ export class ChatbotEdge extends Construct {
       },
     });
 
+    emptyAfterWriterIsGone(this.logBucket, this.distribution);
+
     if (!props.geoRestriction) {
       acknowledgeFindings(this.distribution, ['AwsSolutions-CFR1'],
         'No country is excluded by default: every request must pass the web ACL and a Cognito login. Set the geoRestriction prop to allow or deny countries.');
@@ -262,6 +274,7 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
         'Add the rule to your own web ACL and remove this prop.');
     }
   }
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   for (const [prop, path] of [['signOutPath', props.signOutPath], ['cognitoLogoutPath', props.cognitoLogoutPath]] as const) {
     if (path !== undefined) {
       v.check(/^\/[A-Za-z0-9._~\-/]+$/.test(path) && path !== '/', prop, `must be an absolute path other than / (got '${path}').`,

@@ -1,10 +1,12 @@
-import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { createEncryptedLogGroup } from '../shared/encryption';
 import { greaterThanRegex } from '../shared/number-regex';
+import { checkRemovalPolicy } from '../shared/removal-policy';
+import { nameUniquePerStackInstance } from '../shared/unique-name';
 import { PropsValidator, isKnown } from '../shared/validation';
 
 /**
@@ -43,6 +45,13 @@ export interface ChatbotWebAclProps {
 
   /** KMS key for the log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
+
+  /**
+   * What happens to the log group when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -53,8 +62,9 @@ export interface ChatbotWebAclProps {
  * The common group's body-size rule (`SizeRestrictions_BODY`, 8 KB) only counts: Streamlit's file
  * uploads and long prompts exceed it.
  *
- * The log group is named (WAF requires the `aws-waf-logs-` prefix) and retained with the stack's
- * deletion: before deploying the same stack again after a deletion, delete or export that group.
+ * The log group is named (WAF requires the `aws-waf-logs-` prefix) and retained by default; its
+ * name ends with the stack's instance id (from `AWS::StackId`), so a group kept from a deleted
+ * stack never blocks the next deployment of the same stack.
  */
 export class ChatbotWebAcl extends Construct {
   /** The web ACL. */
@@ -85,6 +95,7 @@ export class ChatbotWebAcl extends Construct {
     if (props.uploadPath !== undefined) {
       v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(props.uploadPath), 'uploadPath', `must be an absolute path (got '${props.uploadPath}').`, 'Use a path prefix such as /_stcore/upload_file.');
     }
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.throwIfInvalid();
 
     const metricPrefix = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
@@ -153,11 +164,13 @@ export class ChatbotWebAcl extends Construct {
     });
     this.webAclArn = this.webAcl.attrArn;
 
-    // WAF only logs to log groups whose name starts with aws-waf-logs-.
+    // WAF only logs to log groups whose name starts with aws-waf-logs-; the stack instance id in
+    // the name keeps a group retained from a deleted stack out of the way of the next one.
     this.logGroup = createEncryptedLogGroup(this, 'Logs', {
-      logGroupName: `aws-waf-logs-${metricPrefix}`.slice(0, 512),
+      logGroupName: nameUniquePerStackInstance(this, { prefix: 'aws-waf-logs-', maxLength: 512 }),
       encryptionKey: props.logsEncryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy,
     });
     const stack = Stack.of(this);
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -14,7 +14,10 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotAuth } from '../auth/chatbot-auth';
+import { acknowledgeDeletionProtectionOff } from '../shared/acknowledge';
 import { createEncryptedLogGroup } from '../shared/encryption';
+import { emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
 import { PropsValidator, isKnown } from '../shared/validation';
 
@@ -82,6 +85,21 @@ export interface ChatbotHttpApiProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Whether the Network Load Balancer has deletion protection (see
+   * `ChatbotLoadBalancerProps.deletionProtection`). Refused together with `removalPolicy: DESTROY`.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the stage's access log group when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -129,6 +147,8 @@ export class ChatbotHttpApi extends Construct {
       v.check(rate > 0 && burst >= rate, 'throttlingBurstLimit', `(${burst}) must be at least throttlingRateLimit (${rate}), which must be above 0.`,
         'Allow bursts at least as large as the steady rate.');
     }
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+    checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
     v.throwIfInvalid();
 
     this.vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
@@ -149,9 +169,13 @@ export class ChatbotHttpApi extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [this.loadBalancerSecurityGroup],
       crossZoneEnabled: true,
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    if (!props.deletionProtection) {
+      acknowledgeDeletionProtectionOff(this.loadBalancer);
+    }
     this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
+    emptyAfterWriterIsGone(props.accessLogsBucket, this.loadBalancer);
     // TLS from the VPC link to the load balancer, which also makes it write access logs.
     const listener = this.loadBalancer.addListener('Tls', {
       port: 443,
@@ -204,6 +228,7 @@ export class ChatbotHttpApi extends Construct {
     this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
       encryptionKey: props.logsEncryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy,
     });
     this.stage = this.api.addStage('Stage', {
       stageName: '$default',

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,9 +11,10 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists
 import { ChatbotAuth } from '../auth/chatbot-auth';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
-import { createServiceLogBucket } from '../shared/log-bucket';
+import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
 /**
@@ -110,16 +111,29 @@ export interface ChatbotLoadBalancerProps {
    * Bucket for the load balancer's access logs. Load balancers write only to buckets encrypted
    * with SSE-S3.
    *
-   * @default - a new bucket: SSE-S3, TLS only, versioned, public access blocked, retained
+   * @default - a new bucket: SSE-S3, TLS only, versioned, public access blocked, kept according
+   * to `removalPolicy`
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * Whether the load balancer has deletion protection (turn it off before deleting the stack).
+   * Whether the load balancer has deletion protection: a production opt-in. Turn it on once the
+   * stack has deployed successfully (CloudFormation cannot delete a protected load balancer, so
+   * the rollback of a failed first deployment would fail), and off again before deleting the
+   * stack. Refused together with `removalPolicy: DESTROY`.
    *
-   * @default true
+   * @default false
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the access-log bucket this construct creates when the stack is deleted:
+   * RETAIN keeps it, DESTROY empties and deletes it. Refused together with `accessLogsBucket`,
+   * the only data this construct would otherwise own.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -169,12 +183,17 @@ export class ChatbotLoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       idleTimeout: props.idleTimeout ?? Duration.seconds(300),
       http2Enabled: true,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? false,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
     });
+    if (!props.deletionProtection) {
+      acknowledgeDeletionProtectionOff(this.loadBalancer);
+    }
 
-    this.accessLogsBucket = props.accessLogsBucket ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED);
+    this.accessLogsBucket = props.accessLogsBucket
+      ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    emptyAfterWriterIsGone(this.accessLogsBucket, this.loadBalancer);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
@@ -276,6 +295,10 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
     v.check(idle.toSeconds() >= 60 && idle.toSeconds() <= 4000, 'idleTimeout', `must be between 60 and 4000 seconds (got ${idle.toSeconds()}).`,
       'Streamed answers need at least a minute of idle time.');
   }
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+  checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
+  v.check(!(props.removalPolicy !== undefined && props.accessLogsBucket), 'removalPolicy',
+    'only applies to the access-log bucket this construct creates, but `accessLogsBucket` was given.', 'Remove it; your bucket keeps its own removal policy.');
   const path = props.cognitoLogoutPath;
   if (path !== undefined) {
     v.check(path.startsWith('/') && path.length > 1, 'cognitoLogoutPath', `must be an absolute path (got '${path}').`, 'Use a path such as /signout/cognito.');

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isKnown } from '../shared/validation';
 
 /**
@@ -46,6 +47,14 @@ export interface ChatbotMonitoringProps {
    * @default - a new topic encrypted with a customer-managed key, TLS only
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * What happens to the new topic's KMS key when the stack is deleted. Refused together with
+   * `alarmTopic`.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -70,20 +79,43 @@ export class ChatbotMonitoring extends Construct {
     if (isKnown(threshold)) {
       v.check(threshold > 0 && threshold <= 100, 'serverErrorRatePercent', `must be above 0 and at most 100 (got ${threshold}).`, 'Use a percentage such as 5.');
     }
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+    v.check(!(props.removalPolicy !== undefined && props.alarmTopic), 'removalPolicy',
+      'only applies to the key of the topic this construct creates, but `alarmTopic` was given.', 'Remove it; your topic keeps its own settings.');
     v.throwIfInvalid();
 
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
     } else {
-      const key = new kms.Key(this, 'TopicKey', { description: 'Encrypts the chatbot alarm topic', enableKeyRotation: true });
+      const stack = Stack.of(this);
+      const fromThisAccountsAlarms = {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      };
+      const key = new kms.Key(this, 'TopicKey', {
+        description: 'Encrypts the chatbot alarm topic',
+        enableKeyRotation: true,
+        removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
+      });
       // CloudWatch publishes alarm notifications to the encrypted topic.
       key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: fromThisAccountsAlarms,
       }));
-      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Chatbot alarms' });
+      const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Chatbot alarms' });
+      // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
+      // this statement CloudWatch could not publish the alarms.
+      topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }));
+      this.alarmTopic = topic;
     }
 
     const lb = props.loadBalancer.metrics;

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import { acknowledgeFindings } from '../shared/acknowledge';
 import { Ipv4Block, contains, overlaps, parseCidr, privateRangeOf } from '../shared/cidr';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import { PropsValidator } from '../shared/validation';
 
@@ -99,6 +100,14 @@ export interface ChatbotNetworkProps {
    * @default - a new key with rotation enabled
    */
   readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the flow log group (and its key, when this construct creates one) when the
+   * stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -128,6 +137,7 @@ export class ChatbotNetwork extends Construct {
     v.check(Number.isInteger(maxAzs) && maxAzs >= 2, 'maxAzs', `must be a whole number of at least 2 (got ${maxAzs}).`,
       'The load balancer and the tasks need two Availability Zones; remove the prop or set it to 2 or more.');
     validateCidrs(v, props, maxAzs);
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.throwIfInvalid();
     const cidr = props.cidr ?? '10.0.0.0/16';
     const privateSubnetType = egress === ChatbotEgress.VPC_ENDPOINTS_ONLY ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
@@ -171,10 +181,11 @@ export class ChatbotNetwork extends Construct {
 
     markDefaultSecurityGroupHandler(this);
 
-    const key = props.logsEncryptionKey ?? createLogsKey(this, 'FlowLogsKey', 'Encrypts the chatbot VPC flow logs');
+    const key = props.logsEncryptionKey ?? createLogsKey(this, 'FlowLogsKey', 'Encrypts the chatbot VPC flow logs', props.removalPolicy);
     this.flowLogGroup = createEncryptedLogGroup(this, 'FlowLogs', {
       encryptionKey: key,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy,
     });
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, new ManagedPolicyRole(this, 'FlowLogRole', {

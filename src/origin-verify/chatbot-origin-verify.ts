@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
@@ -53,6 +54,15 @@ export interface ChatbotOriginVerifyProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the rotation function's log group and the key this construct creates when
+   * the stack is deleted. The secret itself is always deleted with the stack (CloudFormation
+   * deletes secrets without a recovery window, so its fixed name is free again).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -93,7 +103,7 @@ export class ChatbotOriginVerify extends Construct {
     super(scope, id);
     validateOriginVerifyProps(this, props);
     this.props = props;
-    this.encryptionKey = props.encryptionKey ?? createLogsKey(this, 'Key', `Encrypts the origin-verify secret of ${props.domainName}`);
+    this.encryptionKey = props.encryptionKey ?? createLogsKey(this, 'Key', `Encrypts the origin-verify secret of ${props.domainName}`, props.removalPolicy);
     this.secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
     // CloudFormation deletes a secret without a recovery window, so a stack deployed again after
     // `cdk destroy` can create this name again.
@@ -146,6 +156,7 @@ export class ChatbotOriginVerify extends Construct {
     const logGroup = createEncryptedLogGroup(this, 'RotationLogs', {
       encryptionKey: this.encryptionKey,
       retention: this.props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: this.props.removalPolicy,
     });
     const fn = new lambda.Function(this, 'RotationFunction', {
       description: `Rotates the origin-verify header value of ${this.props.domainName} on its load balancer and CloudFront`,
@@ -222,7 +233,9 @@ export class ChatbotOriginVerify extends Construct {
 
     acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
       'elasticloadbalancing:DescribeRules and cloudfront:ListDistributions support no resource-level permissions (AWS documents * as their only resource); the rules are changed only through ModifyRule, which is scoped to the listener rules that check the origin-verify header.');
-    acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/*]'],
+    // cdk-nag names the finding after the resource as written: a literal account when the stack has one.
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    acknowledgeFindings(role.grantsPolicy!, [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::${account}:distribution/*]`],
       'The distribution lives in the us-east-1 edge stack, which deploys after this one, so its ID is unknown here without a cross-region reference; the function reads and updates only the distribution whose alias is the app\'s domain, and only its origin-verify header.');
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC'],
       'The function calls the CloudFront API, which has no VPC endpoint, and the VPC of the app has no internet route by default; it handles no application data, only the origin-verify value, through AWS APIs over TLS with IAM authentication.');
@@ -240,6 +253,7 @@ function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyP
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');
   }
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   const interval = props.rotationInterval;
   if (interval && !interval.isUnresolved()) {
     const days = interval.toSeconds() / 86400;

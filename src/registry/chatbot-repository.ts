@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isKnown } from '../shared/validation';
 
 /**
@@ -23,7 +24,8 @@ export interface ChatbotRepositoryProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * What happens to the repository when the stack is deleted.
+   * What happens to the repository and its new key when the stack is deleted. DESTROY deletes the
+   * images with the repository (CloudFormation's `EmptyOnDelete`).
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -48,14 +50,17 @@ export class ChatbotRepository extends Construct {
       v.check(Number.isInteger(maxImageCount) && maxImageCount >= 1, 'maxImageCount', `must be a whole number of at least 1 (got ${maxImageCount}).`,
         'Keep at least the image that is deployed.');
     }
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.throwIfInvalid();
+    const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
 
     this.repository = new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       encryption: ecr.RepositoryEncryption.KMS,
-      encryptionKey: props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts chatbot container images', enableKeyRotation: true }),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts chatbot container images', enableKeyRotation: true, removalPolicy }),
+      removalPolicy,
+      emptyOnDelete: removalPolicy === RemovalPolicy.DESTROY ? true : undefined,
       lifecycleRules: [
         { description: 'Untagged images expire after a week', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7), rulePriority: 1 },
         { description: `Keep the newest ${maxImageCount} images`, tagStatus: ecr.TagStatus.ANY, maxImageCount, rulePriority: 2 },

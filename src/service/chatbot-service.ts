@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import { ChatbotDeploymentSettings } from './deployment-settings';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { checkRemovalPolicy } from '../shared/removal-policy';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
@@ -167,6 +168,14 @@ export interface ChatbotServiceProps {
   readonly logsEncryptionKey?: kms.IKey;
 
   /**
+   * What happens to the container log group (and its key, when this construct creates one) when
+   * the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
    * Deployment timings: health check grace period, stop timeout, minimum and maximum percent.
    *
    * @default - see `ChatbotDeploymentSettings`
@@ -253,10 +262,11 @@ export class ChatbotService extends Construct {
       },
     });
 
-    const logsKey = props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot container logs');
+    const logsKey = props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot container logs', props.removalPolicy);
     this.logGroup = createEncryptedLogGroup(this, 'Logs', {
       encryptionKey: logsKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy,
     });
 
     const models = (props.bedrockModels ?? []).map((m) => bedrockModelArn(this, m));
@@ -368,6 +378,7 @@ export class ChatbotService extends Construct {
 
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
   const v = new PropsValidator('ChatbotService', scope);
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {
     v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
       `must be a whole number from 1 to 65535 (got ${containerPort}).`, 'Use the port your app listens on, for Streamlit 8501.');

@@ -3,17 +3,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_REMOVAL_POLICY } from './removal-policy';
 
 /**
  * A customer-managed KMS key, with rotation, that CloudWatch Logs in this stack's region may use
- * for the log groups of one construct.
+ * for the log groups of one construct. It follows the removal policy of those log groups: a
+ * retained log group stays readable only with its key.
  */
-export function createLogsKey(scope: Construct, id: string, description: string): kms.Key {
+export function createLogsKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy = DEFAULT_REMOVAL_POLICY): kms.Key {
   const key = new kms.Key(scope, id, {
     description,
     enableKeyRotation: true,
     rotationPeriod: Duration.days(365),
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
   });
   const region = Stack.of(scope).region;
   key.addToResourcePolicy(new iam.PolicyStatement({
@@ -28,16 +30,21 @@ export function createLogsKey(scope: Construct, id: string, description: string)
   return key;
 }
 
-/** A log group with a retention and encrypted with the given key. */
+/**
+ * A log group with a retention and encrypted with the given key, retained by default. A name, when
+ * one is required, must be unique per stack instance (see `nameUniquePerStackInstance`): a
+ * retained group would otherwise block the next deployment of the same stack.
+ */
 export function createEncryptedLogGroup(scope: Construct, id: string, props: {
   readonly encryptionKey: kms.IKey;
   readonly retention: logs.RetentionDays;
   readonly logGroupName?: string;
+  readonly removalPolicy?: RemovalPolicy;
 }): logs.LogGroup {
   return new logs.LogGroup(scope, id, {
     logGroupName: props.logGroupName,
     encryptionKey: props.encryptionKey,
     retention: props.retention,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
   });
 }

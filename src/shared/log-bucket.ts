@@ -1,22 +1,26 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings } from './acknowledge';
+import { DEFAULT_REMOVAL_POLICY, bucketRemoval } from './removal-policy';
 import { skipCheckovChecks } from './template-checks';
 
 /**
  * A bucket that an AWS service (load balancer, CloudFront) writes its access logs to: SSE-S3
  * (the only encryption these services write with), TLS only, versioned, public access blocked,
- * retained when the stack is deleted, objects expiring after a year.
+ * objects expiring after a year; retained when the stack is deleted unless `removalPolicy` is
+ * DESTROY, which empties it first (see `bucketRemoval`). It has no name, so a retained one never
+ * blocks the next deployment.
  */
-export function createServiceLogBucket(scope: Construct, id: string, objectOwnership: s3.ObjectOwnership): s3.Bucket {
+export function createServiceLogBucket(scope: Construct, id: string, objectOwnership: s3.ObjectOwnership,
+  removalPolicy: RemovalPolicy = DEFAULT_REMOVAL_POLICY): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
     versioned: true,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership,
-    removalPolicy: RemovalPolicy.RETAIN,
+    ...bucketRemoval(removalPolicy),
     lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
   });
   acknowledgeFindings(bucket, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
@@ -28,4 +32,16 @@ export function createServiceLogBucket(scope: Construct, id: string, objectOwner
   skipCheckovChecks(bucket.node.defaultChild as s3.CfnBucket, [['CKV_AWS_18',
     'This bucket is itself the destination of access logs; logging access to it would need another log bucket failing the same check, or logging into itself, which logs every delivery.']]);
   return bucket;
+}
+
+/**
+ * When `bucket` empties itself on deletion (DESTROY), makes `writer` depend on the handler that
+ * empties it: CloudFormation then deletes the writer first, and no log file arrives after the
+ * bucket was emptied and before it is deleted.
+ */
+export function emptyAfterWriterIsGone(bucket: s3.IBucket, writer: IConstruct): void {
+  const autoDelete = bucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
+  if (autoDelete) {
+    writer.node.addDependency(autoDelete);
+  }
 }

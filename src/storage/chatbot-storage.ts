@@ -9,6 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
+import { nameUniquePerStackInstance } from '../shared/unique-name';
 import { PropsValidator } from '../shared/validation';
 
 /**
@@ -32,8 +34,17 @@ export interface ChatbotStorageOptions {
   readonly table?: dynamodb.ITable;
 
   /**
-   * What happens to the new bucket and table when the stack is deleted. With DESTROY the table's
-   * deletion protection is off (it would block the deletion) and the bucket must be empty.
+   * What happens to the new bucket, table, key and backups when the stack is deleted.
+   *
+   * - RETAIN keeps them all; the table has deletion protection.
+   * - RETAIN_ON_UPDATE_OR_DELETE keeps them too, but lets the rollback of a failed first
+   *   deployment delete them; the table has no deletion protection (it would block that rollback).
+   * - DESTROY, for a trial deployment, deletes them: the bucket is emptied first, the table has no
+   *   deletion protection, and no AWS Backup plan or vault is created, because a vault holding
+   *   recovery points cannot be deleted and backups would outlive the data they copy. The table
+   *   keeps point-in-time recovery while it exists.
+   *
+   * Refused when both `bucket` and `table` are given (nothing here would follow it).
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -61,8 +72,9 @@ export interface ChatbotStorageProps extends ChatbotStorageOptions {
 
 /**
  * Files and metadata for the chat app: an S3 bucket and a DynamoDB table encrypted at rest with a
- * customer-managed key, retained when the stack is deleted. `grantReadWrite` gives a role
- * least-privilege access to exactly these, usable only through the VPC's gateway endpoints.
+ * customer-managed key, kept when the stack is deleted unless `removalPolicy` says otherwise.
+ * `grantReadWrite` gives a role least-privilege access to exactly these, usable only through the
+ * VPC's gateway endpoints.
  */
 export class ChatbotStorage extends Construct {
   /** The bucket for files. */
@@ -79,12 +91,15 @@ export class ChatbotStorage extends Construct {
     const v = new PropsValidator('ChatbotStorage', this);
     v.check(!(props.bucket && props.table && props.encryptionKey), 'encryptionKey',
       'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own encryption.');
+    v.check(!(props.bucket && props.table && props.removalPolicy !== undefined), 'removalPolicy',
+      'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own removal policies.');
+    checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.throwIfInvalid();
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const needsKey = !props.bucket || !props.table;
     const key = needsKey
-      ? props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the chatbot files and metadata', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN })
+      ? props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the chatbot files and metadata', enableKeyRotation: true, removalPolicy })
       : undefined;
     this.encryptionKey = key;
 
@@ -99,8 +114,7 @@ export class ChatbotStorage extends Construct {
         versioned: true,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy,
-        autoDeleteObjects: false,
+        ...bucketRemoval(removalPolicy),
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       });
       if (props.accessLogsBucket) {
@@ -121,14 +135,26 @@ export class ChatbotStorage extends Construct {
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: key,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        // Deletion protection would make a DESTROY removal policy fail at stack deletion.
-        deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+        // Only with RETAIN: CloudFormation could not delete a protected table when it has to.
+        deletionProtection: deletionProtectionFor(removalPolicy),
         removalPolicy,
       });
       this.table = table;
 
+      if (removalPolicy === RemovalPolicy.DESTROY) {
+        acknowledgeFindings(table, ['HIPAA.Security-DynamoDBInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan'],
+          'removalPolicy DESTROY was chosen for a trial deployment whose data goes with the stack: an AWS Backup vault holding recovery points cannot be deleted, so it would block the deletion. Point-in-time recovery stays on while the table exists; the default (RETAIN) adds the daily backup plan.');
+        return;
+      }
+
       // The HIPAA, NIST and PCI packs want the table in an AWS Backup plan, in a vault of our key.
-      const vault = new backup.BackupVault(this, 'BackupVault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+      // The vault is named per stack instance: a vault retained from a deleted stack would
+      // otherwise block the next deployment of the same stack.
+      const vault = new backup.BackupVault(this, 'BackupVault', {
+        backupVaultName: nameUniquePerStackInstance(this, { maxLength: 50 }),
+        encryptionKey: key,
+        removalPolicy,
+      });
       const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
       plan.addRule(new backup.BackupPlanRule({
         ruleName: 'Daily',

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { ChatbotAuth, ChatbotAuthProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
@@ -40,8 +40,26 @@ describe('Cognito', () => {
     });
   });
 
-  test('has a Cognito domain whose prefix comes from the app domain', () => {
-    regional.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: Match.stringLikeRegexp('^chat-example-com-[a-z0-9]{8}$') });
+  test('the default Cognito domain prefix: unique per stack instance and per construct, valid for Cognito', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const prefixes = ['One', 'Two'].map((id) => {
+      const auth = new ChatbotAuth(stack, id, { domainName: 'chat.example.com' });
+      return stack.resolve((auth.userPoolDomain!.node.defaultChild as cognito.CfnUserPoolDomain).domain);
+    });
+    expect(prefixes[0]).not.toEqual(prefixes[1]);
+    for (const prefix of prefixes) {
+      expect(JSON.stringify(prefix)).toContain('AWS::StackId');
+      // As CloudFormation resolves it, with the last group of a stack id's UUID.
+      const resolved = (prefix['Fn::Join'][1] as any[]).map((part) => (typeof part === 'string' ? part : '50e2416294e0')).join('');
+      expect(resolved).toMatch(/^chatbot-[0-9a-f]{8}-50e2416294e0$/);
+      expect(resolved.length).toBeLessThanOrEqual(63);
+    }
+  });
+
+  test('a given prefix is used as it is', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', cognitoDomainPrefix: 'team-chat-login' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'team-chat-login' });
   });
 });
 

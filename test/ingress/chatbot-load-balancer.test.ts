@@ -17,7 +17,8 @@ describe('load balancer', () => {
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
       { Key: 'idle_timeout.timeout_seconds', Value: '300' },
       { Key: 'access_logs.s3.enabled', Value: 'true' },
-      { Key: 'deletion_protection.enabled', Value: 'true' },
+      // An explicit production opt-in (deletionProtection): off, a failed first deployment rolls back.
+      { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
     ]));
   });

@@ -1,0 +1,33 @@
+import {
+  Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, deletionProtectionWithoutRetain,
+  protectedLoadBalancers, retainedFixedNames,
+} from '../support/deploy-lifecycle';
+import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
+
+// Invariants over every stack of every example, so that a resource added later is checked too.
+describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => {
+  const stacks = exampleAssembly(name).stacks.map((s) => ({ name: s.name, resources: s.template.Resources as Resources }));
+  const perStack = (check: (resources: Resources) => string[]) => stacks.flatMap((s) => check(s.resources).map((p) => `${s.name}: ${p}`));
+
+  test('a failed first create rolls back: deletion protection only on resources CloudFormation keeps', () => {
+    expect(perStack(deletionProtectionWithoutRetain)).toEqual([]);
+  });
+
+  test('with the defaults, no load balancer has deletion protection', () => {
+    expect(perStack(protectedLoadBalancers)).toEqual([]);
+  });
+
+  test('a retained resource never blocks a redeploy: its physical name references AWS::StackId', () => {
+    expect(perStack(retainedFixedNames)).toEqual([]);
+  });
+
+  test('every alarm topic lets CloudWatch publish (topic policy and KMS key)', () => {
+    expect(perStack(alarmTopicsCloudWatchCannotUse)).toEqual([]);
+  });
+
+  test('the Cognito domain prefix is unique per stack instance and independent of the app\'s domain', () => {
+    const domains = appDomainNames(stacks.map((s) => s.resources));
+    expect(domains.length).toBeGreaterThan(0);
+    expect(perStack((resources) => cognitoPrefixProblems(resources, domains))).toEqual([]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Checks over synthesized templates for the deploy lifecycle: a failed first create rolls back, a
+ * deletion leaves nothing that blocks the next deployment of the same stack, alarms reach their
+ * topic. Each returns a list of problems, empty when the template is fine.
+ */
+
+type Resource = { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+export type Resources = { [logicalId: string]: Resource };
+
+const RETAINED = ['Retain', 'RetainExceptOnCreate'];
+
+/** Whether the resource has deletion protection of any kind turned on. */
+export function hasDeletionProtection(resource: Resource): boolean {
+  const props = resource.Properties ?? {};
+  if (resource.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+    return (props.LoadBalancerAttributes ?? []).some((a: any) => a.Key === 'deletion_protection.enabled' && String(a.Value) === 'true');
+  }
+  if (resource.Type === 'AWS::Backup::BackupVault' && props.LockConfiguration) {
+    return true;
+  }
+  // DeletionProtection (Cognito, RDS), DeletionProtectionEnabled (DynamoDB, CloudWatch Logs),
+  // DisableApiTermination (EC2), TerminationProtection, ...
+  return Object.entries(props).some(([key, value]) =>
+    /DeletionProtection|TerminationProtection|DisableApiTermination/.test(key) && [true, 'true', 'ACTIVE', 'ENABLED'].includes(value as any));
+}
+
+/** Deletion protection only on resources CloudFormation never deletes (DeletionPolicy Retain). */
+export function deletionProtectionWithoutRetain(resources: Resources): string[] {
+  return Object.entries(resources)
+    .filter(([, r]) => hasDeletionProtection(r) && r.DeletionPolicy !== 'Retain')
+    .map(([id, r]) => `${id} (${r.Type}) has deletion protection but DeletionPolicy ${r.DeletionPolicy ?? 'Delete'}: a failed create could not roll back`);
+}
+
+/** Load balancers with deletion protection. */
+export function protectedLoadBalancers(resources: Resources): string[] {
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && hasDeletionProtection(r))
+    .map(([id]) => id);
+}
+
+/** Resources CloudFormation would keep, or that have deletion protection. */
+export function retainedOrProtected(resources: Resources): string[] {
+  return Object.entries(resources)
+    .filter(([, r]) => RETAINED.includes(r.DeletionPolicy ?? '') || RETAINED.includes(r.UpdateReplacePolicy ?? '') || hasDeletionProtection(r))
+    .map(([id, r]) => `${id} (${r.Type}) DeletionPolicy ${r.DeletionPolicy}, UpdateReplacePolicy ${r.UpdateReplacePolicy}, protected ${hasDeletionProtection(r)}`);
+}
+
+/**
+ * The properties that give a resource a physical name which must be unique in the account and
+ * region, per type. An empty list: the type's names need not be unique (or it has none), so a
+ * retained one cannot block a redeploy.
+ */
+export const UNIQUE_NAME_PROPERTIES: { [type: string]: string[] } = {
+  'AWS::Logs::LogGroup': ['LogGroupName'],
+  'AWS::Backup::BackupVault': ['BackupVaultName'],
+  'AWS::S3::Bucket': ['BucketName'],
+  'AWS::DynamoDB::Table': ['TableName'],
+  'AWS::ECR::Repository': ['RepositoryName'],
+  'AWS::SecretsManager::Secret': ['Name'],
+  'AWS::SNS::Topic': ['TopicName'],
+  'AWS::SQS::Queue': ['QueueName'],
+  'AWS::KMS::Alias': ['AliasName'],
+  'AWS::Cognito::UserPoolDomain': ['Domain'],
+  'AWS::IAM::Role': ['RoleName'],
+  'AWS::KMS::Key': [],
+  // User pool names need not be unique.
+  'AWS::Cognito::UserPool': [],
+};
+
+/**
+ * Every retained resource with a physical name has one that references AWS::StackId, so a
+ * resource kept from a deleted stack never collides with the next instance of the stack. An
+ * unknown retained type with a property that looks like a name is a problem too: add it above.
+ */
+export function retainedFixedNames(resources: Resources): string[] {
+  const problems: string[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (!RETAINED.includes(r.DeletionPolicy ?? '') && !RETAINED.includes(r.UpdateReplacePolicy ?? '')) {
+      continue;
+    }
+    const known = UNIQUE_NAME_PROPERTIES[r.Type];
+    const nameProps = known ?? Object.keys(r.Properties ?? {}).filter((k) => /Name$/.test(k));
+    if (!known && nameProps.length > 0) {
+      problems.push(`${id} (${r.Type}) is retained and has ${nameProps.join(', ')}: add the type to UNIQUE_NAME_PROPERTIES`);
+      continue;
+    }
+    for (const prop of nameProps) {
+      const value = r.Properties?.[prop];
+      if (value !== undefined && !JSON.stringify(value).includes('AWS::StackId')) {
+        problems.push(`${id} (${r.Type}) is retained with ${prop} ${JSON.stringify(value)}, which does not reference AWS::StackId`);
+      }
+    }
+  }
+  return problems;
+}
+
+const refTo = (value: any): string | undefined => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+const asList = (value: any): any[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * Every SNS topic an alarm notifies accepts CloudWatch: its policy, when it has one (a topic
+ * policy replaces SNS's default), allows cloudwatch.amazonaws.com sns:Publish for this account's
+ * alarms, and its KMS key, when it has one, lets CloudWatch encrypt for it.
+ */
+export function alarmTopicsCloudWatchCannotUse(resources: Resources): string[] {
+  const problems: string[] = [];
+  const topics = new Set<string>();
+  for (const r of Object.values(resources)) {
+    if (r.Type === 'AWS::CloudWatch::Alarm') {
+      for (const action of ['AlarmActions', 'OKActions', 'InsufficientDataActions'].flatMap((k) => asList(r.Properties?.[k]))) {
+        const id = refTo(action);
+        if (id && resources[id]?.Type === 'AWS::SNS::Topic') {
+          topics.add(id);
+        }
+      }
+    }
+  }
+  const allowsCloudWatch = (statement: any, actions: string[]) => statement.Effect === 'Allow'
+    && asList(statement.Principal?.Service).includes('cloudwatch.amazonaws.com')
+    && actions.every((a) => asList(statement.Action).includes(a));
+  for (const topicId of topics) {
+    const policies = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SNS::TopicPolicy'
+      && asList(r.Properties?.Topics).some((t) => refTo(t) === topicId));
+    for (const [policyId, policy] of policies) {
+      const ok = asList(policy.Properties.PolicyDocument.Statement).some((s) => allowsCloudWatch(s, ['sns:Publish'])
+        && JSON.stringify(s.Condition ?? {}).includes(':alarm:*') && s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined);
+      if (!ok) {
+        problems.push(`${policyId} of alarm topic ${topicId} does not let cloudwatch.amazonaws.com publish for this account's alarms`);
+      }
+    }
+    const keyId = refTo(resources[topicId].Properties?.KmsMasterKeyId);
+    if (keyId && resources[keyId]?.Type === 'AWS::KMS::Key') {
+      const ok = asList(resources[keyId].Properties.KeyPolicy.Statement).some((s) => allowsCloudWatch(s, ['kms:Decrypt', 'kms:GenerateDataKey*']));
+      if (!ok) {
+        problems.push(`${keyId}, the key of alarm topic ${topicId}, does not let cloudwatch.amazonaws.com use it`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The app's public host names, from the templates: CloudFront aliases, API domains, login callbacks. */
+export function appDomainNames(templates: Resources[]): string[] {
+  const names = new Set<string>();
+  for (const resources of templates) {
+    for (const r of Object.values(resources)) {
+      for (const alias of asList(r.Properties?.DistributionConfig?.Aliases)) {
+        names.add(alias);
+      }
+      if (r.Type === 'AWS::ApiGatewayV2::DomainName' && typeof r.Properties?.DomainName === 'string') {
+        names.add(r.Properties.DomainName);
+      }
+      for (const url of asList(r.Properties?.CallbackURLs)) {
+        if (typeof url === 'string') {
+          names.add(new URL(url).hostname);
+        }
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * A Cognito prefix domain is unique per stack instance (references AWS::StackId) and does not
+ * derive from the app's domain name, so renaming the app never replaces it.
+ */
+export function cognitoPrefixProblems(resources: Resources, domainNames: string[]): string[] {
+  const problems: string[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::Cognito::UserPoolDomain' || r.Properties?.CustomDomainConfig) {
+      continue;
+    }
+    const text = JSON.stringify(r.Properties.Domain);
+    if (!text.includes('AWS::StackId')) {
+      problems.push(`${id}: the prefix ${text} does not reference AWS::StackId`);
+    }
+    for (const name of domainNames) {
+      for (const form of [name, name.replace(/\./g, '-')]) {
+        if (text.includes(form)) {
+          problems.push(`${id}: the prefix ${text} contains the app's domain (${form})`);
+        }
+      }
+    }
+  }
+  return problems;
+}
