@@ -197,7 +197,10 @@ export class ChatbotBackend extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(props.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the frontend tasks');
-    props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
+    // A group that allows all outbound already reaches the load balancer; CDK would ignore the rule with a warning.
+    if (!props.clientSecurityGroup.allowAllOutbound) {
+      props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

@@ -1,10 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
+import { ChatbotBackend, ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
@@ -164,5 +166,37 @@ describe('two-tier bad input', () => {
 
   test('the same variable from two sources', () => {
     expect(make({ config: { API_KEY: 'x' }, generatedSecrets: ['API_KEY'] })).toThrow(/`secrets`: 'API_KEY' is set more than once/);
+  });
+});
+
+describe('the client security group', () => {
+  const build = (allowAllOutbound: boolean) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc, allowAllOutbound });
+    new ChatbotBackend(stack, 'Backend', {
+      vpc,
+      cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+      clientSecurityGroup: client,
+      domainName: 'backend.example.com',
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+      image: IMAGE,
+      containerPort: 8080,
+    });
+    return { stack, client: stack.getLogicalId(client.node.defaultChild as ec2.CfnSecurityGroup) };
+  };
+
+  test('with restricted outbound, it gets HTTPS to the internal load balancer', () => {
+    const { stack, client } = build(false);
+    const egress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress');
+    expect(Object.values(egress).map((r) => [r.Properties.GroupId, r.Properties.FromPort])).toContainEqual([{ 'Fn::GetAtt': [client, 'GroupId'] }, 443]);
+  });
+
+  test('allowing all outbound, it gets no egress rule, which CDK would ignore with a warning', () => {
+    const { stack, client } = build(true);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const egress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress');
+    expect(Object.values(egress).map((r) => r.Properties.GroupId)).not.toContainEqual({ 'Fn::GetAtt': [client, 'GroupId'] });
   });
 });
