@@ -26,6 +26,8 @@ export interface AssemblyStack {
 }
 
 export interface Assembly {
+  /** The assembly directory: the templates and the asset manifests (`<artifactId>.assets.json`). */
+  readonly outdir: string;
   readonly stacks: AssemblyStack[];
   readonly violations: number;
 }
@@ -55,7 +57,7 @@ export function readAssembly(outdir: string): Assembly {
       warnings: readWarnings(outdir, artifact),
     });
   }
-  return { stacks, violations: countViolations(outdir) };
+  return { outdir, stacks, violations: countViolations(outdir) };
 }
 
 type Metadata = { [path: string]: Array<{ type: string; data: any }> };

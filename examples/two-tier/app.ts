@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotEgress, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
 
 /**
  * Seed 003: public entry -> frontend service -> internal load balancer -> backend service, each hop
@@ -25,7 +25,7 @@ export function buildTwoTierExample(app: App): Stack {
   const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey', 'chatbot/search-api-key');
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
     domainName: 'team-chat.example.com',
     hostedZone,
     egress: ChatbotEgress.NAT_GATEWAY,

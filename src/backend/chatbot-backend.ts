@@ -13,6 +13,7 @@ import { validateBackendOptions } from './validate-backend';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
 /**
@@ -20,7 +21,10 @@ import { PropsValidator, isValidDomainName } from '../shared/validation';
  * `ChatbotBackend`.
  */
 export interface ChatbotBackendOptions {
-  /** The backend's container image. */
+  /**
+   * The backend's container image. An image asset must be built for `cpuArchitecture`
+   * (`ChatbotImage.fromAsset` does that).
+   */
   readonly image: ecs.ContainerImage;
 
   /** The port the backend container listens on. */
@@ -60,6 +64,13 @@ export interface ChatbotBackendOptions {
    * @default 1024
    */
   readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the backend tasks; the image must be built for it.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * Secrets Manager secrets injected into the backend container as ECS secrets.
@@ -173,7 +184,8 @@ export class ChatbotBackend extends Construct {
     v.throwIfInvalid();
     this.url = `https://${props.domainName}`;
 
-    this.service = new ChatbotService(this, 'Service', {
+    // Messages about the image name the prop as the caller wrote it (`backend.image` in the L3).
+    this.service = new ChatbotService(this, 'Service', withPropPrefix({
       vpc: props.vpc,
       subnets: props.subnets,
       cluster: props.cluster,
@@ -183,13 +195,14 @@ export class ChatbotBackend extends Construct {
       maxTaskCount: props.maxTaskCount,
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
+      cpuArchitecture: props.cpuArchitecture,
       secrets: props.secrets,
       generatedSecrets: props.generatedSecrets,
       config: props.config,
       bedrockModels: props.bedrockModels,
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
-    });
+    }, propPrefix(props)));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
