@@ -10,7 +10,8 @@ import { ChatbotBackend, ChatbotBackendOptions, ChatbotEgress, SecureContainerCh
 import { exampleTemplate } from '../support/example-assemblies';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
-const regional = exampleTemplate('two-tier', 'eu-central-1');
+const regional = exampleTemplate('two-tier', 'eu-central-1', 'ChatbotTwoTier');
+const images = exampleTemplate('two-tier', 'eu-central-1', 'ChatbotTwoTierImages');
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
 /** Every ingress rule of a security group as [source group logical id, port, prefix list or CIDR]. */
@@ -97,8 +98,9 @@ describe('two tiers (examples/two-tier)', () => {
     regional.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-central-1.ecr.dkr' });
   });
 
-  test('the ECR repository scans on push, has immutable tags, a lifecycle and KMS encryption', () => {
-    regional.hasResourceProperties('AWS::ECR::Repository', {
+  test('the ECR repository, in a stack of its own, scans on push, has immutable tags, a lifecycle and KMS encryption', () => {
+    regional.resourceCountIs('AWS::ECR::Repository', 0);
+    images.hasResourceProperties('AWS::ECR::Repository', {
       ImageScanningConfiguration: { ScanOnPush: true },
       ImageTagMutability: 'IMMUTABLE',
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },

@@ -43,3 +43,40 @@ describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
   });
 });
 
+/** The logical ids an intrinsic refers to: Ref, Fn::GetAtt and the ${...} of Fn::Sub. */
+function referencedIds(value: any): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap(referencedIds);
+  }
+  if (value === null || typeof value !== 'object') {
+    return [];
+  }
+  return Object.entries(value).flatMap(([key, inner]: [string, any]) => {
+    if (key === 'Ref' && typeof inner === 'string') {
+      return [inner];
+    }
+    if (key === 'Fn::GetAtt') {
+      return [Array.isArray(inner) ? inner[0] : String(inner).split('.')[0]];
+    }
+    if (key === 'Fn::Sub') {
+      const [text, variables] = Array.isArray(inner) ? inner : [inner, {}];
+      const named = [...String(text).matchAll(/\$\{([^}!.]+)[^}]*\}/g)].map((m) => m[1]).filter((id) => !(id in variables));
+      return [...named, ...referencedIds(variables)];
+    }
+    return referencedIds(inner);
+  });
+}
+
+describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
+  test('no task runs an image from an ECR repository its own stack creates (it would be empty when the service starts)', () => {
+    for (const stack of exampleAssembly(name).stacks) {
+      const resources = stack.template.Resources;
+      for (const [taskDefinition, resource] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition')) {
+        for (const container of resource.Properties.ContainerDefinitions ?? []) {
+          const repositories = referencedIds(container.Image).filter((id) => resources[id]?.Type === 'AWS::ECR::Repository');
+          expect({ stack: stack.name, taskDefinition, repositories }).toEqual({ stack: stack.name, taskDefinition, repositories: [] });
+        }
+      }
+    }
+  });
+});
