@@ -21,11 +21,13 @@ export interface AssemblyStack {
   readonly resourceCount: number;
   readonly resourceTypes: { [type: string]: number };
   readonly acknowledgements: Acknowledgement[];
+  /** Warning annotations (`aws:cdk:warning`), as `<construct path>: <message>`. */
+  readonly warnings: string[];
 }
 
 export interface Assembly {
-  /** The assembly's directory (cdk.out). */
-  readonly directory: string;
+  /** The assembly directory: the templates and the asset manifests (`<artifactId>.assets.json`). */
+  readonly outdir: string;
   readonly stacks: AssemblyStack[];
   readonly violations: number;
 }
@@ -52,18 +54,32 @@ export function readAssembly(outdir: string): Assembly {
       resourceCount: Object.keys(template.Resources ?? {}).length,
       resourceTypes,
       acknowledgements: readAcknowledgements(outdir, artifact),
+      warnings: readWarnings(outdir, artifact),
     });
   }
-  return { directory: outdir, stacks, violations: countViolations(outdir) };
+  return { outdir, stacks, violations: countViolations(outdir) };
 }
 
-function readAcknowledgements(outdir: string, artifact: any): Acknowledgement[] {
+type Metadata = { [path: string]: Array<{ type: string; data: any }> };
+
+function readMetadata(outdir: string, artifact: any): Metadata {
   // Metadata lives in the manifest or, for large assemblies, in <artifact>.metadata.json.
-  let metadata: { [path: string]: Array<{ type: string; data: any }> } = artifact.metadata ?? {};
+  let metadata: Metadata = artifact.metadata ?? {};
   const file = artifact.additionalMetadataFile ? path.join(outdir, artifact.additionalMetadataFile) : undefined;
   if (file && fs.existsSync(file)) {
     metadata = { ...metadata, ...JSON.parse(fs.readFileSync(file, 'utf-8')) };
   }
+  return metadata;
+}
+
+function readWarnings(outdir: string, artifact: any): string[] {
+  return Object.entries(readMetadata(outdir, artifact))
+    .flatMap(([constructPath, entries]) => entries.filter((e) => e.type === 'aws:cdk:warning').map((e) => `${constructPath}: ${e.data}`))
+    .sort();
+}
+
+function readAcknowledgements(outdir: string, artifact: any): Acknowledgement[] {
+  const metadata = readMetadata(outdir, artifact);
   const acks: Acknowledgement[] = [];
   for (const [constructPath, entries] of Object.entries(metadata)) {
     for (const entry of entries) {

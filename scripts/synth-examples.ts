@@ -1,7 +1,8 @@
 /**
  * Synthesizes every app under examples/ (each folder with a cdk.json) with the AWS CDK CLI into
- * examples/<name>/cdk.out/, then prints one screen per example: stacks, regions, resource counts,
- * and the cdk-nag result (violations and the library's acknowledgements).
+ * examples/<name>/cdk.out/, in strict mode so that any warning annotation fails it, then prints one
+ * screen per example: stacks, regions, resource counts, and the cdk-nag result (violations and the
+ * library's acknowledgements).
  *
  * Usage: npm run synth:examples [-- name ...]
  */
@@ -31,7 +32,7 @@ for (const name of examples) {
   const outdir = path.join(dir, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   const started = Date.now();
-  const result = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir], {
+  const result = spawnSync(cdk, ['synth', '--strict', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir], {
     cwd: dir,
     encoding: 'utf-8',
     // Offline and quiet: no telemetry, no update check.

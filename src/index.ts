@@ -13,3 +13,4 @@ export * from './backend/chatbot-backend';
 export * from './registry/chatbot-repository';
 export * from './ingress/chatbot-http-api';
 export * from './service/deployment-settings';
+export * from './image/chatbot-image';

@@ -25,6 +25,7 @@ import { ChatbotService } from './service/chatbot-service';
 import { ChatbotDeploymentSettings } from './service/deployment-settings';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
+import { withPropPrefix } from './shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from './shared/removal-policy';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
 import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
@@ -52,7 +53,10 @@ export enum ChatbotIngress {
  * Props for `SecureContainerChatbot`.
  */
 export interface SecureContainerChatbotProps {
-  /** The container image of the chat app (for example `ecs.ContainerImage.fromAsset('./app')`). */
+  /**
+   * The container image of the chat app, for example `ChatbotImage.fromAsset('./app')`, which
+   * builds it for `cpuArchitecture`.
+   */
   readonly image: ecs.ContainerImage;
 
   /** The public domain of the app, such as `chat.example.com`. */
@@ -588,7 +592,7 @@ export class SecureContainerChatbot extends Construct {
     });
 
     if (props.backend) {
-      this.backend = new ChatbotBackend(this, 'Backend', {
+      this.backend = new ChatbotBackend(this, 'Backend', withPropPrefix({
         ...props.backend,
         vpc: this.vpc,
         // The same subnets as the frontend: the ones the VPC endpoints serve.
@@ -603,7 +607,7 @@ export class SecureContainerChatbot extends Construct {
         logRetention: props.logRetention,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
-      });
+      }, 'backend.'));
       this.endpoints?.allowFrom(this.backend.service.securityGroup);
     }
 
@@ -710,7 +714,7 @@ export class SecureContainerChatbot extends Construct {
 function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps): void {
   const v = new PropsValidator('SecureContainerChatbot', scope);
   const region = stack.region;
-  v.check(!!props.image, 'image', 'is missing.', 'Pass the chat app\'s container image, for example ecs.ContainerImage.fromAsset(\'./app\').');
+  v.check(!!props.image, 'image', 'is missing.', 'Pass the chat app\'s container image, for example ChatbotImage.fromAsset(\'./app\').');
   v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
   v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
     'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');

@@ -1,8 +1,7 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { SecureContainerChatbot } from '../../src';
+import { ChatbotImage, SecureContainerChatbot } from '../../src';
 
 /**
  * Seeds 000/001: CloudFront + WAF -> CloudFront-only ALB with Cognito login -> Fargate tasks on
@@ -18,7 +17,7 @@ export function buildBasicExample(app: App): Stack {
   });
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
     domainName: 'chat.example.com',
     hostedZone,
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],

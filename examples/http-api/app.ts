@@ -1,8 +1,7 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotEgress, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
 
 /**
  * Seed 004: an API Gateway HTTP API with a Cognito JWT authorizer -> VPC link -> internal Network
@@ -19,7 +18,7 @@ export function buildHttpApiExample(app: App): Stack {
   });
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
     domainName: 'chat-api.example.com',
     hostedZone,
     ingress: ChatbotIngress.HTTP_API,

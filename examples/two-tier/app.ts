@@ -1,37 +1,57 @@
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CrossStackReferences, ReferenceStrength, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotEgress, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
+
+/** The backend image tag the service runs: push it to the repository before deploying the service. */
+const BACKEND_IMAGE_TAG = '1.0.0';
 
 /**
  * Seed 003: public entry -> frontend service -> internal load balancer -> backend service, each hop
  * admitting only the one in front of it; images from ECR repositories; Secrets Manager secrets
  * injected into the containers; a NAT gateway for outbound calls to third-party APIs.
+ *
+ * Two stacks, deployed in this order, because a service cannot start from an empty repository:
+ * 1. `cdk deploy ChatbotTwoTierImages`: the backend's ECR repository (its URI is an output);
+ * 2. build the backend image for linux/amd64 and push it as `<BackendRepositoryUri>:1.0.0`;
+ * 3. `cdk deploy --all`: the chatbot stack, which depends on the images stack.
+ * The frontend is built from source as an image asset during `cdk deploy`.
  */
 export function buildTwoTierExample(app: App): Stack {
-  const stack = new Stack(app, 'ChatbotTwoTier', { env: { region: 'eu-central-1' } });
+  const env = { region: 'eu-central-1' };
+
+  // Its own stack so that it exists, and holds the image, before the backend service is created.
+  const images = new Stack(app, 'ChatbotTwoTierImages', { env });
+  const backendImages = new ChatbotRepository(images, 'BackendImages');
+  new CfnOutput(images, 'BackendRepositoryUri', {
+    value: backendImages.repository.repositoryUri,
+    description: `Push the backend image here as ${BACKEND_IMAGE_TAG} (built for linux/amd64) before deploying ChatbotTwoTier`,
+  });
+
+  const stack = new Stack(app, 'ChatbotTwoTier', { env });
+  // Imports (Fn::ImportValue) of the repository: CloudFormation refuses to delete it while this
+  // stack runs images from it. They also order the stacks; the explicit dependency says why.
+  CrossStackReferences.of(stack).consume(ReferenceStrength.STRONG);
+  stack.addDependency(images, 'the backend image must be pushed to the repository before the service starts');
 
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789EXAMPLE',
     zoneName: 'example.com',
   });
 
-  // The backend's images come from a repository the pipeline pushes to; the frontend is built
-  // from source as an asset.
-  const backendImages = new ChatbotRepository(stack, 'BackendImages');
   // An API key that already lives in Secrets Manager, in this region.
   const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey', 'chatbot/search-api-key');
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'app')),
+    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
     domainName: 'team-chat.example.com',
     hostedZone,
     egress: ChatbotEgress.NAT_GATEWAY,
     generatedSecrets: ['SESSION_SIGNING_KEY'],
     backend: {
-      image: ecs.ContainerImage.fromEcrRepository(backendImages.repository, '1.0.0'),
+      image: ecs.ContainerImage.fromEcrRepository(backendImages.repository, BACKEND_IMAGE_TAG),
       containerPort: 8080,
       healthCheckPath: '/health',
       maxTaskCount: 4,

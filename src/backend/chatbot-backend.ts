@@ -15,6 +15,7 @@ import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isValidDomainName } from '../shared/validation';
 
@@ -23,7 +24,10 @@ import { PropsValidator, isValidDomainName } from '../shared/validation';
  * `ChatbotBackend`.
  */
 export interface ChatbotBackendOptions {
-  /** The backend's container image. */
+  /**
+   * The backend's container image. An image asset must be built for `cpuArchitecture`
+   * (`ChatbotImage.fromAsset` does that).
+   */
   readonly image: ecs.ContainerImage;
 
   /** The port the backend container listens on. */
@@ -63,6 +67,13 @@ export interface ChatbotBackendOptions {
    * @default 1024
    */
   readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the backend tasks; the image must be built for it.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * Secrets Manager secrets injected into the backend container as ECS secrets.
@@ -194,7 +205,8 @@ export class ChatbotBackend extends Construct {
     v.throwIfInvalid();
     this.url = `https://${props.domainName}`;
 
-    this.service = new ChatbotService(this, 'Service', {
+    // Messages about the image name the prop as the caller wrote it (`backend.image` in the L3).
+    this.service = new ChatbotService(this, 'Service', withPropPrefix({
       vpc: props.vpc,
       subnets: props.subnets,
       cluster: props.cluster,
@@ -204,6 +216,7 @@ export class ChatbotBackend extends Construct {
       maxTaskCount: props.maxTaskCount,
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
+      cpuArchitecture: props.cpuArchitecture,
       secrets: props.secrets,
       generatedSecrets: props.generatedSecrets,
       config: props.config,
@@ -211,7 +224,7 @@ export class ChatbotBackend extends Construct {
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-    });
+    }, propPrefix(props)));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -219,7 +232,10 @@ export class ChatbotBackend extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(props.clientSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the frontend tasks');
-    props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
+    // A group that allows all outbound already reaches the load balancer; CDK would ignore the rule with a warning.
+    if (!props.clientSecurityGroup.allowAllOutbound) {
+      props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

@@ -36,7 +36,9 @@ export interface ChatbotRepositoryProps {
  * A private ECR repository for one service's images: scan on push, immutable tags, KMS encryption,
  * untagged images expire after a week and only the newest `maxImageCount` tagged ones are kept.
  * Push images from your pipeline and deploy a tag with
- * `ecs.ContainerImage.fromEcrRepository(repo.repository, tag)`.
+ * `ecs.ContainerImage.fromEcrRepository(repo.repository, tag)`. Put the repository in a stack that
+ * is deployed, and pushed to, before the stack of the service: a service cannot start from an
+ * empty repository (see `examples/two-tier`).
  */
 export class ChatbotRepository extends Construct {
   /** The repository. */

@@ -9,9 +9,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
+import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { propPrefix } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
@@ -23,7 +25,11 @@ export interface ChatbotServiceProps {
   /** The VPC of the tasks. */
   readonly vpc: ec2.IVpc;
 
-  /** The container image of the chat app. */
+  /**
+   * The container image of the chat app. An image asset must be built for `cpuArchitecture`
+   * (`ChatbotImage.fromAsset` does that); one built for another architecture is refused, one
+   * without a platform draws a warning.
+   */
   readonly image: ecs.ContainerImage;
 
   /**
@@ -92,7 +98,7 @@ export interface ChatbotServiceProps {
 
   /**
    * CPU architecture of the task. ARM64 (Graviton) costs about 20% less for the same size;
-   * the image must be built for it.
+   * the image must be built for it (`ChatbotImage.fromAsset(dir, { cpuArchitecture })`).
    *
    * @default ecs.CpuArchitecture.X86_64
    */
@@ -423,6 +429,10 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
       'List the model ids or ARNs the app calls.');
     v.check(!/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model), 'bedrockModels', `'${model}' is a cross-region inference profile id, which names no foundation model.`,
       'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
+  }
+  if (props.image) {
+    const prefix = propPrefix(props);
+    checkImagePlatform(scope, v, props.image, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, `${prefix}image`, `${prefix}cpuArchitecture`);
   }
   const stackRegion = Stack.of(scope).region;
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {

@@ -1,14 +1,17 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
+import { ChatbotBackend, ChatbotBackendOptions, ChatbotEgress, SecureContainerChatbot, SecureContainerChatbotProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
-const regional = exampleTemplate('two-tier', 'eu-central-1');
+const regional = exampleTemplate('two-tier', 'eu-central-1', 'ChatbotTwoTier');
+const images = exampleTemplate('two-tier', 'eu-central-1', 'ChatbotTwoTierImages');
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
 /** Every ingress rule of a security group as [source group logical id, port, prefix list or CIDR]. */
@@ -95,8 +98,9 @@ describe('two tiers (examples/two-tier)', () => {
     regional.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-central-1.ecr.dkr' });
   });
 
-  test('the ECR repository scans on push, has immutable tags, a lifecycle and KMS encryption', () => {
-    regional.hasResourceProperties('AWS::ECR::Repository', {
+  test('the ECR repository, in a stack of its own, scans on push, has immutable tags, a lifecycle and KMS encryption', () => {
+    regional.resourceCountIs('AWS::ECR::Repository', 0);
+    images.hasResourceProperties('AWS::ECR::Repository', {
       ImageScanningConfiguration: { ScanOnPush: true },
       ImageTagMutability: 'IMMUTABLE',
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },
@@ -164,5 +168,37 @@ describe('two-tier bad input', () => {
 
   test('the same variable from two sources', () => {
     expect(make({ config: { API_KEY: 'x' }, generatedSecrets: ['API_KEY'] })).toThrow(/`secrets`: 'API_KEY' is set more than once/);
+  });
+});
+
+describe('the client security group', () => {
+  const build = (allowAllOutbound: boolean) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc, allowAllOutbound });
+    new ChatbotBackend(stack, 'Backend', {
+      vpc,
+      cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+      clientSecurityGroup: client,
+      domainName: 'backend.example.com',
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+      image: IMAGE,
+      containerPort: 8080,
+    });
+    return { stack, client: stack.getLogicalId(client.node.defaultChild as ec2.CfnSecurityGroup) };
+  };
+
+  test('with restricted outbound, it gets HTTPS to the internal load balancer', () => {
+    const { stack, client } = build(false);
+    const egress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress');
+    expect(Object.values(egress).map((r) => [r.Properties.GroupId, r.Properties.FromPort])).toContainEqual([{ 'Fn::GetAtt': [client, 'GroupId'] }, 443]);
+  });
+
+  test('allowing all outbound, it gets no egress rule, which CDK would ignore with a warning', () => {
+    const { stack, client } = build(true);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const egress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupEgress');
+    expect(Object.values(egress).map((r) => r.Properties.GroupId)).not.toContainEqual({ 'Fn::GetAtt': [client, 'GroupId'] });
   });
 });

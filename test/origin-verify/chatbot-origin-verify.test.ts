@@ -67,7 +67,7 @@ describe('the origin-verify secret of examples/basic', () => {
 
   test('the function\'s code asset is the JavaScript handler, so the function can run as deployed', () => {
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-    const assetDir = path.join(exampleAssembly('basic').directory, `asset.${hash}`);
+    const assetDir = path.join(exampleAssembly('basic').outdir, `asset.${hash}`);
     expect(fs.readdirSync(assetDir)).toEqual(['index.js']);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(typeof require(path.join(assetDir, 'index.js')).handler).toBe('function');

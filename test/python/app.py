@@ -1,7 +1,6 @@
 import aws_cdk as cdk
-from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
-from secure_container_chatbot import SecureContainerChatbot
+from secure_container_chatbot import ChatbotImage, SecureContainerChatbot
 
 app = cdk.App()
 stack = cdk.Stack(app, "Chatbot", env=cdk.Environment(region="eu-west-1"))
@@ -13,7 +12,8 @@ hosted_zone = route53.HostedZone.from_hosted_zone_attributes(
 SecureContainerChatbot(
     stack,
     "Chat",
-    image=ecs.ContainerImage.from_asset("./app"),
+    # Built for the tasks' CPU architecture (x86_64 by default), whatever machine runs cdk deploy.
+    image=ChatbotImage.from_asset("./app"),
     domain_name="chat.example.com",
     hosted_zone=hosted_zone,
     bedrock_models=["anthropic.claude-3-haiku-20240307-v1:0"],

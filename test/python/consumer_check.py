@@ -64,6 +64,22 @@ def main(wheel: str) -> int:
     expect(regions == {"eu-west-1", "us-east-1"}, f"stacks in eu-west-1 and us-east-1: {sorted(regions)}")
     expect(len(edge) == 1, "the distribution is in exactly one stack")
 
+    # ChatbotImage.from_asset through jsii: the asset is built for the tasks' x86_64, and the
+    # library's image check (which reads the asset's options) finds nothing to warn about.
+    platforms = [
+        image["source"].get("platform")
+        for path in glob.glob(str(out / "*.assets.json"))
+        for image in json.loads(pathlib.Path(path).read_text()).get("dockerImages", {}).values()
+    ]
+    expect(platforms == ["linux/amd64"], f"one image asset, built for linux/amd64: {platforms}")
+    warnings = []
+    for artifact in manifest["artifacts"].values():
+        metadata = dict(artifact.get("metadata", {}))
+        if artifact.get("additionalMetadataFile"):
+            metadata.update(json.loads((out / artifact["additionalMetadataFile"]).read_text()))
+        warnings += [e["data"] for entries in metadata.values() for e in entries if e["type"] == "aws:cdk:warning"]
+    expect(warnings == [], f"no warning annotations: {warnings}")
+
     shutil.rmtree(work, ignore_errors=True)
     print(f"python consumer: {len(checks) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0

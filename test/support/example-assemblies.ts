@@ -49,17 +49,17 @@ export function exampleAssembly(name: string): Assembly {
   return readAssembly(dir);
 }
 
-/** The template of the stack in `region` of an example. */
-export function exampleTemplate(name: string, region: string): Template {
-  return Template.fromJSON(exampleStack(name, region).template as any);
+/** The template of the stack in `region` of an example (named `stackName` when the region has several). */
+export function exampleTemplate(name: string, region: string, stackName?: string): Template {
+  return Template.fromJSON(exampleStack(name, region, stackName).template as any);
 }
 
-export function exampleStack(name: string, region: string): AssemblyStack {
-  const stack = exampleAssembly(name).stacks.find((s) => s.region === region);
-  if (!stack) {
-    throw new Error(`Example ${name} has no stack in ${region}`);
+export function exampleStack(name: string, region: string, stackName?: string): AssemblyStack {
+  const stacks = exampleAssembly(name).stacks.filter((s) => s.region === region && (stackName === undefined || s.name === stackName));
+  if (stacks.length !== 1) {
+    throw new Error(`Example ${name} has ${stacks.length} stacks in ${region}${stackName ? ` named ${stackName}` : ''}: ${stacks.map((s) => s.name).join(', ')}`);
   }
-  return stack;
+  return stacks[0];
 }
 
 let cachedHash: string | undefined;

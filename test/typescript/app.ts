@@ -1,7 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { SecureContainerChatbot } from 'secure-container-chatbot';
+import { ChatbotImage, SecureContainerChatbot } from 'secure-container-chatbot';
 
 const app = new App();
 const stack = new Stack(app, 'Chatbot', { env: { region: 'eu-west-1' } });
@@ -12,7 +11,8 @@ const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
 });
 
 new SecureContainerChatbot(stack, 'Chat', {
-  image: ecs.ContainerImage.fromAsset('./app'),
+  // Built for the tasks' CPU architecture (x86_64 by default), whatever machine runs cdk deploy.
+  image: ChatbotImage.fromAsset('./app'),
   domainName: 'chat.example.com',
   hostedZone,
 });
