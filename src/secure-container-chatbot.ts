@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -579,6 +579,13 @@ export class SecureContainerChatbot extends Construct {
       cognitoDomainPrefix: props.cognitoDomainPrefix,
       removalPolicy: props.userPool ? undefined : props.removalPolicy,
     });
+
+    // What the deploy guide's next steps need: where to create the first user, and where to go.
+    new CfnOutput(this, 'UserPoolId', {
+      description: `Cognito user pool of ${props.domainName}: create the first user here (aws cognito-idp admin-create-user)`,
+      value: this.auth.userPool.userPoolId,
+    });
+    new CfnOutput(this, 'Url', { description: 'The app', value: this.url });
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
     const alternativeNames = [

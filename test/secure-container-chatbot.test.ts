@@ -27,6 +27,14 @@ describe('any region', () => {
     expect(regional.resourceTypes['AWS::WAFv2::WebACL']).toBeUndefined();
   });
 
+  test('outputs the user pool for the first user and the app\'s URL', () => {
+    const outputs = Object.values<any>((assembly.stacks.find((s) => s.region === 'eu-west-1')!.template as any).Outputs);
+    expect(outputs).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Value: { Ref: expect.stringMatching(/^ChatbotAuthUserPool/) } }),
+      expect.objectContaining({ Value: 'https://chat.example.com/' }),
+    ]));
+  });
+
   test('the two stacks share no cross-region reference and no custom resource does it for them', () => {
     for (const stack of assembly.stacks) {
       const text = JSON.stringify(stack.template);
