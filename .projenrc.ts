@@ -104,6 +104,11 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/tsconfig.examples.json');
 project.addPackageIgnore('/.ci/');
+// Local tool environments and caches that CI creates before packaging.
+project.addPackageIgnore('/.venv-tools/');
+project.addPackageIgnore('/.tmp/');
+project.addPackageIgnore('/.cfnlintrc');
+project.addPackageIgnore('/.compatignore');
 
 project.addTask('compat:released', {
   description: 'jsii-diff against the last version published on npm; skipped (with a notice) before the first release',
