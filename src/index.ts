@@ -14,3 +14,5 @@ export * from './registry/chatbot-repository';
 export * from './ingress/chatbot-http-api';
 export * from './service/deployment-settings';
 export * from './image/chatbot-image';
+export * from './ingress/chatbot-ingress';
+export * from './service/chatbot-container-options';

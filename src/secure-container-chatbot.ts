@@ -1,6 +1,5 @@
-import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -17,47 +16,30 @@ import { ChatbotEdge } from './edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
 import { ChatbotHttpApi } from './ingress/chatbot-http-api';
+import { ChatbotCloudFrontIngressOptions, ChatbotIngress } from './ingress/chatbot-ingress';
 import { ChatbotLoadBalancer } from './ingress/chatbot-load-balancer';
 import { ChatbotMonitoring } from './monitoring/chatbot-monitoring';
 import { ChatbotEgress, ChatbotNetwork, ChatbotNetworkProps } from './network/chatbot-network';
 import { ChatbotOriginVerify } from './origin-verify/chatbot-origin-verify';
+import { ChatbotContainerOptions } from './service/chatbot-container-options';
 import { ChatbotService } from './service/chatbot-service';
 import { ChatbotDeploymentSettings } from './service/deployment-settings';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
 import { withPropPrefix } from './shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from './shared/removal-policy';
-import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
+import { PropsValidator, isInZone, isKnown, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
 import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
-
-/**
- * The public entry to the app.
- */
-export enum ChatbotIngress {
-  /**
-   * CloudFront with a WAF web ACL, then an internet-facing load balancer that only CloudFront can
-   * reach, with Cognito's browser login on the load balancer. For people using the chat in a
-   * browser; carries WebSockets.
-   */
-  CLOUDFRONT_ALB = 'CLOUDFRONT_ALB',
-
-  /**
-   * An API Gateway HTTP API with a Cognito JWT authorizer, a VPC link and an internal Network Load
-   * Balancer. For API clients that send a bearer token, not for the browser login; no WebSockets
-   * and no WAF web ACL (HTTP APIs support neither).
-   */
-  HTTP_API = 'HTTP_API',
-}
 
 /**
  * Props for `SecureContainerChatbot`.
  */
 export interface SecureContainerChatbotProps {
   /**
-   * The container image of the chat app, for example `ChatbotImage.fromAsset('./app')`, which
-   * builds it for `cpuArchitecture`.
+   * The chat app's container: its image, port, health check path, user, writable directories,
+   * command, environment, secrets and task size. The defaults fit Streamlit.
    */
-  readonly image: ecs.ContainerImage;
+  readonly container: ChatbotContainerOptions;
 
   /** The public domain of the app, such as `chat.example.com`. */
   readonly domainName: string;
@@ -71,6 +53,15 @@ export interface SecureContainerChatbotProps {
   readonly hostedZone: route53.IHostedZone;
 
   /**
+   * The public entry, with the options of that variant: `ChatbotIngress.cloudFront()` (CloudFront
+   * + WAF + load balancer with Cognito's browser login) or `ChatbotIngress.httpApi()` (an HTTP API
+   * with a JWT authorizer, for API clients).
+   *
+   * @default ChatbotIngress.cloudFront()
+   */
+  readonly ingress?: ChatbotIngress;
+
+  /**
    * Amazon Bedrock models the app may invoke (model ids or ARNs). The first one is passed to the
    * container as `BEDROCK_MODEL_ID`.
    *
@@ -79,22 +70,7 @@ export interface SecureContainerChatbotProps {
   readonly bedrockModels?: string[];
 
   /**
-   * Configuration values for the container, injected as environment variables from SSM String
-   * parameters (see `ChatbotServiceProps.config`).
-   *
-   * @default - only `BEDROCK_MODEL_ID` and `SIGNOUT_PATH`
-   */
-  readonly config?: { [name: string]: string };
-
-  /**
-   * The port the container listens on.
-   *
-   * @default 8501
-   */
-  readonly containerPort?: number;
-
-  /**
-   * How many tasks to run (at least 2).
+   * How many tasks to run (at least 2), and the autoscaling minimum.
    *
    * @default 2
    */
@@ -109,6 +85,22 @@ export interface SecureContainerChatbotProps {
   readonly maxTaskCount?: number;
 
   /**
+   * The average CPU utilization, in percent, that autoscaling keeps the tasks at. Needs a
+   * `maxTaskCount` above `desiredCount`.
+   *
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+
+  /**
+   * The average memory utilization, in percent, that autoscaling keeps the tasks at. Needs a
+   * `maxTaskCount` above `desiredCount`.
+   *
+   * @default 70
+   */
+  readonly memoryTargetPercent?: number;
+
+  /**
    * An S3 bucket for files and a DynamoDB table for metadata, granted to the task and reached
    * through gateway endpoints. Their names reach the container as `FILES_BUCKET` and
    * `METADATA_TABLE`.
@@ -118,16 +110,9 @@ export interface SecureContainerChatbotProps {
   readonly storage?: ChatbotStorageOptions;
 
   /**
-   * The public entry: CloudFront + WAF + load balancer with Cognito login, or an HTTP API with a
-   * JWT authorizer for API clients.
-   *
-   * @default ChatbotIngress.CLOUDFRONT_ALB
-   */
-  readonly ingress?: ChatbotIngress;
-
-  /**
    * Address plan of the new VPC: its CIDR, explicit subnet CIDRs, and a secondary CIDR whose
-   * subnets hold the tasks. `egress` on this construct overrides the one here.
+   * subnets hold the tasks. `egress` on this construct overrides the one here. Refused with `vpc`
+   * and `cluster`, which bring their own VPC.
    *
    * @default - 10.0.0.0/16, subnets allocated automatically, tasks in the private subnets
    */
@@ -136,7 +121,8 @@ export interface SecureContainerChatbotProps {
   /**
    * How the tasks reach AWS services and the internet: VPC endpoints only, or a NAT gateway (one
    * shared, or one per AZ) for third-party APIs. The VPC endpoints stay in NAT mode: AWS traffic
-   * then skips the NAT gateway's data-processing charge.
+   * then skips the NAT gateway's data-processing charge. With `vpc`, it states how that VPC's
+   * private subnets reach out, and is checked against it.
    *
    * @default ChatbotEgress.VPC_ENDPOINTS_ONLY
    */
@@ -149,58 +135,6 @@ export interface SecureContainerChatbotProps {
    * @default - no backend
    */
   readonly backend?: ChatbotBackendOptions;
-
-  /**
-   * Secrets Manager secrets injected into the app container as ECS secrets, by variable name.
-   *
-   * @default - none
-   */
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
-
-  /**
-   * Names of secrets the construct creates (generated values for you to replace), injected into
-   * the app container.
-   *
-   * @default - none
-   */
-  readonly generatedSecrets?: string[];
-
-  /**
-   * Largest upload, in bytes, the web ACL accepts on Streamlit's upload path.
-   *
-   * @default - no upload limit beyond the app's own
-   */
-  readonly maxUploadBytes?: number;
-
-  /**
-   * Whether to create the dashboard and the alarms (5xx rate, unhealthy hosts, running tasks) with
-   * their encrypted SNS topic. Only for the CloudFront ingress; the running-tasks alarm reads
-   * Container Insights, which a cluster given in `cluster` must have enabled.
-   *
-   * @default true with the CloudFront ingress; not available with the HTTP API ingress
-   */
-  readonly monitoring?: boolean;
-
-  /**
-   * vCPU units of the task.
-   *
-   * @default 512
-   */
-  readonly cpu?: number;
-
-  /**
-   * Memory of the task in MiB.
-   *
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
-
-  /**
-   * CPU architecture of the task; the image must match it.
-   *
-   * @default ecs.CpuArchitecture.X86_64
-   */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * An existing VPC with public subnets (for the load balancer) and private subnets (for the
@@ -221,7 +155,8 @@ export interface SecureContainerChatbotProps {
 
   /**
    * Put the interface endpoints in one Availability Zone instead of each (about half their idle
-   * cost; tasks in the other zone cross zones and depend on that zone).
+   * cost; tasks in the other zone cross zones and depend on that zone). Refused when no endpoints
+   * are created (`vpcEndpoints: false`, or a `vpc` or `cluster` without `vpcEndpoints: true`).
    *
    * @default false
    */
@@ -230,7 +165,7 @@ export interface SecureContainerChatbotProps {
   /**
    * Whether to create the VPC endpoints the tasks need (S3 gateway; bedrock-runtime, ecr.api,
    * ecr.dkr, logs and ssm interface endpoints). Turn it off for a VPC that already has them or
-   * reaches AWS through a NAT gateway.
+   * reaches AWS through a NAT gateway. A new VPC without a NAT gateway needs them.
    *
    * @default - true for a new VPC, false for one given in `vpc` or `cluster`
    */
@@ -244,119 +179,34 @@ export interface SecureContainerChatbotProps {
   readonly cluster?: ecs.ICluster;
 
   /**
-   * An existing Cognito user pool. With it, also pass `userPoolClient` and `userPoolDomain`, or
-   * neither (a client and a domain are then added to your pool).
+   * An existing Cognito user pool. With the CloudFront ingress, also pass its `userPoolClient` and
+   * `userPoolDomain` there, or neither (a client and a domain are then added to your pool).
    *
    * @default - a new user pool (see `ChatbotAuth`)
    */
   readonly userPool?: cognito.IUserPool;
 
   /**
-   * An existing app client of `userPool`, with a secret and the callback
-   * `https://<domainName>/oauth2/idpresponse`.
-   *
-   * @default - a new app client
-   */
-  readonly userPoolClient?: cognito.IUserPoolClient;
-
-  /**
-   * An existing Cognito domain of `userPool`.
-   *
-   * @default - a new Cognito domain
-   */
-  readonly userPoolDomain?: cognito.IUserPoolDomain;
-
-  /**
-   * MFA requirement of the new user pool.
+   * MFA requirement of the new user pool. Refused with `userPool`.
    *
    * @default cognito.Mfa.REQUIRED
    */
   readonly mfa?: cognito.Mfa;
 
   /**
-   * Feature plan of the new user pool.
+   * Feature plan of the new user pool. Refused with `userPool`.
    *
    * @default cognito.FeaturePlan.ESSENTIALS
    */
   readonly featurePlan?: cognito.FeaturePlan;
 
   /**
-   * The load balancer's certificate, in this stack's region, covering `domainName`,
-   * `originDomainName` and, with `backend`, `backend.<domainName>`.
+   * The regional certificate, in this stack's region, covering `domainName`, the CloudFront
+   * ingress's `originDomainName` and, with `backend`, `backend.<domainName>`.
    *
    * @default - a new DNS-validated certificate
    */
   readonly certificate?: acm.ICertificate;
-
-  /**
-   * CloudFront's certificate for `domainName`, in us-east-1.
-   *
-   * @default - a new DNS-validated certificate in the edge stack
-   */
-  readonly edgeCertificate?: acm.ICertificate;
-
-  /**
-   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1).
-   *
-   * @default - a new web ACL with managed rules and a rate limit
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * Requests per IP address per 5 minutes before the web ACL blocks that address.
-   *
-   * @default 1000
-   */
-  readonly rateLimitPerIp?: number;
-
-  /**
-   * Countries CloudFront allows or denies.
-   *
-   * @default - none
-   */
-  readonly geoRestriction?: cloudfront.GeoRestriction;
-
-  /**
-   * The DNS name CloudFront uses to reach the load balancer. It is known at synth time, so the
-   * us-east-1 edge stack needs no cross-region reference.
-   *
-   * @default `origin.<domainName>`
-   */
-  readonly originDomainName?: string;
-
-  /**
-   * The stack for the us-east-1 parts (distribution, web ACL, viewer certificate, DNS alias).
-   * Its region must be us-east-1. Several chatbots may share one: each puts its parts under an id
-   * of its own. It is made to deploy after this stack.
-   *
-   * @default - this stack when it is in us-east-1, else a helper stack `<stackName>-edge-<region>`
-   * in us-east-1, created beside this stack and shared by every chatbot in it
-   */
-  readonly edgeStack?: Stack;
-
-  /**
-   * How often the origin-verify value rotates. A rotation function makes the load balancer accept
-   * the new and the current value, switches CloudFront to the new one, then makes it current: no
-   * request is refused and no deployment is needed. Rotate at once with
-   * `aws secretsmanager rotate-secret --secret-id secure-container-chatbot/<domainName>/origin-verify`.
-   *
-   * @default Duration.days(30)
-   */
-  readonly originVerifyRotationInterval?: Duration;
-
-  /**
-   * The ID of the CloudFront origin-facing managed prefix list in this stack's region.
-   *
-   * @default - from the library's table of regions
-   */
-  readonly cloudFrontPrefixListId?: string;
-
-  /**
-   * The path of the sign-out link.
-   *
-   * @default '/signout'
-   */
-  readonly signOutPath?: string;
 
   /**
    * Retention of every log group the construct creates.
@@ -397,77 +247,56 @@ export interface SecureContainerChatbotProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
-
-  /**
-   * The prefix of the new Cognito domain of the hosted login pages
-   * (`<prefix>.auth.<region>.amazoncognito.com`): 1-63 lower-case letters, digits and hyphens,
-   * without `aws`, `amazon` or `cognito`, and free in the region across all accounts. Changing it
-   * on a deployed stack needs the old domain deleted first (see
-   * `ChatbotAuthProps.cognitoDomainPrefix`). Refused with `userPoolDomain` and with the HTTP API
-   * ingress, which create no Cognito domain.
-   *
-   * @default - unique per stack instance (from `AWS::StackId`), independent of `domainName`
-   */
-  readonly cognitoDomainPrefix?: string;
 }
 
 /**
- * A containerized chat app (Streamlit on port 8501 by default) behind CloudFront and WAF, with
- * Cognito login on a load balancer that only CloudFront can reach, on ECS Fargate in private
- * subnets of two Availability Zones that reach AWS through VPC endpoints.
+ * A containerized chat app (Streamlit on port 8501 by default; any web UI through `container`)
+ * behind CloudFront and WAF, with Cognito login on a load balancer that only CloudFront can reach,
+ * on ECS Fargate in private subnets of two Availability Zones that reach AWS through VPC endpoints.
+ * With `ChatbotIngress.httpApi()` the entry is an HTTP API with a JWT authorizer instead.
  *
  * When the stack is not in us-east-1, the CloudFront distribution, its web ACL and its
  * certificate go to a companion stack in us-east-1 (`edgeStack`), tied to this one by values
  * known at synth time only (the origin's DNS name and the origin-verify secret's name).
+ *
+ * The parts that only one ingress has (`loadBalancer`, `edge`, `edgeStack`, `originVerify`,
+ * `originVerifySecret` for `ChatbotIngress.cloudFront()`; `httpApi` for `ChatbotIngress.httpApi()`)
+ * are never silently undefined: reading one of them on a chatbot of the other ingress throws an
+ * `Error` that names the ingress it needs. Check `ingress.variant` first when code serves both.
  */
 export class SecureContainerChatbot extends Construct {
-  /** The network, when this construct created the VPC. */
+  /** The network, when this construct created the VPC; undefined with `vpc` or `cluster`. */
   public readonly network?: ChatbotNetwork;
 
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
 
-  /** The VPC endpoints, when created. */
+  /** The VPC endpoints; undefined when none were created (see `vpcEndpoints`). */
   public readonly endpoints?: ChatbotEndpoints;
 
   /** The Fargate service and its task definition. */
   public readonly service: ChatbotService;
 
-  /** Files and metadata, when `storage` was given. */
+  /** Files and metadata; undefined without `storage`. */
   public readonly storage?: ChatbotStorage;
 
-  /** The backend service, when `backend` was given. */
+  /** The backend service; undefined without `backend`. */
   public readonly backend?: ChatbotBackend;
 
   /** The bucket of this stack's access logs (load balancers, S3). */
   public readonly accessLogsBucket: s3.Bucket;
 
-  /** Dashboard and alarms, unless `monitoring` is false. */
+  /**
+   * Dashboard and alarms; undefined with `monitoring: false` and with the HTTP API ingress, which
+   * has none yet.
+   */
   public readonly monitoring?: ChatbotMonitoring;
 
   /** Cognito login. */
   public readonly auth: ChatbotAuth;
 
-  /** The load balancer (CloudFront ingress). */
-  public readonly loadBalancer?: ChatbotLoadBalancer;
-
-  /** CloudFront, WAF and DNS, in us-east-1 (CloudFront ingress). */
-  public readonly edge?: ChatbotEdge;
-
-  /**
-   * The stack that holds `edge`: this stack in us-east-1, else `edgeStack` or the us-east-1 helper
-   * stack `<stackName>-edge-<region>` shared by the chatbots of this stack (CloudFront ingress).
-   */
-  public readonly edgeStack?: Stack;
-
-  /** The secret whose value CloudFront sends in the origin-verify header (CloudFront ingress). */
-  public readonly originVerifySecret?: secretsmanager.Secret;
-
-  /** The origin-verify secret and its rotation (CloudFront ingress). */
-  public readonly originVerify?: ChatbotOriginVerify;
-
-  /** The HTTP API, VPC link and Network Load Balancer (HTTP API ingress). */
-  public readonly httpApi?: ChatbotHttpApi;
+  /** The ingress this chatbot was built with (`ingress.variant` says which). */
+  public readonly ingress: ChatbotIngress;
 
   /**
    * The customer-managed KMS key of this stack's log groups and of the origin-verify secret (its
@@ -481,14 +310,23 @@ export class SecureContainerChatbot extends Construct {
   /** The app's URL, `https://<domainName>/`. */
   public readonly url: string;
 
+  private readonly _loadBalancer?: ChatbotLoadBalancer;
+  private readonly _edge?: ChatbotEdge;
+  private readonly _edgeStack?: Stack;
+  private readonly _originVerify?: ChatbotOriginVerify;
+  private readonly _httpApi?: ChatbotHttpApi;
+
   constructor(scope: Construct, id: string, props: SecureContainerChatbotProps) {
     super(scope, id);
     const stack = Stack.of(this);
     validateChatbotProps(this, stack, props);
-    const ingress = props.ingress ?? ChatbotIngress.CLOUDFRONT_ALB;
+    this.ingress = props.ingress ?? ChatbotIngress.cloudFront();
+    const cloudFront = this.ingress.cloudFrontOptions;
+    const httpApi = this.ingress.httpApiOptions;
+    const container = props.container;
 
-    const originDomainName = props.originDomainName ?? `origin.${props.domainName}`;
-    const signOutPath = props.signOutPath ?? '/signout';
+    const originDomainName = cloudFront?.originDomainName ?? `origin.${props.domainName}`;
+    const signOutPath = cloudFront?.signOutPath ?? '/signout';
     const cognitoLogoutPath = `${signOutPath}/cognito`;
     this.url = `https://${props.domainName}/`;
 
@@ -500,13 +338,13 @@ export class SecureContainerChatbot extends Construct {
     } else if (props.cluster) {
       this.vpc = props.cluster.vpc;
     } else {
-      this.network = new ChatbotNetwork(this, 'Network', {
+      this.network = new ChatbotNetwork(this, 'Network', withPropPrefix({
         ...props.networkOptions,
         egress: props.egress ?? props.networkOptions?.egress,
         flowLogRetention: props.logRetention ?? props.networkOptions?.flowLogRetention,
         logsEncryptionKey: this.encryptionKey,
         removalPolicy: props.removalPolicy,
-      });
+      }, 'networkOptions.', { egress: props.egress !== undefined ? 'egress' : 'networkOptions.egress', removalPolicy: 'removalPolicy' }));
       this.vpc = this.network.vpc;
     }
 
@@ -516,11 +354,11 @@ export class SecureContainerChatbot extends Construct {
     // Built before the service so that their names can go into the container's configuration.
     if (props.storage) {
       const ownsStorage = !(props.storage.bucket && props.storage.table);
-      this.storage = new ChatbotStorage(this, 'Storage', {
+      this.storage = new ChatbotStorage(this, 'Storage', withPropPrefix({
         ...props.storage,
         removalPolicy: props.storage.removalPolicy ?? (ownsStorage ? props.removalPolicy : undefined),
         accessLogsBucket: this.accessLogsBucket,
-      });
+      }, 'storage.'));
     }
     const backendDomainName = `backend.${props.domainName}`;
     const derivedConfig: { [name: string]: string } = {
@@ -528,30 +366,37 @@ export class SecureContainerChatbot extends Construct {
       ...(props.backend ? { BACKEND_URL: `https://${backendDomainName}` } : {}),
     };
 
-    this.service = new ChatbotService(this, 'Service', {
+    // Messages about the service's props name them as written here (`container.port`).
+    this.service = new ChatbotService(this, 'Service', withPropPrefix({
       vpc: this.vpc,
       subnets: this.network?.taskSubnets,
       cluster: props.cluster,
-      image: props.image,
-      containerPort: props.containerPort,
+      image: container.image,
+      containerPort: container.port,
+      containerUser: container.user,
+      writableDirectories: container.writableDirectories,
+      command: container.command,
+      entryPoint: container.entryPoint,
       desiredCount: props.desiredCount,
       maxTaskCount: props.maxTaskCount,
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryLimitMiB,
-      cpuArchitecture: props.cpuArchitecture,
+      cpuTargetPercent: props.cpuTargetPercent,
+      memoryTargetPercent: props.memoryTargetPercent,
+      cpu: container.cpu,
+      memoryLimitMiB: container.memoryLimitMiB,
+      cpuArchitecture: container.cpuArchitecture,
       bedrockModels: props.bedrockModels,
-      config: { ...derivedConfig, ...props.config },
-      secrets: props.secrets,
-      generatedSecrets: props.generatedSecrets,
+      config: { ...derivedConfig, ...container.environment },
+      secrets: container.secrets,
+      generatedSecrets: container.generatedSecrets,
       logRetention: props.logRetention,
       logsEncryptionKey: this.encryptionKey,
       signOutPath,
       deployment: props.deployment,
       removalPolicy: props.removalPolicy,
-    });
+    }, '', CONTAINER_PROP_NAMES));
 
-    const usesSecrets = [props.secrets, props.backend?.secrets].some((m) => m && Object.keys(m).length > 0)
-      || [props.generatedSecrets, props.backend?.generatedSecrets].some((l) => l && l.length > 0);
+    const usesSecrets = [container.secrets, props.backend?.secrets].some((m) => m && Object.keys(m).length > 0)
+      || [container.generatedSecrets, props.backend?.generatedSecrets].some((l) => l && l.length > 0);
     if (props.vpcEndpoints ?? (!props.vpc && !props.cluster)) {
       this.endpoints = new ChatbotEndpoints(this, 'Endpoints', {
         vpc: this.vpc,
@@ -568,17 +413,18 @@ export class SecureContainerChatbot extends Construct {
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
-    this.auth = new ChatbotAuth(this, 'Auth', {
+    this.auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
       domainName: props.domainName,
       userPool: props.userPool,
-      userPoolClient: props.userPoolClient,
-      userPoolDomain: props.userPoolDomain,
+      userPoolClient: cloudFront?.userPoolClient,
+      userPoolDomain: cloudFront?.userPoolDomain,
       mfa: props.mfa,
       featurePlan: props.featurePlan,
-      apiClients: ingress === ChatbotIngress.HTTP_API,
-      cognitoDomainPrefix: props.cognitoDomainPrefix,
+      apiClients: httpApi !== undefined,
+      cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
+      sessionTimeout: cloudFront?.sessionTimeout,
       removalPolicy: props.userPool ? undefined : props.removalPolicy,
-    });
+    }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout'])));
 
     // What the deploy guide's next steps need: where to create the first user, and where to go.
     new CfnOutput(this, 'UserPoolId', {
@@ -589,7 +435,7 @@ export class SecureContainerChatbot extends Construct {
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
     const alternativeNames = [
-      ...(ingress === ChatbotIngress.CLOUDFRONT_ALB ? [originDomainName] : []),
+      ...(cloudFront ? [originDomainName] : []),
       ...(props.backend ? [backendDomainName] : []),
     ];
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
@@ -618,8 +464,8 @@ export class SecureContainerChatbot extends Construct {
       this.endpoints?.allowFrom(this.backend.service.securityGroup);
     }
 
-    if (ingress === ChatbotIngress.HTTP_API) {
-      this.httpApi = new ChatbotHttpApi(this, 'HttpApi', {
+    if (httpApi) {
+      this._httpApi = new ChatbotHttpApi(this, 'HttpApi', withPropPrefix({
         vpc: this.vpc,
         subnets: this.service.subnets,
         service: this.service.service,
@@ -629,45 +475,54 @@ export class SecureContainerChatbot extends Construct {
         domainName: props.domainName,
         certificate: this.certificate,
         hostedZone: props.hostedZone,
+        throttlingRateLimit: httpApi.throttlingRateLimit,
+        throttlingBurstLimit: httpApi.throttlingBurstLimit,
         accessLogsBucket: this.accessLogsBucket,
         logRetention: props.logRetention,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
-      });
+      }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit']), containerPort: 'container.port' }));
       return;
     }
+    const options = cloudFront ?? {};
 
     // One value in two regions: CloudFront (us-east-1) adds it, the load balancer checks it. A
     // replica in us-east-1 lets the edge stack resolve it by name, without cross-region references.
-    const edgeStack = props.edgeStack ?? (stack.region === EDGE_REGION ? stack : edgeStackOf(stack));
+    const edgeStack = options.edgeStack ?? (stack.region === EDGE_REGION ? stack : edgeStackOf(stack));
     const edgeInOtherStack = edgeStack !== stack;
-    const originVerify = new ChatbotOriginVerify(this, 'OriginVerify', {
+    const originVerify = new ChatbotOriginVerify(this, 'OriginVerify', withPropPrefix({
       domainName: props.domainName,
       encryptionKey: this.encryptionKey,
       replicaRegions: stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
-      rotationInterval: props.originVerifyRotationInterval,
+      rotationInterval: options.originVerifyRotationInterval,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-    });
-    this.originVerify = originVerify;
-    this.originVerifySecret = originVerify.secret;
+    }, '', { rotationInterval: 'ingress.originVerifyRotationInterval' }));
+    this._originVerify = originVerify;
 
-    const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
+    const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', withPropPrefix({
       vpc: this.vpc,
       service: this.service.service,
       containerPort: this.service.containerPort,
+      healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
       auth: this.auth,
       originVerifyHeaderValue: originVerify.headerValue,
-      cloudFrontPrefixListId: props.cloudFrontPrefixListId,
+      cloudFrontPrefixListId: options.cloudFrontPrefixListId,
       originDomainName,
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
+      idleTimeout: options.idleTimeout,
+      stickinessDuration: options.stickinessDuration,
       accessLogsBucket: this.accessLogsBucket,
       deployment: props.deployment,
       deletionProtection: props.deletionProtection,
-    });
-    this.loadBalancer = loadBalancer;
+    }, '', {
+      ...ingressPropNames(['cloudFrontPrefixListId', 'originDomainName', 'idleTimeout', 'stickinessDuration']),
+      containerPort: 'container.port',
+      healthCheckPath: 'container.healthCheckPath',
+    }));
+    this._loadBalancer = loadBalancer;
     originVerify.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
 
     // Each chatbot's edge parts go under an id of their own, so several chatbots can share one
@@ -675,9 +530,9 @@ export class SecureContainerChatbot extends Construct {
     let edgeScope: Construct = this;
     let zone = props.hostedZone;
     let headerValue = originVerify.headerValue;
-    this.edgeStack = edgeStack;
+    this._edgeStack = edgeStack;
     if (edgeInOtherStack) {
-      if (props.edgeStack) {
+      if (options.edgeStack) {
         edgeStack.addStackDependency(stack, 'origin DNS record and origin-verify secret replica');
       }
       edgeScope = new Construct(edgeStack, edgeScopeId(this));
@@ -688,40 +543,164 @@ export class SecureContainerChatbot extends Construct {
       headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' }).unsafeUnwrap();
     }
 
-    const edge = new ChatbotEdge(edgeScope, 'Edge', {
+    const edge = new ChatbotEdge(edgeScope, 'Edge', withPropPrefix({
       domainName: props.domainName,
       hostedZone: zone,
       originDomainName,
       originVerifyHeaderValue: headerValue,
-      certificate: props.edgeCertificate,
-      webAclArn: props.webAclArn,
-      rateLimitPerIp: props.rateLimitPerIp,
-      maxUploadBytes: props.maxUploadBytes,
-      geoRestriction: props.geoRestriction,
+      certificate: options.edgeCertificate,
+      webAclArn: options.webAclArn,
+      rateLimitPerIp: options.rateLimitPerIp,
+      maxUploadBytes: options.maxUploadBytes,
+      uploadPath: options.uploadPath,
+      geoRestriction: options.geoRestriction,
+      priceClass: options.priceClass,
       signOutPath,
       cognitoLogoutPath,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-    });
-    this.edge = edge;
+    }, '', {
+      ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
+      certificate: 'ingress.edgeCertificate',
+    }));
+    this._edge = edge;
 
-    if (props.monitoring ?? true) {
-      this.monitoring = new ChatbotMonitoring(this, 'Monitoring', {
+    if (options.monitoring ?? true) {
+      this.monitoring = new ChatbotMonitoring(this, 'Monitoring', withPropPrefix({
         loadBalancer: loadBalancer.loadBalancer,
         targetGroup: loadBalancer.targetGroup,
         service: this.service.service,
         minRunningTasks: props.desiredCount ?? 2,
         webAclMetricName: edge.webAcl?.metricName,
-        removalPolicy: props.removalPolicy,
-      });
+        alarmTopic: options.alarmTopic,
+        serverErrorRatePercent: options.serverErrorRatePercent,
+        // The topic's key is the construct's own only when it creates the topic.
+        removalPolicy: options.alarmTopic ? undefined : props.removalPolicy,
+      }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent'])));
     }
   }
+
+  /**
+   * The load balancer with the Cognito login.
+   *
+   * @throws Error with `ChatbotIngress.httpApi()`, which has a Network Load Balancer in `httpApi`
+   */
+  public get loadBalancer(): ChatbotLoadBalancer {
+    return this.cloudFrontPart('loadBalancer', this._loadBalancer);
+  }
+
+  /**
+   * CloudFront, WAF and DNS, in us-east-1.
+   *
+   * @throws Error with `ChatbotIngress.httpApi()`
+   */
+  public get edge(): ChatbotEdge {
+    return this.cloudFrontPart('edge', this._edge);
+  }
+
+  /**
+   * The stack that holds `edge`: this stack in us-east-1, else the ingress's `edgeStack` or the
+   * us-east-1 helper stack `<stackName>-edge-<region>` shared by the chatbots of this stack.
+   *
+   * @throws Error with `ChatbotIngress.httpApi()`
+   */
+  public get edgeStack(): Stack {
+    return this.cloudFrontPart('edgeStack', this._edgeStack);
+  }
+
+  /**
+   * The origin-verify secret and its rotation.
+   *
+   * @throws Error with `ChatbotIngress.httpApi()`
+   */
+  public get originVerify(): ChatbotOriginVerify {
+    return this.cloudFrontPart('originVerify', this._originVerify);
+  }
+
+  /**
+   * The secret whose value CloudFront sends in the origin-verify header.
+   *
+   * @throws Error with `ChatbotIngress.httpApi()`
+   */
+  public get originVerifySecret(): secretsmanager.Secret {
+    return this.cloudFrontPart('originVerifySecret', this._originVerify?.secret);
+  }
+
+  /**
+   * The HTTP API, VPC link and Network Load Balancer.
+   *
+   * @throws Error with `ChatbotIngress.cloudFront()`, whose parts are `edge` and `loadBalancer`
+   */
+  public get httpApi(): ChatbotHttpApi {
+    if (!this._httpApi) {
+      throw new Error(`SecureContainerChatbot: \`httpApi\` exists only with \`ingress: ChatbotIngress.httpApi()\`, but ${this.node.path} uses ChatbotIngress.${this.ingress.variant}(). `
+        + 'Use `edge` and `loadBalancer` for its entry, or build it with ChatbotIngress.httpApi().');
+    }
+    return this._httpApi;
+  }
+
+  private cloudFrontPart<T>(name: string, part: T | undefined): T {
+    if (part === undefined) {
+      throw new Error(`SecureContainerChatbot: \`${name}\` exists only with \`ingress: ChatbotIngress.cloudFront()\`, but ${this.node.path} uses ChatbotIngress.${this.ingress.variant}(). `
+        + 'Use `httpApi` for its entry, or build it with ChatbotIngress.cloudFront().');
+    }
+    return part;
+  }
 }
+
+// The service's props that come from `container`, by the name the user wrote.
+const CONTAINER_PROP_NAMES: { [prop: string]: string } = {
+  image: 'container.image',
+  containerPort: 'container.port',
+  containerUser: 'container.user',
+  writableDirectories: 'container.writableDirectories',
+  command: 'container.command',
+  entryPoint: 'container.entryPoint',
+  config: 'container.environment',
+  secrets: 'container.secrets',
+  generatedSecrets: 'container.generatedSecrets',
+  cpu: 'container.cpu',
+  memoryLimitMiB: 'container.memoryLimitMiB',
+  cpuArchitecture: 'container.cpuArchitecture',
+  signOutPath: 'ingress.signOutPath',
+};
+
+function ingressPropNames(props: string[]): { [prop: string]: string } {
+  return Object.fromEntries(props.map((p) => [p, `ingress.${p}`]));
+}
+
+// Variables the construct sets in the container, and the prop each one comes from.
+const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
+  ['BEDROCK_MODEL_ID', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['SIGNOUT_PATH', 'ingress', () => true],
+  ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
+  ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
+  ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+];
 
 function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps): void {
   const v = new PropsValidator('SecureContainerChatbot', scope);
   const region = stack.region;
-  v.check(!!props.image, 'image', 'is missing.', 'Pass the chat app\'s container image, for example ChatbotImage.fromAsset(\'./app\').');
+  // JavaScript callers are not held to the types: refuse the old shapes with a pointer to the new.
+  if (props.ingress !== undefined && !(props.ingress instanceof ChatbotIngress)) {
+    v.fail('ingress', `is ${JSON.stringify(props.ingress)}, not a ChatbotIngress.`, 'Pass ChatbotIngress.cloudFront({ ... }) or ChatbotIngress.httpApi({ ... }).');
+  }
+  const legacy = props as unknown as { [prop: string]: unknown };
+  for (const [old, now] of [['image', 'container.image'], ['containerPort', 'container.port'], ['config', 'container.environment'], ['cpu', 'container.cpu'],
+    ['memoryLimitMiB', 'container.memoryLimitMiB'], ['secrets', 'container.secrets'], ['generatedSecrets', 'container.generatedSecrets']]) {
+    v.check(legacy[old] === undefined, old, `is not a prop of SecureContainerChatbot; it moved to \`${now}\`.`, `Pass it as \`${now}\`.`);
+  }
+  const container = props.container;
+  if (container === undefined || container === null || typeof container !== 'object') {
+    v.fail('container', 'is missing.', 'Pass the chat app\'s container, at least { image: ChatbotImage.fromAsset(\'./app\') }.');
+  } else {
+    v.check(!!container.image, 'container.image', 'is missing.', 'Pass the chat app\'s container image, for example ChatbotImage.fromAsset(\'./app\').');
+    checkContainer(v, props, container);
+  }
+  v.throwIfInvalid();
+  const cloudFront = props.ingress?.cloudFrontOptions ?? (props.ingress ? undefined : {});
+  const httpApi = props.ingress?.httpApiOptions;
+
   v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
   v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
     'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');
@@ -739,56 +718,108 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
     v.fail('domainName', 'is a token, but it must be known at synth time when the stack is outside us-east-1.',
       'Pass the domain as a string: the us-east-1 edge stack receives it without cross-region references.');
   }
-  if (props.originDomainName !== undefined && !Token.isUnresolved(props.originDomainName)) {
-    v.check(isValidDomainName(props.originDomainName) && props.originDomainName !== domainName, 'originDomainName',
-      `'${props.originDomainName}' must be a valid domain name other than domainName.`, 'Leave it out to use origin.<domainName>.');
-  }
-  if (props.hostedZone && !Token.isUnresolved(region) && region !== 'us-east-1') {
-    v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
-      'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',
-      'Import the zone with route53.HostedZone.fromHostedZoneAttributes(this, \'Zone\', { hostedZoneId, zoneName }) or HostedZone.fromLookup.');
-  }
-  if (props.edgeStack && !Token.isUnresolved(props.edgeStack.region)) {
-    v.check(props.edgeStack.region === 'us-east-1', 'edgeStack', `is in ${props.edgeStack.region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
-      'Pass a stack whose env.region is us-east-1, or leave the prop out.');
-  }
   if (props.certificate && !Token.isUnresolved(region)) {
     const certRegion = regionOfArn(props.certificate.certificateArn);
     v.check(certRegion === undefined || certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
-      'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as edgeCertificate.');
+      'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as the CloudFront ingress\'s edgeCertificate.');
   }
-  if (props.edgeCertificate) {
-    const certRegion = regionOfArn(props.edgeCertificate.certificateArn);
-    v.check(certRegion === undefined || certRegion === 'us-east-1', 'edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
-      'Issue the certificate in us-east-1, or leave the prop out to get one.');
+  if (cloudFront) {
+    checkCloudFrontIngress(v, props, cloudFront, region);
   }
-  if (props.ingress === ChatbotIngress.HTTP_API) {
-    const cloudFrontOnly: Array<[string, unknown]> = [
-      ['webAclArn', props.webAclArn], ['edgeCertificate', props.edgeCertificate], ['edgeStack', props.edgeStack],
-      ['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes], ['geoRestriction', props.geoRestriction],
-      ['originDomainName', props.originDomainName], ['cloudFrontPrefixListId', props.cloudFrontPrefixListId], ['signOutPath', props.signOutPath],
-      ['userPoolDomain', props.userPoolDomain], ['cognitoDomainPrefix', props.cognitoDomainPrefix],
-      ['originVerifyRotationInterval', props.originVerifyRotationInterval],
-    ];
-    for (const [prop, value] of cloudFrontOnly) {
-      v.check(value === undefined, prop, 'only applies to the CloudFront ingress, but `ingress` is HTTP_API.', 'Remove it, or use ChatbotIngress.CLOUDFRONT_ALB.');
-    }
-    v.check(props.monitoring !== true, 'monitoring', 'is not available for the HTTP API ingress yet (its dashboard is built on the application load balancer).',
-      'Remove the prop; the HTTP API stage writes access logs and API Gateway publishes its metrics.');
-  }
-  const rotation = props.originVerifyRotationInterval;
-  if (rotation && !rotation.isUnresolved()) {
-    const days = rotation.toSeconds() / 86400;
-    v.check(Number.isInteger(days) && days >= 1 && days <= 1000, 'originVerifyRotationInterval',
-      `must be a whole number of days from 1 to 1000 (got ${rotation.toHumanString()}).`, 'Secrets Manager rotates at most daily; use Duration.days(30) for example.');
+  if (httpApi) {
+    v.check(container?.healthCheckPath === undefined, 'container.healthCheckPath', 'is unused with `ingress: ChatbotIngress.httpApi()`, whose Network Load Balancer checks the port over TCP.',
+      'Remove it, or use ChatbotIngress.cloudFront(), whose load balancer checks the path.');
   }
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
   }
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
-  v.check(!(props.userPoolDomain && props.cognitoDomainPrefix !== undefined), 'cognitoDomainPrefix',
-    'is unused because `userPoolDomain` was given.', 'Give either an existing domain or a prefix for a new one, not both.');
+  checkNetwork(v, props);
+  checkScaling(v, props);
+  v.throwIfInvalid();
+}
+
+function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, container: ChatbotContainerOptions): void {
+  if (container.healthCheckPath !== undefined && !Token.isUnresolved(container.healthCheckPath)) {
+    v.check(/^\/[A-Za-z0-9._~\-/?=&%]*$/.test(container.healthCheckPath) && container.healthCheckPath.length <= 1024, 'container.healthCheckPath',
+      `must be an absolute URL path of at most 1024 characters (got '${container.healthCheckPath}').`, 'Use the path your app answers 200 on without a login, such as /health (/ for Gradio).');
+  }
+  for (const [prop, value] of [['container.environment', container.environment], ['container.secrets', container.secrets]] as const) {
+    if (value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
+      v.fail(prop, 'must map environment variable names to values.', 'Pass an object such as { LOG_LEVEL: \'info\' }.');
+    }
+  }
+  const names = [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {}), ...(container.generatedSecrets ?? [])];
+  for (const [name, source, applies] of RESERVED_VARIABLES) {
+    if (!names.includes(name) || !applies(props)) {
+      continue;
+    }
+    const prop = Object.keys(container.environment ?? {}).includes(name) ? 'container.environment'
+      : Object.keys(container.secrets ?? {}).includes(name) ? 'container.secrets' : 'container.generatedSecrets';
+    v.fail(prop, `sets ${name}, which the construct sets itself from \`${source}\`.`, `Remove ${name} from \`${prop}\`, or change \`${source}\`, which sets it.`);
+  }
+}
+
+function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotCloudFrontIngressOptions,
+  region: string): void {
+  const domainName = props.domainName;
+  if (options.originDomainName !== undefined && !Token.isUnresolved(options.originDomainName)) {
+    v.check(isValidDomainName(options.originDomainName) && options.originDomainName !== domainName, 'ingress.originDomainName',
+      `'${options.originDomainName}' must be a valid domain name other than \`domainName\`.`, 'Leave it out to use origin.<domainName>.');
+  }
+  if (props.hostedZone && !Token.isUnresolved(region) && region !== 'us-east-1') {
+    v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
+      'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',
+      'Import the zone with route53.HostedZone.fromHostedZoneAttributes(this, \'Zone\', { hostedZoneId, zoneName }) or HostedZone.fromLookup.');
+  }
+  if (options.edgeStack && !Token.isUnresolved(options.edgeStack.region)) {
+    v.check(options.edgeStack.region === 'us-east-1', 'ingress.edgeStack', `is in ${options.edgeStack.region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
+      'Pass a stack whose env.region is us-east-1, or leave the prop out.');
+  }
+  if (options.edgeCertificate) {
+    const certRegion = regionOfArn(options.edgeCertificate.certificateArn);
+    v.check(certRegion === undefined || certRegion === 'us-east-1', 'ingress.edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
+      'Issue the certificate in us-east-1, or leave the prop out to get one.');
+  }
+  const rotation = options.originVerifyRotationInterval;
+  if (rotation && !rotation.isUnresolved()) {
+    const days = rotation.toSeconds() / 86400;
+    v.check(Number.isInteger(days) && days >= 1 && days <= 1000, 'ingress.originVerifyRotationInterval',
+      `must be a whole number of days from 1 to 1000 (got ${rotation.toHumanString()}).`, 'Secrets Manager rotates at most daily; use Duration.days(30) for example.');
+  }
+  v.check(!(options.userPoolDomain && options.cognitoDomainPrefix !== undefined), 'ingress.cognitoDomainPrefix',
+    'is unused because `ingress.userPoolDomain` was given.', 'Give either an existing domain or a prefix for a new one, not both.');
+  for (const prop of ['userPoolClient', 'userPoolDomain'] as const) {
+    v.check(options[prop] === undefined || props.userPool !== undefined, `ingress.${prop}`, 'was given without `userPool`, the pool it belongs to.',
+      'Pass that pool as `userPool`, or remove the prop to get a new pool.');
+  }
+  v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
+    'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
+  if (options.monitoring === false) {
+    for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
+      v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
+    }
+  }
+}
+
+function checkNetwork(v: PropsValidator, props: SecureContainerChatbotProps): void {
+  const own = props.vpc ? 'vpc' : props.cluster ? 'cluster' : undefined;
+  if (own) {
+    v.check(props.networkOptions === undefined, 'networkOptions', `plans a new VPC, but \`${own}\` brings an existing one.`,
+      `Remove networkOptions, or remove \`${own}\` to let the construct create the VPC.`);
+  }
+  const endpoints = props.vpcEndpoints ?? own === undefined;
+  if (props.interfaceEndpointsInOneAz !== undefined && !endpoints) {
+    const why = props.vpcEndpoints === false ? '`vpcEndpoints` is false' : `\`${own}\` was given without \`vpcEndpoints: true\``;
+    v.fail('interfaceEndpointsInOneAz', `is unused because no VPC endpoints are created (${why}).`,
+      'Remove it, or set vpcEndpoints: true to create the endpoints.');
+  }
+  const egress = props.egress ?? props.networkOptions?.egress ?? ChatbotEgress.VPC_ENDPOINTS_ONLY;
+  if (!own && egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
+    v.check(props.vpcEndpoints !== false, 'vpcEndpoints', 'is false, but the new VPC has no NAT gateway (`egress` is VPC_ENDPOINTS_ONLY), so the tasks could not pull images or write logs.',
+      'Remove vpcEndpoints, or choose a NAT egress (ChatbotEgress.NAT_GATEWAY).');
+  }
   if (props.vpc && props.egress !== undefined) {
     if (props.egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
       v.check(props.vpcEndpoints !== false, 'egress', 'is VPC_ENDPOINTS_ONLY but `vpcEndpoints` is false, so the tasks could not pull images or write logs.',
@@ -801,5 +832,14 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   if (props.vpc && props.cluster && props.cluster.vpc !== props.vpc) {
     v.fail('cluster', 'runs in another VPC than `vpc`.', 'Pass the cluster\'s own VPC as `vpc`, or leave `vpc` out to use the cluster\'s.');
   }
-  v.throwIfInvalid();
+}
+
+function checkScaling(v: PropsValidator, props: SecureContainerChatbotProps): void {
+  const desired = props.desiredCount ?? 2;
+  const max = props.maxTaskCount ?? desired;
+  const scales = !isKnown(desired) || !isKnown(max) || max > desired;
+  for (const prop of ['cpuTargetPercent', 'memoryTargetPercent'] as const) {
+    v.check(props[prop] === undefined || scales, prop, 'is unused because autoscaling is off (`maxTaskCount` is not above `desiredCount`).',
+      'Set maxTaskCount above desiredCount to scale, or remove the target.');
+  }
 }

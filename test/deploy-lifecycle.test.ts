@@ -19,7 +19,7 @@ function synthesize(props: Partial<SecureContainerChatbotProps>, options: { nag?
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
   const images = options.repository ? new ChatbotRepository(stack, 'Images', { removalPolicy: options.repository }) : undefined;
   new SecureContainerChatbot(stack, 'Chat', {
-    image: IMAGE,
+    container: { image: IMAGE },
     domainName: 'chat.example.com',
     hostedZone,
     backend: { image: images ? ecs.ContainerImage.fromEcrRepository(images.repository, '1.0.0') : IMAGE, containerPort: 8080 },
@@ -36,7 +36,7 @@ function synthesize(props: Partial<SecureContainerChatbotProps>, options: { nag?
 
 describe('removalPolicy DESTROY: a trial deployment is fully deletable', () => {
   // Every kind of stateful resource: storage, backend, generated secrets, an ECR repository.
-  const templates = synthesize({ removalPolicy: RemovalPolicy.DESTROY, storage: {}, generatedSecrets: ['API_KEY'] },
+  const templates = synthesize({ removalPolicy: RemovalPolicy.DESTROY, storage: {}, container: { image: IMAGE, generatedSecrets: ['API_KEY'] } },
     { nag: true, repository: RemovalPolicy.DESTROY });
 
   test('in every stack of the app, the edge stack included', () => {
@@ -60,7 +60,7 @@ describe('deletionProtection', () => {
   });
 
   test('and the HTTP API\'s Network Load Balancer', () => {
-    const templates = synthesize({ deletionProtection: true, ingress: ChatbotIngress.HTTP_API });
+    const templates = synthesize({ deletionProtection: true, ingress: ChatbotIngress.httpApi() });
     expect(templates.flatMap(protectedLoadBalancers)).toHaveLength(2); // the NLB and the backend ALB
   });
 });

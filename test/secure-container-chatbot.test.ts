@@ -1,11 +1,13 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ChatbotIngress, SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
 import { exampleAssembly } from './support/example-assemblies';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
@@ -61,15 +63,14 @@ describe('a stack in us-east-1 with everything brought by the user', () => {
   const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/regional');
   const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCert', 'arn:aws:acm:us-east-1:123456789012:certificate/edge');
   const chat = new SecureContainerChatbot(stack, 'Chat', {
-    image: IMAGE,
+    container: { image: IMAGE },
     domainName: 'chat.example.com',
     hostedZone: zoneIn(stack),
     vpc,
     cluster,
     userPool,
     certificate,
-    edgeCertificate,
-    webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mine/abcd',
+    ingress: ChatbotIngress.cloudFront({ edgeCertificate, webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mine/abcd' }),
   });
   const template = Template.fromStack(stack);
 
@@ -106,17 +107,18 @@ describe('SecureContainerChatbot bad input', () => {
   // region null: an environment-agnostic stack
   const make = (props: Partial<SecureContainerChatbotProps>, region: string | null = 'eu-west-1') => {
     const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
-    return () => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), ...props } as SecureContainerChatbotProps);
+    return () => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone: zoneIn(stack), ...props } as SecureContainerChatbotProps);
   };
 
   test.each<[string, Partial<SecureContainerChatbotProps>, RegExp]>([
     ['a missing domain', { domainName: undefined }, /`domainName`: is missing\. .*custom domain/],
     ['an invalid domain', { domainName: 'Chat Example' }, /`domainName`: 'Chat Example' is not a valid lower-case domain name/],
     ['a domain outside the zone', { domainName: 'chat.other.org' }, /`hostedZone`: is example.com, which does not contain chat.other.org/],
-    ['an invalid port', { containerPort: 99999 }, /`containerPort`: must be a whole number from 1 to 65535/],
+    ['an invalid port', { container: { image: IMAGE, port: 99999 } }, /`container\.port`: must be a whole number from 1 to 65535/],
     ['fewer than 2 tasks', { desiredCount: 1 }, /`desiredCount`: must be at least 2/],
-    ['a web ACL in the wrong region', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b' }, /`webAclArn`.*not a CLOUDFRONT-scope web ACL in us-east-1/],
-    ['an origin name equal to the domain', { originDomainName: 'chat.example.com' }, /`originDomainName`/],
+    ['a web ACL in the wrong region', { ingress: ChatbotIngress.cloudFront({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b' }) },
+      /`ingress\.webAclArn`.*not a CLOUDFRONT-scope web ACL in us-east-1/],
+    ['an origin name equal to the domain', { ingress: ChatbotIngress.cloudFront({ originDomainName: 'chat.example.com' }) }, /`ingress\.originDomainName`/],
   ])('refuses %s', (_name, props, message) => {
     expect(make(props)).toThrow(message);
   });
@@ -125,22 +127,23 @@ describe('SecureContainerChatbot bad input', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const certificate = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/a');
     const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'E', 'arn:aws:acm:eu-west-1:123456789012:certificate/b');
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), certificate, edgeCertificate }))
-      .toThrow(/2 problems.*\n- `certificate`: is in us-east-1 but the load balancer is in eu-west-1.*\n- `edgeCertificate`: is in eu-west-1/);
+    expect(() => new SecureContainerChatbot(stack, 'Chat', {
+      container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone: zoneIn(stack), certificate, ingress: ChatbotIngress.cloudFront({ edgeCertificate }),
+    })).toThrow(/2 problems.*\n- `certificate`: is in us-east-1 but the load balancer is in eu-west-1.*\n- `ingress\.edgeCertificate`: is in eu-west-1/);
   });
 
   test('refuses a cluster from another VPC than the one given', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'A');
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'B') });
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), vpc, cluster }))
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone: zoneIn(stack), vpc, cluster }))
       .toThrow(/`cluster`: runs in another VPC than `vpc`/);
   });
 
   test('refuses a hosted zone whose ID is only known at deploy time when the edge goes to us-east-1', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const hostedZone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone }))
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone }))
       .toThrow(/`hostedZone`: must have an ID and a name known at synth time.*fromHostedZoneAttributes/);
   });
 
@@ -149,16 +152,16 @@ describe('SecureContainerChatbot bad input', () => {
   });
 
   test('refuses a region without a known CloudFront prefix list unless the ID is given', () => {
-    expect(make({}, 'mx-central-1')).toThrow(/`cloudFrontPrefixListId`: is needed because the library has no prefix list ID for region mx-central-1/);
-    expect(make({ cloudFrontPrefixListId: 'pl-0123abcd' }, 'mx-central-1')).not.toThrow();
+    expect(make({}, 'mx-central-1')).toThrow(/`ingress\.cloudFrontPrefixListId`: is needed because the library has no prefix list ID for region mx-central-1/);
+    expect(make({ ingress: ChatbotIngress.cloudFront({ cloudFrontPrefixListId: 'pl-0123abcd' }) }, 'mx-central-1')).not.toThrow();
   });
 
   test('refuses an edge stack outside us-east-1', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { region: 'eu-west-1' } });
     const edgeStack = new Stack(app, 'E', { env: { region: 'eu-central-1' } });
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zoneIn(stack), edgeStack }))
-      .toThrow(/`edgeStack`: is in eu-central-1/);
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone: zoneIn(stack), ingress: ChatbotIngress.cloudFront({ edgeStack }) }))
+      .toThrow(/`ingress\.edgeStack`: is in eu-central-1/);
   });
 });
 
@@ -168,6 +171,121 @@ describe('tokens are not validated as literals', () => {
     const port = new CfnParameter(stack, 'Port', { type: 'Number' }).valueAsNumber;
     const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
     const domain = new CfnParameter(stack, 'Domain').valueAsString;
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: domain, hostedZone: zoneIn(stack), containerPort: port, desiredCount: count })).not.toThrow();
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE, port }, domainName: domain, hostedZone: zoneIn(stack), desiredCount: count })).not.toThrow();
+  });
+});
+
+describe('a non-Streamlit UI (Gradio on 7860) with the settings the sub-constructs offer', () => {
+  // The README's Gradio snippet, in a us-east-1 stack so that one template holds every part.
+  const app = new App();
+  const stack = new Stack(app, 'Gradio', { env: { region: 'us-east-1' } });
+  const alarmTopic = new sns.Topic(stack, 'MyAlarms');
+  const chat = new SecureContainerChatbot(stack, 'Chat', {
+    container: {
+      image: IMAGE,
+      port: 7860,
+      healthCheckPath: '/',
+      user: '1000:1000',
+      writableDirectories: ['/tmp', '/home/user/.cache'],
+      command: ['python', 'app.py'],
+      environment: { GRADIO_SERVER_NAME: '0.0.0.0', GRADIO_SERVER_PORT: '7860' },
+      cpu: 1024,
+      memoryLimitMiB: 2048,
+    },
+    domainName: 'chat.example.com',
+    hostedZone: zoneIn(stack),
+    maxTaskCount: 4,
+    cpuTargetPercent: 50,
+    memoryTargetPercent: 65,
+    ingress: ChatbotIngress.cloudFront({
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
+      alarmTopic,
+      idleTimeout: Duration.minutes(10),
+      stickinessDuration: Duration.minutes(30),
+      sessionTimeout: Duration.hours(2),
+    }),
+  });
+  const template = Template.fromStack(stack);
+
+  test('the target group checks Gradio\'s port and path', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 7860,
+      HealthCheckPath: '/',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'stickiness.lb_cookie.duration_seconds', Value: '1800' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '600' }]),
+    });
+  });
+
+  test('the container listens on 7860 as the given user, with its command and a volume for each writable directory', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '1024',
+      Memory: '2048',
+      ContainerDefinitions: [Match.objectLike({
+        PortMappings: [Match.objectLike({ ContainerPort: 7860 })],
+        User: '1000:1000',
+        Command: ['python', 'app.py'],
+        ReadonlyRootFilesystem: true,
+        MountPoints: [
+          { ContainerPath: '/tmp', SourceVolume: 'writable-0', ReadOnly: false },
+          { ContainerPath: '/home/user/.cache', SourceVolume: 'writable-1', ReadOnly: false },
+        ],
+        Secrets: Match.arrayWith([Match.objectLike({ Name: 'GRADIO_SERVER_PORT' })]),
+      })],
+      Volumes: [{ Name: 'writable-0' }, { Name: 'writable-1' }],
+    });
+    // The service admits the load balancer on the container's port only.
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 7860, ToPort: 7860 });
+  });
+
+  test('autoscaling targets, price class, alarm topic and session length reach their resources', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 65, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageMemoryUtilization' } }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_All' }) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: stack.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) }] });
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Actions: Match.arrayWith([Match.objectLike({ Type: 'authenticate-cognito', AuthenticateCognitoConfig: Match.objectLike({ SessionTimeout: 7200 }) })]),
+    });
+  });
+
+  test('the CloudFront parts are there and the HTTP API is refused by name', () => {
+    expect(chat.ingress.variant).toBe('cloudFront');
+    expect(chat.loadBalancer.targetGroup).toBeDefined();
+    expect(chat.edgeStack).toBe(stack);
+    expect(chat.originVerifySecret).toBe(chat.originVerify.secret);
+    expect(chat.monitoring).toBeDefined();
+    expect(() => chat.httpApi).toThrow(/`httpApi` exists only with `ingress: ChatbotIngress.httpApi\(\)`, but Gradio\/Chat uses ChatbotIngress.cloudFront\(\)/);
+  });
+});
+
+describe('the HTTP API ingress', () => {
+  const stack = new Stack(new App(), 'Api', { env: { region: 'us-east-1' } });
+  const chat = new SecureContainerChatbot(stack, 'Chat', {
+    container: { image: IMAGE },
+    domainName: 'chat.example.com',
+    hostedZone: zoneIn(stack),
+    ingress: ChatbotIngress.httpApi({ throttlingRateLimit: 20, throttlingBurstLimit: 40 }),
+  });
+
+  test('has the HTTP API and no CloudFront part, each refused with the ingress it needs', () => {
+    expect(chat.ingress.variant).toBe('httpApi');
+    expect(chat.httpApi.api).toBeDefined();
+    expect(chat.monitoring).toBeUndefined();
+    for (const part of ['loadBalancer', 'edge', 'edgeStack', 'originVerify', 'originVerifySecret'] as const) {
+      expect(() => chat[part]).toThrow(new RegExp(`\`${part}\` exists only with \`ingress: ChatbotIngress.cloudFront\\(\\)\`, but Api/Chat uses ChatbotIngress.httpApi\\(\\)`));
+    }
+  });
+
+  test('takes the stage throttling from the ingress options', () => {
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+    });
   });
 });

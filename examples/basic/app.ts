@@ -17,7 +17,7 @@ export function buildBasicExample(app: App): Stack {
   });
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
     domainName: 'chat.example.com',
     hostedZone,
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],

@@ -18,10 +18,10 @@ export function buildHttpApiExample(app: App): Stack {
   });
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
     domainName: 'chat-api.example.com',
     hostedZone,
-    ingress: ChatbotIngress.HTTP_API,
+    ingress: ChatbotIngress.httpApi(),
     egress: ChatbotEgress.NAT_GATEWAY_PER_AZ,
     networkOptions: {
       cidr: '10.0.0.0/16',

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotImage, SecureContainerChatbot } from '../../src';
+import { ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
 
 /**
  * Seed 002: the basic architecture plus an S3 bucket for files and a DynamoDB table for metadata,
@@ -17,15 +17,17 @@ export function buildStorageExample(app: App): Stack {
   });
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
     domainName: 'docs-chat.example.com',
     hostedZone,
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
     storage: {},
     desiredCount: 2,
     maxTaskCount: 6,
-    rateLimitPerIp: 500,
-    maxUploadBytes: 10 * 1024 * 1024,
+    ingress: ChatbotIngress.cloudFront({
+      rateLimitPerIp: 500,
+      maxUploadBytes: 10 * 1024 * 1024,
+    }),
   });
   return stack;
 }

@@ -45,11 +45,13 @@ export function buildTwoTierExample(app: App): Stack {
   const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey', 'chatbot/search-api-key');
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+    container: {
+      image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+      generatedSecrets: ['SESSION_SIGNING_KEY'],
+    },
     domainName: 'team-chat.example.com',
     hostedZone,
     egress: ChatbotEgress.NAT_GATEWAY,
-    generatedSecrets: ['SESSION_SIGNING_KEY'],
     backend: {
       image: ecs.ContainerImage.fromEcrRepository(backendImages.repository, BACKEND_IMAGE_TAG),
       containerPort: 8080,

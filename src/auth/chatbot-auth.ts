@@ -262,7 +262,7 @@ export class ChatbotAuth extends Construct {
 }
 
 function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
-  const v = new PropsValidator('ChatbotAuth', scope);
+  const v = new PropsValidator('ChatbotAuth', scope, props);
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');

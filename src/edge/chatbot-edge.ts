@@ -14,6 +14,7 @@ import { acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
 
@@ -168,14 +169,14 @@ export class ChatbotEdge extends Construct {
     if (props.webAclArn) {
       this.webAclArn = props.webAclArn;
     } else {
-      this.webAcl = new ChatbotWebAcl(this, 'WebAcl', {
+      this.webAcl = new ChatbotWebAcl(this, 'WebAcl', inheritPropNames({
         rateLimitPerIp: props.rateLimitPerIp,
         maxUploadBytes: props.maxUploadBytes,
         uploadPath: props.uploadPath,
         logRetention: props.logRetention,
         logsEncryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL logs', props.removalPolicy),
         removalPolicy: props.removalPolicy,
-      });
+      }, props));
       this.webAclArn = this.webAcl.webAclArn;
     }
 
@@ -244,7 +245,7 @@ export class ChatbotEdge extends Construct {
 }
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
-  const v = new PropsValidator('ChatbotEdge', scope);
+  const v = new PropsValidator('ChatbotEdge', scope, props);
   const region = Stack.of(scope).region;
   if (!Token.isUnresolved(region)) {
     v.check(region === 'us-east-1', 'scope', `is a stack in ${region}, but CloudFront's certificate and web ACL must be in us-east-1.`,

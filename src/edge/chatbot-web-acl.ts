@@ -82,7 +82,7 @@ export class ChatbotWebAcl extends Construct {
   constructor(scope: Construct, id: string, props: ChatbotWebAclProps) {
     super(scope, id);
     const rateLimit = props.rateLimitPerIp ?? 1000;
-    const v = new PropsValidator('ChatbotWebAcl', this);
+    const v = new PropsValidator('ChatbotWebAcl', this, props);
     if (isKnown(rateLimit)) {
       v.check(Number.isInteger(rateLimit) && rateLimit >= 10 && rateLimit <= 2_000_000_000, 'rateLimitPerIp',
         `must be a whole number from 10 to 2,000,000,000 requests per 5 minutes (got ${rateLimit}).`, 'A Streamlit page load makes a few dozen requests; 1000 suits most apps.');

@@ -142,7 +142,7 @@ export class ChatbotHttpApi extends Construct {
     super(scope, id);
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
-    const v = new PropsValidator('ChatbotHttpApi', this);
+    const v = new PropsValidator('ChatbotHttpApi', this, props);
     if (isKnown(rate) && isKnown(burst)) {
       v.check(rate > 0 && burst >= rate, 'throttlingBurstLimit', `(${burst}) must be at least throttlingRateLimit (${rate}), which must be above 0.`,
         'Allow bursts at least as large as the steady rate.');

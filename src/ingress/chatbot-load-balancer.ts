@@ -251,7 +251,7 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
     return props.cloudFrontPrefixListId;
   }
   const region = Stack.of(scope).region;
-  const v = new PropsValidator('ChatbotLoadBalancer', scope);
+  const v = new PropsValidator('ChatbotLoadBalancer', scope, props);
   v.check(!Token.isUnresolved(region), 'cloudFrontPrefixListId', 'is needed because the stack\'s region is not known at synth time.',
     'Set `env.region` on the stack, or pass the ID of the com.amazonaws.global.cloudfront.origin-facing prefix list.');
   v.throwIfInvalid();
@@ -263,7 +263,7 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
 }
 
 function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerProps): void {
-  const v = new PropsValidator('ChatbotLoadBalancer', scope);
+  const v = new PropsValidator('ChatbotLoadBalancer', scope, props);
   const region = Stack.of(scope).region;
   const certRegion = regionOfArn(props.certificate.certificateArn);
   if (certRegion !== undefined && !Token.isUnresolved(region)) {

@@ -75,7 +75,7 @@ export class ChatbotMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
     super(scope, id);
     const threshold = props.serverErrorRatePercent ?? 5;
-    const v = new PropsValidator('ChatbotMonitoring', this);
+    const v = new PropsValidator('ChatbotMonitoring', this, props);
     if (isKnown(threshold)) {
       v.check(threshold > 0 && threshold <= 100, 'serverErrorRatePercent', `must be above 0 and at most 100 (got ${threshold}).`, 'Use a percentage such as 5.');
     }

@@ -133,7 +133,7 @@ export class ChatbotNetwork extends Construct {
 
     const maxAzs = props.maxAzs ?? 2;
     const egress = props.egress ?? ChatbotEgress.VPC_ENDPOINTS_ONLY;
-    const v = new PropsValidator('ChatbotNetwork', this);
+    const v = new PropsValidator('ChatbotNetwork', this, props);
     v.check(Number.isInteger(maxAzs) && maxAzs >= 2, 'maxAzs', `must be a whole number of at least 2 (got ${maxAzs}).`,
       'The load balancer and the tasks need two Availability Zones; remove the prop or set it to 2 or more.');
     validateCidrs(v, props, maxAzs);

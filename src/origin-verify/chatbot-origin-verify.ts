@@ -248,7 +248,7 @@ export class ChatbotOriginVerify extends Construct {
 }
 
 function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyProps): void {
-  const v = new PropsValidator('ChatbotOriginVerify', scope);
+  const v = new PropsValidator('ChatbotOriginVerify', scope, props);
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');

@@ -13,7 +13,7 @@ import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { propPrefix } from '../shared/prop-prefix';
+import { propName } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
@@ -158,6 +158,20 @@ export interface ChatbotServiceProps {
    * @default ['/tmp', '/home/chatbot']
    */
   readonly writableDirectories?: string[];
+
+  /**
+   * The command the container runs, instead of the image's `CMD`.
+   *
+   * @default - the image's `CMD`
+   */
+  readonly command?: string[];
+
+  /**
+   * The entry point of the container, instead of the image's `ENTRYPOINT`.
+   *
+   * @default - the image's `ENTRYPOINT`
+   */
+  readonly entryPoint?: string[];
 
   /**
    * Retention of the container logs.
@@ -316,6 +330,8 @@ export class ChatbotService extends Construct {
         mode: ecs.AwsLogDriverMode.NON_BLOCKING,
       }),
       user,
+      command: props.command,
+      entryPoint: props.entryPoint,
       readonlyRootFilesystem: true,
       stopTimeout: deployment.stopTimeout,
       secrets,
@@ -383,7 +399,8 @@ export class ChatbotService extends Construct {
 }
 
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
-  const v = new PropsValidator('ChatbotService', scope);
+  // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...).
+  const v = new PropsValidator('ChatbotService', scope, props);
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {
     v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
@@ -430,10 +447,6 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
     v.check(!/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model), 'bedrockModels', `'${model}' is a cross-region inference profile id, which names no foundation model.`,
       'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
   }
-  if (props.image) {
-    const prefix = propPrefix(props);
-    checkImagePlatform(scope, v, props.image, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, `${prefix}image`, `${prefix}cpuArchitecture`);
-  }
   const stackRegion = Stack.of(scope).region;
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {
     const region = regionOfArn(secret.secretArn);
@@ -444,14 +457,24 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
   }
   const injected = [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])];
   for (const name of injected) {
-    v.check(injected.indexOf(name) === injected.lastIndexOf(name), 'secrets', `'${name}' is set more than once across config, secrets and generatedSecrets.`,
+    v.check(injected.indexOf(name) === injected.lastIndexOf(name), 'secrets',
+      `'${name}' is set more than once across ${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}.`,
       'Give each environment variable one source.');
   }
   for (const name of [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])]) {
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name (config, secrets and generatedSecrets).`,
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
       'Use letters, digits and underscores, not starting with a digit.');
   }
+  for (const [prop, list] of [['command', props.command], ['entryPoint', props.entryPoint]] as const) {
+    v.check(list === undefined || list.length > 0, prop, 'is an empty list.', 'Leave it out to use the image\'s own, or give the program and its arguments.');
+  }
   v.throwIfInvalid();
+  if (props.image) {
+    // Its own validator: the names go into the message text too, already as the caller wrote them.
+    const images = new PropsValidator('ChatbotService', scope);
+    checkImagePlatform(scope, images, props.image, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, propName(props, 'image'), propName(props, 'cpuArchitecture'));
+    images.throwIfInvalid();
+  }
 }
 
 function bedrockModelArn(scope: Construct, model: string): string {

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
+import { propName } from './prop-prefix';
 
 /**
  * Collects every problem found in a construct's props so the user sees them all at once,
@@ -13,13 +14,16 @@ export class PropsValidator {
    * @param constructName the construct whose props are checked, for the message
    * @param scope the construct being built: when its props are refused it also gets a validation
    * error, so that a caller who catches the error cannot synthesize the half-built tree
+   * @param props the props being checked: when a parent construct registered them with
+   * `withPropPrefix`, each prop is reported under the name the user wrote
    */
-  constructor(private readonly constructName: string, private readonly scope?: IConstruct) {}
+  constructor(private readonly constructName: string, private readonly scope?: IConstruct, private readonly props?: object) {}
 
   /** Records a problem about `prop` unless `ok` holds. */
   public check(ok: boolean, prop: string, problem: string, fix: string): void {
     if (!ok) {
-      this.problems.push(`\`${prop}\`: ${problem} ${fix}`);
+      const name = this.props ? propName(this.props, prop) : prop;
+      this.problems.push(`\`${name}\`: ${problem} ${fix}`);
     }
   }
 

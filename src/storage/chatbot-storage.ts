@@ -88,7 +88,7 @@ export class ChatbotStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotStorageProps = {}) {
     super(scope, id);
-    const v = new PropsValidator('ChatbotStorage', this);
+    const v = new PropsValidator('ChatbotStorage', this, props);
     v.check(!(props.bucket && props.table && props.encryptionKey), 'encryptionKey',
       'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own encryption.');
     v.check(!(props.bucket && props.table && props.removalPolicy !== undefined), 'removalPolicy',

@@ -112,7 +112,7 @@ describe('two tiers (examples/two-tier)', () => {
 test('with task subnets in a secondary CIDR, the backend runs in them too, where the endpoints are', () => {
   const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
   new SecureContainerChatbot(stack, 'Chat', {
-    image: IMAGE,
+    container: { image: IMAGE },
     domainName: 'chat.example.com',
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
     networkOptions: {
@@ -137,7 +137,7 @@ describe('two-tier bad input', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     return () => new SecureContainerChatbot(stack, 'Chat', {
-      image: IMAGE, domainName: 'chat.example.com', hostedZone, ...props, ...(vpcOf ? { vpc: vpcOf(stack) } : {}),
+      container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone, ...props, ...(vpcOf ? { vpc: vpcOf(stack) } : {}),
     } as SecureContainerChatbotProps);
   };
 
@@ -149,8 +149,8 @@ describe('two-tier bad input', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'X', 'arn:aws:secretsmanager:us-east-2:123456789012:secret:key-AbCdEf');
-    expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone, secrets: { API_KEY: secret } }))
-      .toThrow(/`secrets`: 'API_KEY' is a secret in us-east-2, but the tasks run in eu-west-1/);
+    expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE, secrets: { API_KEY: secret } }, domainName: 'chat.example.com', hostedZone }))
+      .toThrow(/`container.secrets`: 'API_KEY' is a secret in us-east-2, but the tasks run in eu-west-1/);
   });
 
   test('a NAT egress for a VPC without a route out', () => {
@@ -167,7 +167,8 @@ describe('two-tier bad input', () => {
   });
 
   test('the same variable from two sources', () => {
-    expect(make({ config: { API_KEY: 'x' }, generatedSecrets: ['API_KEY'] })).toThrow(/`secrets`: 'API_KEY' is set more than once/);
+    expect(make({ container: { image: IMAGE, environment: { API_KEY: 'x' }, generatedSecrets: ['API_KEY'] } }))
+      .toThrow(/`container.secrets`: 'API_KEY' is set more than once across container.environment, container.secrets and container.generatedSecrets/);
   });
 });
 

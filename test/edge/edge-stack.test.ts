@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { SecureContainerChatbot } from '../../src';
+import { ChatbotIngress, SecureContainerChatbot } from '../../src';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
@@ -9,7 +9,7 @@ const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/pyt
 // three in two more stacks that share an edge stack of the user's.
 const app = new App();
 const chatbot = (stack: Stack, id: string) => new SecureContainerChatbot(stack, id, {
-  image: IMAGE,
+  container: { image: IMAGE },
   domainName: `${id.toLowerCase()}.example.com`,
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, `${id}Zone`, { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
 });
@@ -21,16 +21,16 @@ const sydney = new Stack(app, 'Sydney', { env: { region: 'ap-southeast-2' } });
 const chats = [
   chatbot(west, 'One'), chatbot(west, 'Two'), chatbot(central, 'Three'),
   ...['Four', 'Five'].map((id) => new SecureContainerChatbot(london, id, {
-    image: IMAGE,
+    container: { image: IMAGE },
     domainName: `${id.toLowerCase()}.example.com`,
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(london, `${id}Zone`, { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
-    edgeStack: shared,
+    ingress: ChatbotIngress.cloudFront({ edgeStack: shared }),
   })),
   new SecureContainerChatbot(sydney, 'Six', {
-    image: IMAGE,
+    container: { image: IMAGE },
     domainName: 'six.example.com',
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(sydney, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
-    edgeStack: shared,
+    ingress: ChatbotIngress.cloudFront({ edgeStack: shared }),
   }),
 ];
 const assembly = app.synth();

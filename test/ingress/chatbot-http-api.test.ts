@@ -1,8 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps, SecureContainerChatbot } from '../../src';
+import { ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps } from '../../src';
 import { exampleAssembly, exampleTemplate } from '../support/example-assemblies';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
@@ -130,16 +128,10 @@ describe('network and HTTP API bad input', () => {
     expect(network(props)).toThrow(message);
   });
 
-  test('refuses CloudFront-only props with the HTTP API ingress, naming each', () => {
-    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
-    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
-    expect(() => new SecureContainerChatbot(stack, 'Chat', {
-      image: ecs.ContainerImage.fromRegistry('nginx'),
-      domainName: 'api.example.com',
-      hostedZone,
-      ingress: ChatbotIngress.HTTP_API,
-      rateLimitPerIp: 100,
-      signOutPath: '/bye',
-    })).toThrow(/2 problems.*\n- `rateLimitPerIp`: only applies to the CloudFront ingress.*\n- `signOutPath`: only applies to the CloudFront ingress/);
+  test('CloudFront-only options cannot be written for the HTTP API ingress: its factory does not take them', () => {
+    // @ts-expect-error rateLimitPerIp is an option of ChatbotIngress.cloudFront only
+    const ingress = ChatbotIngress.httpApi({ rateLimitPerIp: 100 });
+    expect(ingress.cloudFrontOptions).toBeUndefined();
+    expect(ChatbotIngress.cloudFront({ rateLimitPerIp: 100 }).httpApiOptions).toBeUndefined();
   });
 });

@@ -64,6 +64,21 @@ def main(wheel: str) -> int:
     expect(regions == {"eu-west-1", "us-east-1"}, f"stacks in eu-west-1 and us-east-1: {sorted(regions)}")
     expect(len(edge) == 1, "the distribution is in exactly one stack")
 
+    # The variant's options through jsii: a static factory with keyword arguments, and the
+    # container struct.
+    limits = [
+        rule["Statement"]["RateBasedStatement"]["Limit"]
+        for t in templates.values() for r in t["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL"
+        for rule in r["Properties"]["Rules"] if "RateBasedStatement" in rule["Statement"]
+    ]
+    expect(limits == [500], f"ChatbotIngress.cloud_front(rate_limit_per_ip=500) sets the web ACL's rate limit: {limits}")
+    ports = [
+        mapping["ContainerPort"]
+        for t in templates.values() for r in t["Resources"].values() if r["Type"] == "AWS::ECS::TaskDefinition"
+        for container in r["Properties"]["ContainerDefinitions"] for mapping in container["PortMappings"]
+    ]
+    expect(ports == [8501], f"the container listens on Streamlit's port by default: {ports}")
+
     # ChatbotImage.from_asset through jsii: the asset is built for the tasks' x86_64, and the
     # library's image check (which reads the asset's options) finds nothing to warn about.
     platforms = [

@@ -21,10 +21,9 @@ describe('deployment timings', () => {
   describe('overridden, with ARM64 tasks and the interface endpoints in one AZ', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
     new SecureContainerChatbot(stack, 'Chat', {
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'),
+      container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'), cpuArchitecture: ecs.CpuArchitecture.ARM64 },
       domainName: 'chat.example.com',
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
-      cpuArchitecture: ecs.CpuArchitecture.ARM64,
       interfaceEndpointsInOneAz: true,
       deployment: {
         healthCheckInterval: Duration.seconds(15),

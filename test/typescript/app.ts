@@ -11,8 +11,10 @@ const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
 });
 
 new SecureContainerChatbot(stack, 'Chat', {
-  // Built for the tasks' CPU architecture (x86_64 by default), whatever machine runs cdk deploy.
-  image: ChatbotImage.fromAsset('./app'),
+  container: {
+    // Built for the tasks' CPU architecture (x86_64 by default), whatever machine runs cdk deploy.
+    image: ChatbotImage.fromAsset('./app'),
+  },
   domainName: 'chat.example.com',
   hostedZone,
 });

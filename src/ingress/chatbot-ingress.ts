@@ -1,0 +1,251 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/**
+ * Options of the CloudFront ingress (`ChatbotIngress.cloudFront`): CloudFront with a WAF web ACL,
+ * then an internet-facing Application Load Balancer that only CloudFront can reach, with
+ * Cognito's browser login on the load balancer.
+ */
+export interface ChatbotCloudFrontIngressOptions {
+  /**
+   * CloudFront's certificate for `domainName`, in us-east-1.
+   *
+   * @default - a new DNS-validated certificate in the edge stack
+   */
+  readonly edgeCertificate?: acm.ICertificate;
+
+  /**
+   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1).
+   *
+   * @default - a new web ACL with managed rules and a rate limit
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * The stack for the us-east-1 parts (distribution, web ACL, viewer certificate, DNS alias).
+   * Its region must be us-east-1. Several chatbots may share one: each puts its parts under an id
+   * of its own. It is made to deploy after the chatbot's stack.
+   *
+   * @default - the chatbot's stack when it is in us-east-1, else a helper stack
+   * `<stackName>-edge-<region>` in us-east-1, created beside it and shared by every chatbot in it
+   */
+  readonly edgeStack?: Stack;
+
+  /**
+   * Requests per IP address per 5 minutes before the web ACL blocks that address. Refused with
+   * `webAclArn` (the given web ACL has its own rules).
+   *
+   * @default 1000
+   */
+  readonly rateLimitPerIp?: number;
+
+  /**
+   * Largest upload, in bytes, the web ACL accepts on `uploadPath`. Refused with `webAclArn`.
+   *
+   * @default - no upload limit beyond the app's own
+   */
+  readonly maxUploadBytes?: number;
+
+  /**
+   * The path prefix of the app's uploads, which `maxUploadBytes` applies to. Needs
+   * `maxUploadBytes`.
+   *
+   * @default '/_stcore/upload_file' (Streamlit)
+   */
+  readonly uploadPath?: string;
+
+  /**
+   * Countries CloudFront allows or denies.
+   *
+   * @default - none
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * The CloudFront price class: the edge locations that serve the app.
+   *
+   * @default cloudfront.PriceClass.PRICE_CLASS_100
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * The DNS name CloudFront uses to reach the load balancer. It is known at synth time, so the
+   * us-east-1 edge stack needs no cross-region reference.
+   *
+   * @default `origin.<domainName>`
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * The ID of the CloudFront origin-facing managed prefix list in the chatbot stack's region.
+   *
+   * @default - from the library's table of regions
+   */
+  readonly cloudFrontPrefixListId?: string;
+
+  /**
+   * The path of the sign-out link (passed to the container as `SIGNOUT_PATH`).
+   *
+   * @default '/signout'
+   */
+  readonly signOutPath?: string;
+
+  /**
+   * How often the origin-verify value rotates. A rotation function makes the load balancer accept
+   * the new and the current value, switches CloudFront to the new one, then makes it current: no
+   * request is refused and no deployment is needed. Rotate at once with
+   * `aws secretsmanager rotate-secret --secret-id secure-container-chatbot/<domainName>/origin-verify`.
+   *
+   * @default Duration.days(30)
+   */
+  readonly originVerifyRotationInterval?: Duration;
+
+  /**
+   * An existing app client of the chatbot's `userPool` for the load balancer's login: with a
+   * secret, the authorization code grant and the callback `https://<domainName>/oauth2/idpresponse`.
+   * Needs `userPoolDomain`.
+   *
+   * @default - a new app client
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+
+  /**
+   * An existing Cognito domain of the chatbot's `userPool`, for the hosted login pages.
+   *
+   * @default - a new Cognito domain
+   */
+  readonly userPoolDomain?: cognito.IUserPoolDomain;
+
+  /**
+   * The prefix of the new Cognito domain of the hosted login pages
+   * (`<prefix>.auth.<region>.amazoncognito.com`): 1-63 lower-case letters, digits and hyphens,
+   * without `aws`, `amazon` or `cognito`, and free in the region across all accounts. Changing it
+   * on a deployed stack needs the old domain deleted first (see
+   * `ChatbotAuthProps.cognitoDomainPrefix`). Refused with `userPoolDomain`.
+   *
+   * @default - unique per stack instance (from `AWS::StackId`), independent of `domainName`
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * How long a login on the load balancer lasts before the user must sign in again.
+   *
+   * @default Duration.hours(8)
+   */
+  readonly sessionTimeout?: Duration;
+
+  /**
+   * Idle timeout of the load balancer. Streamed answers and WebSockets need more than the
+   * 60-second default.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * How long the load balancer keeps a browser on the same task. Streamlit keeps each session's
+   * state in the task that served it.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly stickinessDuration?: Duration;
+
+  /**
+   * Whether to create the dashboard and the alarms (5xx rate, unhealthy hosts, running tasks) with
+   * their encrypted SNS topic. The running-tasks alarm reads Container Insights, which a cluster
+   * given in `cluster` must have enabled.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * The topic the alarms notify. Refused with `monitoring: false`.
+   *
+   * @default - a new topic encrypted with a customer-managed key, TLS only
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Percentage of requests answered with a target 5xx, over 5 minutes, that raises the alarm.
+   * Refused with `monitoring: false`.
+   *
+   * @default 5
+   */
+  readonly serverErrorRatePercent?: number;
+}
+
+/**
+ * Options of the HTTP API ingress (`ChatbotIngress.httpApi`): an API Gateway HTTP API with a
+ * Cognito JWT authorizer, a VPC link and an internal Network Load Balancer.
+ */
+export interface ChatbotHttpApiIngressOptions {
+  /**
+   * Steady-state requests per second the stage accepts.
+   *
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests the stage accepts.
+   *
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+}
+
+/**
+ * The public entry to the app. Each variant is made by a static factory that takes only the
+ * options that variant has, so that no option is silently ignored:
+ *
+ * - `ChatbotIngress.cloudFront()`: for people using the chat in a browser; carries WebSockets.
+ * - `ChatbotIngress.httpApi()`: for API clients that send a Cognito token as a bearer token; no
+ *   browser login, no WebSockets and no WAF web ACL (HTTP APIs support neither).
+ */
+export class ChatbotIngress {
+  /**
+   * CloudFront with a WAF web ACL, then an internet-facing Application Load Balancer that only
+   * CloudFront can reach (managed prefix list and a rotated origin-verify header), with Cognito's
+   * browser login on the load balancer. The CloudFront parts live in us-east-1.
+   *
+   * @param options the CloudFront, web ACL, load balancer, login and monitoring options
+   */
+  public static cloudFront(options: ChatbotCloudFrontIngressOptions = {}): ChatbotIngress {
+    return new ChatbotIngress('cloudFront', options, undefined);
+  }
+
+  /**
+   * An API Gateway HTTP API with a Cognito JWT authorizer, a VPC link and an internal Network Load
+   * Balancer that checks the tasks over TCP.
+   *
+   * @param options the stage's throttling
+   */
+  public static httpApi(options: ChatbotHttpApiIngressOptions = {}): ChatbotIngress {
+    return new ChatbotIngress('httpApi', undefined, options);
+  }
+
+  /**
+   * The factory that made this ingress: `cloudFront` or `httpApi`.
+   */
+  public readonly variant: string;
+
+  /**
+   * The options of the CloudFront ingress; undefined for another variant.
+   */
+  public readonly cloudFrontOptions?: ChatbotCloudFrontIngressOptions;
+
+  /**
+   * The options of the HTTP API ingress; undefined for another variant.
+   */
+  public readonly httpApiOptions?: ChatbotHttpApiIngressOptions;
+
+  private constructor(variant: string, cloudFrontOptions?: ChatbotCloudFrontIngressOptions, httpApiOptions?: ChatbotHttpApiIngressOptions) {
+    this.variant = variant;
+    this.cloudFrontOptions = cloudFrontOptions;
+    this.httpApiOptions = httpApiOptions;
+  }
+}

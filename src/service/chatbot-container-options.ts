@@ -1,0 +1,113 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+/**
+ * The contract between the chatbot and its container: what the image runs, where it listens, how
+ * the load balancer checks it, and what it may write. The defaults fit Streamlit; another chat UI
+ * (Gradio, Chainlit, Open WebUI, a Next.js app) sets its own port, health check path and writable
+ * directories.
+ *
+ * The root filesystem is read-only and the container runs as `user`: every directory the app
+ * writes to must be listed in `writableDirectories` (each becomes an empty task volume, owned by
+ * root unless the image declares it as a `VOLUME` owned by the app's user).
+ */
+export interface ChatbotContainerOptions {
+  /**
+   * The container image of the chat app, for example `ChatbotImage.fromAsset('./app')`, which
+   * builds it for `cpuArchitecture`.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * The port the app listens on.
+   *
+   * @default 8501 (Streamlit)
+   */
+  readonly port?: number;
+
+  /**
+   * The path the load balancer checks: it must answer 200 without a login. The HTTP API's Network
+   * Load Balancer checks the port over TCP instead, so this is refused with
+   * `ChatbotIngress.httpApi()`.
+   *
+   * @default '/_stcore/health' (Streamlit)
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The user the container runs as (`uid:gid` or a name the image knows). It must not be root.
+   *
+   * @default '1000:1000'
+   */
+  readonly user?: string;
+
+  /**
+   * Directories that stay writable although the root filesystem is read-only; each one is an
+   * empty task volume. The app's home directory and a temporary directory are usual.
+   *
+   * @default ['/tmp', '/home/chatbot']
+   */
+  readonly writableDirectories?: string[];
+
+  /**
+   * The command the container runs, instead of the image's `CMD`.
+   *
+   * @default - the image's `CMD`
+   */
+  readonly command?: string[];
+
+  /**
+   * The entry point of the container, instead of the image's `ENTRYPOINT`.
+   *
+   * @default - the image's `ENTRYPOINT`
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * Non-secret configuration for the container, by environment variable name. Each value is
+   * stored as an SSM String parameter and injected through the task definition's `secrets`, so the
+   * task definition holds no plain environment variables. Names the construct sets itself
+   * (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are
+   * refused.
+   *
+   * @default - only the values the construct sets
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets Manager secrets injected into the container as environment variables (ECS secrets),
+   * by variable name. Each must be in the stack's region.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Names of environment variables for which the construct creates a secret with a generated
+   * value, for you to replace with the real credential; injected like `secrets`.
+   *
+   * @default - none
+   */
+  readonly generatedSecrets?: string[];
+
+  /**
+   * vCPU units of the task.
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB; it must be a size Fargate offers for `cpu`.
+   *
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the task; the image must be built for it.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+}
