@@ -615,7 +615,8 @@ export class SecureContainerChatbot extends Construct {
       this.httpApi = new ChatbotHttpApi(this, 'HttpApi', {
         vpc: this.vpc,
         subnets: this.service.subnets,
-        service: this.service.service,
+        targets: [this.service.service],
+        targetConnections: this.service.service,
         containerPort: this.service.containerPort,
         auth: this.auth,
         logsEncryptionKey: this.encryptionKey,
@@ -647,7 +648,8 @@ export class SecureContainerChatbot extends Construct {
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
-      service: this.service.service,
+      targets: [this.service.service],
+      targetConnections: this.service.service,
       containerPort: this.service.containerPort,
       certificate: this.certificate,
       auth: this.auth,

@@ -1,14 +1,13 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
-import { ChatbotAuth } from '../auth/chatbot-auth';
+import { IChatbotAuth } from '../auth/chatbot-auth';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
@@ -24,8 +23,18 @@ export interface ChatbotLoadBalancerProps {
   /** The VPC; the load balancer goes in its public subnets. */
   readonly vpc: ec2.IVpc;
 
-  /** The Fargate service to forward to. Its default container and first port mapping are the target. */
-  readonly service: ecs.FargateService;
+  /**
+   * What the target group forwards to: usually your ECS service (an `ecs.FargateService` registers
+   * its default container's first port mapping), or `service.loadBalancerTarget({ containerName,
+   * containerPort })` for another container.
+   */
+  readonly targets: elbv2.IApplicationLoadBalancerTarget[];
+
+  /**
+   * The security groups of the targets, usually the same service: they get a rule that admits the
+   * load balancer on `containerPort`.
+   */
+  readonly targetConnections: ec2.IConnectable;
 
   /** The port the container listens on. */
   readonly containerPort: number;
@@ -37,8 +46,8 @@ export interface ChatbotLoadBalancerProps {
    */
   readonly certificate: acm.ICertificate;
 
-  /** Cognito login in front of the app. */
-  readonly auth: ChatbotAuth;
+  /** The login in front of the app: a `ChatbotAuth`, or your own `IChatbotAuth`. */
+  readonly auth: IChatbotAuth;
 
   /**
    * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
@@ -200,12 +209,12 @@ export class ChatbotLoadBalancer extends Construct {
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
-      targets: [props.service],
+      targets: props.targets,
       deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
       stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
       healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
     });
-    props.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
+    props.targetConnections.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
 
     this.listener = this.loadBalancer.addListener('Https', {
       port: 443,
