@@ -680,7 +680,7 @@ export class SecureContainerChatbot extends Construct {
         hostedZoneId: props.hostedZone.hostedZoneId,
         zoneName: props.hostedZone.zoneName,
       });
-      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' }).unsafeUnwrap();
+      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' });
     }
 
     const edge = new ChatbotEdge(edgeScope, 'Edge', {

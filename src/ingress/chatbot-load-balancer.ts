@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -14,6 +14,7 @@ import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
+import { checkSecretReference } from '../shared/secret-value';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
 /**
@@ -51,9 +52,10 @@ export interface ChatbotLoadBalancerProps {
 
   /**
    * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
-   * before anything else runs. Use a dynamic reference to a secret, not a literal.
+   * before anything else runs. It must reference a secret (`secret.secretValueFromJson('value')`,
+   * `SecretValue.secretsManager(...)`): a plain-text value is refused.
    */
-  readonly originVerifyHeaderValue: string;
+  readonly originVerifyHeaderValue: SecretValue;
 
   /**
    * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in this
@@ -173,6 +175,7 @@ export class ChatbotLoadBalancer extends Construct {
     super(scope, id);
     const prefixListId = resolvePrefixList(this, props);
     validateLoadBalancerProps(this, props);
+    checkSecretReference(this, 'ChatbotLoadBalancer', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -225,7 +228,7 @@ export class ChatbotLoadBalancer extends Construct {
       defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
     });
 
-    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue]);
+    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue.unsafeUnwrap()]);
     const logoutRule = new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
       listener: this.listener,
       priority: 10,

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -126,6 +126,7 @@ describe('WAF web ACL', () => {
 });
 
 describe('ChatbotEdge bad input', () => {
+  const SECRET = SecretValue.secretsManager('origin-verify', { jsonField: 'value' });
   const make = (region: string, props: Partial<ChatbotEdgeProps> = {}) => {
     const stack = new Stack(new App(), 'S', { env: { region } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
@@ -133,7 +134,7 @@ describe('ChatbotEdge bad input', () => {
       domainName: 'chat.example.com',
       hostedZone,
       originDomainName: 'origin.chat.example.com',
-      originVerifyHeaderValue: 'x',
+      originVerifyHeaderValue: SECRET,
       ...props,
     });
   };
@@ -151,13 +152,18 @@ describe('ChatbotEdge bad input', () => {
     const cert = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     expect(() => new ChatbotEdge(stack, 'Edge', {
-      domainName: 'chat.example.com', hostedZone, originDomainName: 'o.example.com', originVerifyHeaderValue: 'x', certificate: cert,
+      domainName: 'chat.example.com', hostedZone, originDomainName: 'o.example.com', originVerifyHeaderValue: SECRET, certificate: cert,
     })).toThrow(/`certificate`: is in eu-west-1; CloudFront only uses certificates from us-east-1/);
   });
 
   test('refuses a domain outside the hosted zone and reports every problem at once', () => {
     expect(make('us-east-1', { domainName: 'chat.other.org', signOutPath: 'signout' }))
       .toThrow(/2 problems in props:\n- `hostedZone`: is example.com, which does not contain chat.other.org.*\n- `signOutPath`/);
+  });
+
+  test('refuses an origin-verify value that would be written into the template in plain text', () => {
+    expect(make('us-east-1', { originVerifyHeaderValue: SecretValue.unsafePlainText('letmein') }))
+      .toThrow(/ChatbotEdge: `originVerifyHeaderValue`: is not a reference to a secret.*SecretValue.unsafePlainText/);
   });
 
   test('refuses a rate limit below what WAF accepts', () => {
