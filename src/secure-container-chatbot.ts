@@ -615,8 +615,8 @@ export class SecureContainerChatbot extends Construct {
       this.httpApi = new ChatbotHttpApi(this, 'HttpApi', {
         vpc: this.vpc,
         subnets: this.service.subnets,
-        targets: [this.service.service],
-        targetConnections: this.service.service,
+        targets: [this.service.fargateService],
+        targetConnections: this.service.fargateService,
         containerPort: this.service.containerPort,
         auth: this.auth,
         logsEncryptionKey: this.encryptionKey,
@@ -648,8 +648,8 @@ export class SecureContainerChatbot extends Construct {
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
-      targets: [this.service.service],
-      targetConnections: this.service.service,
+      targets: [this.service.fargateService],
+      targetConnections: this.service.fargateService,
       containerPort: this.service.containerPort,
       certificate: this.certificate,
       auth: this.auth,
@@ -702,9 +702,9 @@ export class SecureContainerChatbot extends Construct {
 
     if (props.monitoring ?? true) {
       this.monitoring = new ChatbotMonitoring(this, 'Monitoring', {
-        loadBalancer: loadBalancer.loadBalancer,
+        loadBalancer: loadBalancer.applicationLoadBalancer,
         targetGroup: loadBalancer.targetGroup,
-        service: this.service.service,
+        service: this.service.fargateService,
         minRunningTasks: props.desiredCount ?? 2,
         webAclMetricName: edge.webAcl?.metricName,
         removalPolicy: props.removalPolicy,

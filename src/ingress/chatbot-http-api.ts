@@ -133,7 +133,7 @@ export class ChatbotHttpApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
 
   /** The internal Network Load Balancer. */
-  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  public readonly networkLoadBalancer: elbv2.NetworkLoadBalancer;
 
   /** The VPC link. */
   public readonly vpcLink: apigwv2.VpcLink;
@@ -175,7 +175,7 @@ export class ChatbotHttpApi extends Construct {
     });
     this.loadBalancerSecurityGroup.connections.allowFrom(this.vpcLinkSecurityGroup, ec2.Port.tcp(443), 'TLS from the API Gateway VPC link');
 
-    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+    this.networkLoadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
       vpcSubnets: props.subnets,
@@ -184,12 +184,12 @@ export class ChatbotHttpApi extends Construct {
       deletionProtection: props.deletionProtection ?? false,
     });
     if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.loadBalancer);
+      acknowledgeDeletionProtectionOff(this.networkLoadBalancer);
     }
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
-    emptyAfterWriterIsGone(props.accessLogsBucket, this.loadBalancer);
+    this.networkLoadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
+    emptyAfterWriterIsGone(props.accessLogsBucket, this.networkLoadBalancer);
     // TLS from the VPC link to the load balancer, which also makes it write access logs.
-    const listener = this.loadBalancer.addListener('Tls', {
+    const listener = this.networkLoadBalancer.addListener('Tls', {
       port: 443,
       protocol: elbv2.Protocol.TLS,
       certificates: [props.certificate],

@@ -154,7 +154,7 @@ export interface ChatbotLoadBalancerProps {
  */
 export class ChatbotLoadBalancer extends Construct {
   /** The load balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly applicationLoadBalancer: elbv2.ApplicationLoadBalancer;
 
   /** The HTTPS listener. */
   public readonly listener: elbv2.ApplicationListener;
@@ -187,7 +187,7 @@ export class ChatbotLoadBalancer extends Construct {
     // addresses and no prefix list: without this the login ends in a 500.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Cognito endpoints for the login');
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
@@ -199,13 +199,13 @@ export class ChatbotLoadBalancer extends Construct {
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
     });
     if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.loadBalancer);
+      acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
     }
 
     this.accessLogsBucket = props.accessLogsBucket
       ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
-    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    emptyAfterWriterIsGone(this.accessLogsBucket, this.loadBalancer);
+    this.applicationLoadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    emptyAfterWriterIsGone(this.accessLogsBucket, this.applicationLoadBalancer);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
@@ -217,9 +217,9 @@ export class ChatbotLoadBalancer extends Construct {
       stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
       healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
     });
-    props.targetConnections.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
+    props.targetConnections.connections.allowFrom(this.applicationLoadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
 
-    this.listener = this.loadBalancer.addListener('Https', {
+    this.listener = this.applicationLoadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [props.certificate],
@@ -247,12 +247,12 @@ export class ChatbotLoadBalancer extends Construct {
       new route53.ARecord(this, 'OriginRecord', {
         zone: props.hostedZone,
         recordName: props.originDomainName,
-        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.applicationLoadBalancer)),
       });
     }
 
     // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header).
-    acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
   }
 
