@@ -180,7 +180,8 @@ export class ChatbotStorage extends Construct {
     const objects = this.bucket.arnForObjects('*');
     // iam.Grant has no public constructor: each statement goes through Grant.addToPrincipal, then
     // gets its Sid (and effect) before synthesis freezes it.
-    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: { [op: string]: any }, effect = iam.Effect.ALLOW): iam.Grant => {
+    type Conditions = { [operator: string]: any };
+    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: Conditions, effect = iam.Effect.ALLOW): iam.Grant => {
       const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
       for (const statement of grant.principalStatements) {
         statement.sid = sid;
