@@ -174,7 +174,10 @@ describe('ChatbotLoadBalancer alone, with a user\'s own Fargate service and logi
 
   test('refuses an origin-verify value written into the template in plain text', () => {
     expect(() => new ChatbotLoadBalancer(stack, 'Plain', {
-      vpc, targets: [service], targetConnections: service, containerPort: 3000,
+      vpc,
+      targets: [service],
+      targetConnections: service,
+      containerPort: 3000,
       certificate: acm.Certificate.fromCertificateArn(stack, 'Cert2', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
       auth: stubAuth(new Stack()),
       originVerifyHeaderValue: SecretValue.unsafePlainText('letmein'),

@@ -7,10 +7,14 @@ import { IChatbotAuth } from '../../src';
 
 /** A user's own VPC and Fargate service (an app on port 3000), built with aws-cdk-lib alone. */
 export function ownFargateService(stack: Stack): { vpc: ec2.Vpc; service: ecs.FargateService } {
-  const vpc = new ec2.Vpc(stack, 'OwnVpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [
-    { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-    { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-  ] });
+  const vpc = new ec2.Vpc(stack, 'OwnVpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
   const cluster = new ecs.Cluster(stack, 'OwnCluster', { vpc });
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'OwnTask');
   taskDefinition.addContainer('Web', { image: ecs.ContainerImage.fromRegistry('example/web:1'), portMappings: [{ containerPort: 3000 }] });
