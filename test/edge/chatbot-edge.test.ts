@@ -1,7 +1,8 @@
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotEdge, ChatbotEdgeProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
@@ -192,5 +193,38 @@ describe('WAF limits (examples/storage)', () => {
         }),
       ]),
     });
+  });
+});
+
+describe('ChatbotEdge alone, in a us-east-1 stack of the user\'s, with an imported secret and certificate', () => {
+  const stack = new Stack(new App(), 'OwnEdge', { env: { region: 'us-east-1', account: '123456789012' } });
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'OriginSecret', 'my/origin-verify');
+  const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+  const chatEdge = new ChatbotEdge(stack, 'Edge', {
+    domainName: 'chat.example.com',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
+    originDomainName: 'origin.chat.example.com',
+    originVerifyHeaderValue: secret.secretValueFromJson('value'),
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', certificateArn),
+  });
+  const own = Template.fromStack(stack);
+
+  test('CloudFront sends the origin-verify header as a dynamic reference to the user\'s secret, never its value', () => {
+    const [distribution] = Object.values(own.findResources('AWS::CloudFront::Distribution'));
+    const [origin] = distribution.Properties.DistributionConfig.Origins;
+    expect(origin.DomainName).toBe('origin.chat.example.com');
+    expect(origin.OriginCustomHeaders).toHaveLength(1);
+    expect(origin.OriginCustomHeaders[0].HeaderName).toBe('X-Origin-Verify');
+    expect(JSON.stringify(origin.OriginCustomHeaders[0].HeaderValue)).toMatch(/\{\{resolve:secretsmanager:.*my\/origin-verify.*:SecretString:value::\}\}/);
+  });
+
+  test('the given certificate is used and no other is created; the web ACL is created and attached', () => {
+    own.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    own.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ ViewerCertificate: Match.objectLike({ AcmCertificateArn: certificateArn }) }),
+    });
+    own.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    expect(chatEdge.webAcl?.cfnWebAcl.scope).toBe('CLOUDFRONT');
+    own.resourceCountIs('AWS::Route53::RecordSet', 2);
   });
 });
