@@ -468,7 +468,8 @@ export class SecureContainerChatbot extends Construct {
       this._httpApi = new ChatbotHttpApi(this, 'HttpApi', withPropPrefix({
         vpc: this.vpc,
         subnets: this.service.subnets,
-        service: this.service.service,
+        targets: [this.service.fargateService],
+        targetConnections: this.service.fargateService,
         containerPort: this.service.containerPort,
         auth: this.auth,
         logsEncryptionKey: this.encryptionKey,
@@ -502,7 +503,8 @@ export class SecureContainerChatbot extends Construct {
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', withPropPrefix({
       vpc: this.vpc,
-      service: this.service.service,
+      targets: [this.service.fargateService],
+      targetConnections: this.service.fargateService,
       containerPort: this.service.containerPort,
       healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
@@ -540,7 +542,7 @@ export class SecureContainerChatbot extends Construct {
         hostedZoneId: props.hostedZone.hostedZoneId,
         zoneName: props.hostedZone.zoneName,
       });
-      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' }).unsafeUnwrap();
+      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' });
     }
 
     const edge = new ChatbotEdge(edgeScope, 'Edge', withPropPrefix({
@@ -567,9 +569,9 @@ export class SecureContainerChatbot extends Construct {
 
     if (options.monitoring ?? true) {
       this.monitoring = new ChatbotMonitoring(this, 'Monitoring', withPropPrefix({
-        loadBalancer: loadBalancer.loadBalancer,
+        loadBalancer: loadBalancer.applicationLoadBalancer,
         targetGroup: loadBalancer.targetGroup,
-        service: this.service.service,
+        service: this.service.fargateService,
         minRunningTasks: props.desiredCount ?? 2,
         webAclMetricName: edge.webAcl?.metricName,
         alarmTopic: options.alarmTopic,

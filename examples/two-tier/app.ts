@@ -26,7 +26,7 @@ export function buildTwoTierExample(app: App): Stack {
   const images = new Stack(app, 'ChatbotTwoTierImages', { env });
   const backendImages = new ChatbotRepository(images, 'BackendImages');
   new CfnOutput(images, 'BackendRepositoryUri', {
-    value: backendImages.repository.repositoryUri,
+    value: backendImages.ecrRepository.repositoryUri,
     description: `Push the backend image here as ${BACKEND_IMAGE_TAG} (built for linux/amd64) before deploying ChatbotTwoTier`,
   });
 
@@ -53,7 +53,7 @@ export function buildTwoTierExample(app: App): Stack {
     hostedZone,
     egress: ChatbotEgress.NAT_GATEWAY,
     backend: {
-      image: ecs.ContainerImage.fromEcrRepository(backendImages.repository, BACKEND_IMAGE_TAG),
+      image: ecs.ContainerImage.fromEcrRepository(backendImages.ecrRepository, BACKEND_IMAGE_TAG),
       containerPort: 8080,
       healthCheckPath: '/health',
       maxTaskCount: 4,

@@ -104,11 +104,36 @@ export interface ChatbotAuthProps {
 }
 
 /**
+ * What the ingress constructs need from a login: `ChatbotLoadBalancer` uses the two load balancer
+ * actions, `ChatbotHttpApi` the user pool and app client for its JWT authorizer. `ChatbotAuth`
+ * implements it; implement it yourself to put another login (an OIDC provider, an existing Cognito
+ * setup) in front of the app.
+ */
+export interface IChatbotAuth {
+  /** The user pool: the JWT issuer of the HTTP API's authorizer. */
+  readonly userPool: cognito.IUserPool;
+
+  /** The app client: the audience of the HTTP API's authorizer. */
+  readonly userPoolClient: cognito.IUserPoolClient;
+
+  /**
+   * A load balancer action that signs the user in (or checks the session cookie), then runs `next`.
+   */
+  authenticateThen(next: elbv2.ListenerAction): elbv2.ListenerAction;
+
+  /**
+   * A load balancer action that sends the browser to Cognito's logout endpoint (the load
+   * balancer's own session cookies are expired before, by the edge's sign-out function).
+   */
+  cognitoLogoutRedirect(): elbv2.ListenerAction;
+}
+
+/**
  * Cognito login for the chat app: a user pool whose users only administrators create, an app
  * client with a secret for the load balancer's authorization code flow, a hosted login domain,
  * and the load balancer actions that authenticate users and end their Cognito session.
  */
-export class ChatbotAuth extends Construct {
+export class ChatbotAuth extends Construct implements IChatbotAuth {
   /** The user pool. */
   public readonly userPool: cognito.IUserPool;
 

@@ -184,7 +184,7 @@ export class ChatbotBackend extends Construct {
   public readonly service: ChatbotService;
 
   /** The internal load balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly applicationLoadBalancer: elbv2.ApplicationLoadBalancer;
 
   /** Its security group. */
   public readonly securityGroup: ec2.SecurityGroup;
@@ -237,7 +237,7 @@ export class ChatbotBackend extends Construct {
       props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
     }
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
       vpcSubnets: { subnets: props.vpc.selectSubnets(this.service.subnets).subnets },
@@ -247,11 +247,11 @@ export class ChatbotBackend extends Construct {
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
     });
     if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.loadBalancer);
+      acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
     }
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
-    emptyAfterWriterIsGone(props.accessLogsBucket, this.loadBalancer);
-    acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+    this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
+    emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
+    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -259,13 +259,13 @@ export class ChatbotBackend extends Construct {
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
-      targets: [this.service.service],
+      targets: [this.service.fargateService],
       deregistrationDelay: resolveDeploymentSettings().deregistrationDelay,
       healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health'),
     });
-    this.service.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'Backend port from the internal load balancer');
+    this.service.fargateService.connections.allowFrom(this.applicationLoadBalancer, ec2.Port.tcp(props.containerPort), 'Backend port from the internal load balancer');
 
-    this.loadBalancer.addListener('Https', {
+    this.applicationLoadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [props.certificate],
@@ -278,7 +278,7 @@ export class ChatbotBackend extends Construct {
       new route53.ARecord(this, 'AliasRecord', {
         zone: props.hostedZone,
         recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.applicationLoadBalancer)),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -16,6 +16,7 @@ import { createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
+import { checkSecretReference } from '../shared/secret-value';
 import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
 
 /**
@@ -35,8 +36,13 @@ export interface ChatbotEdgeProps {
   /** The DNS name CloudFront connects to: the load balancer's alias record. */
   readonly originDomainName: string;
 
-  /** The value of the `X-Origin-Verify` header sent to the origin (a dynamic reference to a secret). */
-  readonly originVerifyHeaderValue: string;
+  /**
+   * The value of the `X-Origin-Verify` header sent to the origin. It must reference a secret that
+   * CloudFormation can resolve in this stack (`secret.secretValueFromJson('value')`, or
+   * `SecretValue.secretsManager(name, { jsonField: 'value' })` for a replica in us-east-1): a
+   * plain-text value is refused.
+   */
+  readonly originVerifyHeaderValue: SecretValue;
 
   /**
    * The viewer certificate for `domainName`, in us-east-1.
@@ -159,6 +165,7 @@ export class ChatbotEdge extends Construct {
   constructor(scope: Construct, id: string, props: ChatbotEdgeProps) {
     super(scope, id);
     validateEdgeProps(this, props);
+    checkSecretReference(this, 'ChatbotEdge', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
     const signOutPath = props.signOutPath ?? '/signout';
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
@@ -186,7 +193,7 @@ export class ChatbotEdge extends Construct {
     const origin = new origins.HttpOrigin(props.originDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyHeaderValue },
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyHeaderValue.unsafeUnwrap() },
       readTimeout: props.originReadTimeout ?? Duration.seconds(60),
       keepaliveTimeout: Duration.seconds(60),
     });

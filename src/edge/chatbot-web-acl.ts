@@ -68,7 +68,7 @@ export interface ChatbotWebAclProps {
  */
 export class ChatbotWebAcl extends Construct {
   /** The web ACL. */
-  public readonly webAcl: wafv2.CfnWebACL;
+  public readonly cfnWebAcl: wafv2.CfnWebACL;
 
   /** The metric name of the web ACL (its `WebACL` dimension in CloudWatch, in us-east-1). */
   public readonly metricName: string;
@@ -143,7 +143,7 @@ export class ChatbotWebAcl extends Construct {
       visibilityConfig: visibility('MaxUploadSize'),
     }];
 
-    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+    this.cfnWebAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: this.metricName,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
@@ -162,7 +162,7 @@ export class ChatbotWebAcl extends Construct {
         ...uploadRules,
       ],
     });
-    this.webAclArn = this.webAcl.attrArn;
+    this.webAclArn = this.cfnWebAcl.attrArn;
 
     // WAF only logs to log groups whose name starts with aws-waf-logs-; the stack instance id in
     // the name keeps a group retained from a deleted stack out of the way of the next one.
@@ -174,7 +174,7 @@ export class ChatbotWebAcl extends Construct {
     });
     const stack = Stack.of(this);
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.webAcl.attrArn,
+      resourceArn: this.cfnWebAcl.attrArn,
       // WAF wants the log group ARN without the trailing ':*' of the CloudFormation attribute.
       logDestinationConfigs: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],

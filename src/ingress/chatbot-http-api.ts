@@ -5,7 +5,6 @@ import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,7 +12,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ChatbotAuth } from '../auth/chatbot-auth';
+import { IChatbotAuth } from '../auth/chatbot-auth';
 import { acknowledgeDeletionProtectionOff } from '../shared/acknowledge';
 import { createEncryptedLogGroup } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
@@ -31,14 +30,27 @@ export interface ChatbotHttpApiProps {
   /** The subnets of the internal Network Load Balancer and the VPC link: the tasks' subnets. */
   readonly subnets: ec2.SubnetSelection;
 
-  /** The Fargate service to forward to. */
-  readonly service: ecs.FargateService;
+  /**
+   * What the Network Load Balancer forwards to: usually your ECS service (an `ecs.FargateService`
+   * registers its default container's first port mapping), or `service.loadBalancerTarget({
+   * containerName, containerPort })` for another container.
+   */
+  readonly targets: elbv2.INetworkLoadBalancerTarget[];
+
+  /**
+   * The security groups of the targets, usually the same service: they get a rule that admits the
+   * Network Load Balancer on `containerPort`.
+   */
+  readonly targetConnections: ec2.IConnectable;
 
   /** The port the container listens on. */
   readonly containerPort: number;
 
-  /** Cognito: its user pool is the JWT issuer and its app client the audience. */
-  readonly auth: ChatbotAuth;
+  /**
+   * The login (a `ChatbotAuth` with `apiClients`, or your own `IChatbotAuth`): its user pool is the
+   * JWT issuer and its app client the audience.
+   */
+  readonly auth: IChatbotAuth;
 
   /** KMS key for the access log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
@@ -121,7 +133,7 @@ export class ChatbotHttpApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
 
   /** The internal Network Load Balancer. */
-  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  public readonly networkLoadBalancer: elbv2.NetworkLoadBalancer;
 
   /** The VPC link. */
   public readonly vpcLink: apigwv2.VpcLink;
@@ -163,7 +175,7 @@ export class ChatbotHttpApi extends Construct {
     });
     this.loadBalancerSecurityGroup.connections.allowFrom(this.vpcLinkSecurityGroup, ec2.Port.tcp(443), 'TLS from the API Gateway VPC link');
 
-    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+    this.networkLoadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
       vpcSubnets: props.subnets,
@@ -172,12 +184,12 @@ export class ChatbotHttpApi extends Construct {
       deletionProtection: props.deletionProtection ?? false,
     });
     if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.loadBalancer);
+      acknowledgeDeletionProtectionOff(this.networkLoadBalancer);
     }
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
-    emptyAfterWriterIsGone(props.accessLogsBucket, this.loadBalancer);
+    this.networkLoadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
+    emptyAfterWriterIsGone(props.accessLogsBucket, this.networkLoadBalancer);
     // TLS from the VPC link to the load balancer, which also makes it write access logs.
-    const listener = this.loadBalancer.addListener('Tls', {
+    const listener = this.networkLoadBalancer.addListener('Tls', {
       port: 443,
       protocol: elbv2.Protocol.TLS,
       certificates: [props.certificate],
@@ -186,11 +198,11 @@ export class ChatbotHttpApi extends Construct {
     listener.addTargets('Tasks', {
       port: props.containerPort,
       protocol: elbv2.Protocol.TCP,
-      targets: [props.service],
+      targets: props.targets,
       deregistrationDelay: Duration.seconds(30),
       healthCheck: { protocol: elbv2.Protocol.TCP, interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
     });
-    props.service.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(props.containerPort), 'From the internal Network Load Balancer');
+    props.targetConnections.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(props.containerPort), 'From the internal Network Load Balancer');
 
     this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
       vpc: props.vpc,
@@ -253,8 +265,10 @@ export class ChatbotHttpApi extends Construct {
     });
     this.url = `https://${props.domainName}/`;
 
-    // aws-cdk-lib writes an explicit DependsOn next to a reference it already has on these two.
-    const redundantDependsOn = [props.service.node.defaultChild, ...this.stage.node.findAll().filter((c) => c instanceof apigwv2.CfnApiMapping)];
+    // aws-cdk-lib writes an explicit DependsOn next to a reference it already has on these two
+    // (on an ECS service target, on the listener).
+    const targetResources = props.targets.map((t) => Construct.isConstruct(t) ? t.node.defaultChild : undefined);
+    const redundantDependsOn = [...targetResources, ...this.stage.node.findAll().filter((c) => c instanceof apigwv2.CfnApiMapping)];
     for (const resource of redundantDependsOn) {
       if (resource instanceof CfnResource) {
         ignoreCfnLintChecks(resource, ['W3005']);

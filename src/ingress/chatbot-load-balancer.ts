@@ -1,20 +1,20 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
-import { ChatbotAuth } from '../auth/chatbot-auth';
+import { IChatbotAuth } from '../auth/chatbot-auth';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
+import { checkSecretReference } from '../shared/secret-value';
 import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
 
 /**
@@ -24,8 +24,18 @@ export interface ChatbotLoadBalancerProps {
   /** The VPC; the load balancer goes in its public subnets. */
   readonly vpc: ec2.IVpc;
 
-  /** The Fargate service to forward to. Its default container and first port mapping are the target. */
-  readonly service: ecs.FargateService;
+  /**
+   * What the target group forwards to: usually your ECS service (an `ecs.FargateService` registers
+   * its default container's first port mapping), or `service.loadBalancerTarget({ containerName,
+   * containerPort })` for another container.
+   */
+  readonly targets: elbv2.IApplicationLoadBalancerTarget[];
+
+  /**
+   * The security groups of the targets, usually the same service: they get a rule that admits the
+   * load balancer on `containerPort`.
+   */
+  readonly targetConnections: ec2.IConnectable;
 
   /** The port the container listens on. */
   readonly containerPort: number;
@@ -37,14 +47,15 @@ export interface ChatbotLoadBalancerProps {
    */
   readonly certificate: acm.ICertificate;
 
-  /** Cognito login in front of the app. */
-  readonly auth: ChatbotAuth;
+  /** The login in front of the app: a `ChatbotAuth`, or your own `IChatbotAuth`. */
+  readonly auth: IChatbotAuth;
 
   /**
    * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
-   * before anything else runs. Use a dynamic reference to a secret, not a literal.
+   * before anything else runs. It must reference a secret (`secret.secretValueFromJson('value')`,
+   * `SecretValue.secretsManager(...)`): a plain-text value is refused.
    */
-  readonly originVerifyHeaderValue: string;
+  readonly originVerifyHeaderValue: SecretValue;
 
   /**
    * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in this
@@ -143,7 +154,7 @@ export interface ChatbotLoadBalancerProps {
  */
 export class ChatbotLoadBalancer extends Construct {
   /** The load balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly applicationLoadBalancer: elbv2.ApplicationLoadBalancer;
 
   /** The HTTPS listener. */
   public readonly listener: elbv2.ApplicationListener;
@@ -164,6 +175,7 @@ export class ChatbotLoadBalancer extends Construct {
     super(scope, id);
     const prefixListId = resolvePrefixList(this, props);
     validateLoadBalancerProps(this, props);
+    checkSecretReference(this, 'ChatbotLoadBalancer', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -175,7 +187,7 @@ export class ChatbotLoadBalancer extends Construct {
     // addresses and no prefix list: without this the login ends in a 500.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Cognito endpoints for the login');
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
@@ -187,27 +199,27 @@ export class ChatbotLoadBalancer extends Construct {
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
     });
     if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.loadBalancer);
+      acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
     }
 
     this.accessLogsBucket = props.accessLogsBucket
       ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
-    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    emptyAfterWriterIsGone(this.accessLogsBucket, this.loadBalancer);
+    this.applicationLoadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    emptyAfterWriterIsGone(this.accessLogsBucket, this.applicationLoadBalancer);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
       port: props.containerPort,
-      targets: [props.service],
+      targets: props.targets,
       deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
       stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
       healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
     });
-    props.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
+    props.targetConnections.connections.allowFrom(this.applicationLoadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
 
-    this.listener = this.loadBalancer.addListener('Https', {
+    this.listener = this.applicationLoadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [props.certificate],
@@ -216,7 +228,7 @@ export class ChatbotLoadBalancer extends Construct {
       defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
     });
 
-    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue]);
+    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue.unsafeUnwrap()]);
     const logoutRule = new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
       listener: this.listener,
       priority: 10,
@@ -235,12 +247,12 @@ export class ChatbotLoadBalancer extends Construct {
       new route53.ARecord(this, 'OriginRecord', {
         zone: props.hostedZone,
         recordName: props.originDomainName,
-        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.applicationLoadBalancer)),
       });
     }
 
     // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header).
-    acknowledgeFindings(this.loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
   }
 

@@ -14,14 +14,17 @@ import { PropsValidator, isKnown } from '../shared/validation';
  * Props for `ChatbotMonitoring`.
  */
 export interface ChatbotMonitoringProps {
-  /** The load balancer of the app. */
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The load balancer of the app (its request count). */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 
-  /** The app's target group. */
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The app's target group (5xx, response time, healthy and unhealthy hosts). */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
 
-  /** The Fargate service. */
-  readonly service: ecs.FargateService;
+  /**
+   * The ECS service of the app (CPU, memory, and running tasks from Container Insights, which its
+   * cluster must have enabled).
+   */
+  readonly service: ecs.IBaseService;
 
   /** The fewest tasks that should be running; fewer raises the running-tasks alarm. */
   readonly minRunningTasks: number;
@@ -139,6 +142,14 @@ export class ChatbotMonitoring extends Construct {
       statistic: 'Minimum',
     });
 
+    // What BaseService.metricCpuUtilization() gives, from the IBaseService an imported service has too.
+    const serviceMetric = (metricName: string) => new cloudwatch.Metric({
+      namespace: 'AWS/ECS',
+      metricName,
+      dimensionsMap: { ClusterName: props.service.cluster.clusterName, ServiceName: props.service.serviceName },
+      period,
+    }).attachTo(props.service);
+
     const alarmAction = new actions.SnsAction(this.alarmTopic);
     const alarm = (
       alarmId: string,
@@ -178,7 +189,7 @@ export class ChatbotMonitoring extends Construct {
       new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [props.service.metricCpuUtilization({ period }), props.service.metricMemoryUtilization({ period })], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
     );

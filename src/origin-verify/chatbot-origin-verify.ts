@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -131,8 +131,8 @@ export class ChatbotOriginVerify extends Construct {
    * In a stack of another region, use `SecretValue.secretsManager(secretName, { jsonField: 'value' })`
    * on a replica there.
    */
-  public get headerValue(): string {
-    return this.secret.secretValueFromJson('value').unsafeUnwrap();
+  public get headerValue(): SecretValue {
+    return this.secret.secretValueFromJson('value');
   }
 
   /**

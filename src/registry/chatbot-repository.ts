@@ -36,13 +36,13 @@ export interface ChatbotRepositoryProps {
  * A private ECR repository for one service's images: scan on push, immutable tags, KMS encryption,
  * untagged images expire after a week and only the newest `maxImageCount` tagged ones are kept.
  * Push images from your pipeline and deploy a tag with
- * `ecs.ContainerImage.fromEcrRepository(repo.repository, tag)`. Put the repository in a stack that
+ * `ecs.ContainerImage.fromEcrRepository(repo.ecrRepository, tag)`. Put the repository in a stack that
  * is deployed, and pushed to, before the stack of the service: a service cannot start from an
  * empty repository (see `examples/two-tier`).
  */
 export class ChatbotRepository extends Construct {
   /** The repository. */
-  public readonly repository: ecr.Repository;
+  public readonly ecrRepository: ecr.Repository;
 
   constructor(scope: Construct, id: string, props: ChatbotRepositoryProps = {}) {
     super(scope, id);
@@ -56,7 +56,7 @@ export class ChatbotRepository extends Construct {
     v.throwIfInvalid();
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
 
-    this.repository = new ecr.Repository(this, 'Repository', {
+    this.ecrRepository = new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       encryption: ecr.RepositoryEncryption.KMS,

@@ -221,7 +221,7 @@ export class ChatbotService extends Construct {
   public readonly cluster: ecs.ICluster;
 
   /** The Fargate service. */
-  public readonly service: ecs.FargateService;
+  public readonly fargateService: ecs.FargateService;
 
   /** The task definition. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
@@ -358,7 +358,7 @@ export class ChatbotService extends Construct {
       allowAllOutbound: true,
     });
 
-    this.service = new ecs.FargateService(this, 'Service', {
+    this.fargateService = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount,
@@ -375,7 +375,7 @@ export class ChatbotService extends Construct {
 
     const maxTaskCount = props.maxTaskCount ?? desiredCount;
     if (Token.isUnresolved(maxTaskCount) || Token.isUnresolved(desiredCount) || maxTaskCount > desiredCount) {
-      this.scaling = this.service.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxTaskCount });
+      this.scaling = this.fargateService.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxTaskCount });
       // Scale out fast, scale in slowly so that a burst of chats does not make the count flap.
       this.scaling.scaleOnCpuUtilization('Cpu', {
         targetUtilizationPercent: props.cpuTargetPercent ?? 60,

@@ -173,45 +173,38 @@ export class ChatbotStorage extends Construct {
   /**
    * Grants read and write on exactly this bucket's objects and this table's items (listed actions,
    * no wildcards but the objects of the bucket), and denies both unless the request comes through
-   * the given gateway endpoints.
+   * the given gateway endpoints. The returned grant holds every statement added to the grantee's
+   * policy, the deny included.
    */
-  public grantReadWrite(grantee: iam.IGrantable, s3Gateway?: ec2.IVpcEndpoint, dynamoDbGateway?: ec2.IVpcEndpoint): void {
+  public grantReadWrite(grantee: iam.IGrantable, s3Gateway?: ec2.IVpcEndpoint, dynamoDbGateway?: ec2.IVpcEndpoint): iam.Grant {
     const objects = this.bucket.arnForObjects('*');
-    const statements = [
-      new iam.PolicyStatement({ sid: 'ListFiles', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
-      new iam.PolicyStatement({
-        sid: 'ReadWriteFiles',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        resources: [objects],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadWriteMetadata',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
-          'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
-        resources: [this.table.tableArn],
-      }),
-    ];
+    // iam.Grant has no public constructor: each statement goes through Grant.addToPrincipal, then
+    // gets its Sid (and effect) before synthesis freezes it.
+    type Conditions = { [operator: string]: any };
+    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: Conditions, effect = iam.Effect.ALLOW): iam.Grant => {
+      const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
+      for (const statement of grant.principalStatements) {
+        statement.sid = sid;
+        statement.effect = effect;
+      }
+      return grant;
+    };
+    let grant = add('ListFiles', ['s3:ListBucket'], [this.bucket.bucketArn])
+      .combine(add('ReadWriteFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [objects]))
+      .combine(add('ReadWriteMetadata', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
+        'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'], [this.table.tableArn]));
     const keys = [this.bucket.encryptionKey?.keyArn, this.table.encryptionKey?.keyArn].filter((k): k is string => k !== undefined);
     if (keys.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'UseStorageKey',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: [...new Set(keys)],
-      }));
+      grant = grant.combine(add('UseStorageKey', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], [...new Set(keys)]));
     }
     const viaEndpoints = [s3Gateway?.vpcEndpointId, dynamoDbGateway?.vpcEndpointId].filter((e): e is string => e !== undefined);
     if (viaEndpoints.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'StorageOnlyThroughGatewayEndpoints',
-        effect: iam.Effect.DENY,
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem',
+      grant = grant.combine(add('StorageOnlyThroughGatewayEndpoints',
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem',
           'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-        resources: [this.bucket.bucketArn, objects, this.table.tableArn],
-        conditions: { StringNotEquals: { 'aws:SourceVpce': viaEndpoints } },
-      }));
-    }
-    for (const statement of statements) {
-      grantee.grantPrincipal.addToPrincipalPolicy(statement);
+        [this.bucket.bucketArn, objects, this.table.tableArn],
+        { StringNotEquals: { 'aws:SourceVpce': viaEndpoints } },
+        iam.Effect.DENY));
     }
     const policy = grantee.grantPrincipal instanceof ManagedPolicyRole ? grantee.grantPrincipal.grantsPolicy : undefined;
     if (policy && this.bucket instanceof s3.Bucket) {
@@ -220,6 +213,7 @@ export class ChatbotStorage extends Construct {
       acknowledgeFindings(policy, [`AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`],
         'Object actions need the bucket\'s objects as resource (arn/*); the actions are listed one by one and limited to this one bucket.');
     }
+    return grant;
   }
 }
 

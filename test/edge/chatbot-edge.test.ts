@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotEdge, ChatbotEdgeProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
@@ -126,6 +127,7 @@ describe('WAF web ACL', () => {
 });
 
 describe('ChatbotEdge bad input', () => {
+  const SECRET = SecretValue.secretsManager('origin-verify', { jsonField: 'value' });
   const make = (region: string, props: Partial<ChatbotEdgeProps> = {}) => {
     const stack = new Stack(new App(), 'S', { env: { region } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
@@ -133,7 +135,7 @@ describe('ChatbotEdge bad input', () => {
       domainName: 'chat.example.com',
       hostedZone,
       originDomainName: 'origin.chat.example.com',
-      originVerifyHeaderValue: 'x',
+      originVerifyHeaderValue: SECRET,
       ...props,
     });
   };
@@ -151,13 +153,18 @@ describe('ChatbotEdge bad input', () => {
     const cert = acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     expect(() => new ChatbotEdge(stack, 'Edge', {
-      domainName: 'chat.example.com', hostedZone, originDomainName: 'o.example.com', originVerifyHeaderValue: 'x', certificate: cert,
+      domainName: 'chat.example.com', hostedZone, originDomainName: 'o.example.com', originVerifyHeaderValue: SECRET, certificate: cert,
     })).toThrow(/`certificate`: is in eu-west-1; CloudFront only uses certificates from us-east-1/);
   });
 
   test('refuses a domain outside the hosted zone and reports every problem at once', () => {
     expect(make('us-east-1', { domainName: 'chat.other.org', signOutPath: 'signout' }))
       .toThrow(/2 problems in props:\n- `hostedZone`: is example.com, which does not contain chat.other.org.*\n- `signOutPath`/);
+  });
+
+  test('refuses an origin-verify value that would be written into the template in plain text', () => {
+    expect(make('us-east-1', { originVerifyHeaderValue: SecretValue.unsafePlainText('letmein') }))
+      .toThrow(/ChatbotEdge: `originVerifyHeaderValue`: is not a reference to a secret.*SecretValue.unsafePlainText/);
   });
 
   test('refuses a rate limit below what WAF accepts', () => {
@@ -186,5 +193,38 @@ describe('WAF limits (examples/storage)', () => {
         }),
       ]),
     });
+  });
+});
+
+describe('ChatbotEdge alone, in a us-east-1 stack of the user\'s, with an imported secret and certificate', () => {
+  const stack = new Stack(new App(), 'OwnEdge', { env: { region: 'us-east-1', account: '123456789012' } });
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'OriginSecret', 'my/origin-verify');
+  const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+  const chatEdge = new ChatbotEdge(stack, 'Edge', {
+    domainName: 'chat.example.com',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
+    originDomainName: 'origin.chat.example.com',
+    originVerifyHeaderValue: secret.secretValueFromJson('value'),
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', certificateArn),
+  });
+  const own = Template.fromStack(stack);
+
+  test('CloudFront sends the origin-verify header as a dynamic reference to the user\'s secret, never its value', () => {
+    const [distribution] = Object.values(own.findResources('AWS::CloudFront::Distribution'));
+    const [origin] = distribution.Properties.DistributionConfig.Origins;
+    expect(origin.DomainName).toBe('origin.chat.example.com');
+    expect(origin.OriginCustomHeaders).toHaveLength(1);
+    expect(origin.OriginCustomHeaders[0].HeaderName).toBe('X-Origin-Verify');
+    expect(JSON.stringify(origin.OriginCustomHeaders[0].HeaderValue)).toMatch(/\{\{resolve:secretsmanager:.*my\/origin-verify.*:SecretString:value::\}\}/);
+  });
+
+  test('the given certificate is used and no other is created; the web ACL is created and attached', () => {
+    own.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    own.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ ViewerCertificate: Match.objectLike({ AcmCertificateArn: certificateArn }) }),
+    });
+    own.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    expect(chatEdge.webAcl?.cfnWebAcl.scope).toBe('CLOUDFRONT');
+    own.resourceCountIs('AWS::Route53::RecordSet', 2);
   });
 });

@@ -1,5 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ChatbotEndpoints } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
+import { ownFargateService } from '../support/own-parts';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('basic', 'eu-west-1');
@@ -31,5 +35,28 @@ describe('VPC endpoints', () => {
       ToPort: 443,
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/ServiceSecurityGroup/), 'GroupId'] },
     });
+  });
+});
+
+describe('ChatbotEndpoints alone, in a user\'s own VPC, for a user\'s own service', () => {
+  const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const { vpc, service } = ownFargateService(stack);
+  const endpoints = new ChatbotEndpoints(stack, 'Endpoints', { vpc, additionalInterfaceServices: [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] });
+  endpoints.allowFrom(service.connections.securityGroups[0]);
+  const own = Template.fromStack(stack);
+
+  test('the S3 gateway serves the VPC\'s isolated subnets; the interface endpoints sit in them', () => {
+    own.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      RouteTableIds: [{ Ref: Match.stringLikeRegexp('OwnVpcPrivateSubnet1RouteTable') }, { Ref: Match.stringLikeRegexp('OwnVpcPrivateSubnet2RouteTable') }],
+    });
+    expect(endpoints.interfaceServiceNames).toEqual(['bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager']);
+    own.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 5);
+  });
+
+  test('they admit HTTPS from the user\'s service only', () => {
+    expect(ingressRules(own, securityGroupId(own, /^EndpointsSecurityGroup/))).toEqual([expect.objectContaining({
+      FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [securityGroupId(own, /OwnServiceSecurityGroup/), 'GroupId'] },
+    })]);
   });
 });

@@ -1,7 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
-import { ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps } from '../../src';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ChatbotHttpApi, ChatbotIngress, ChatbotNetwork, ChatbotNetworkProps } from '../../src';
 import { exampleAssembly, exampleTemplate } from '../support/example-assemblies';
+import { ownFargateService, stubAuth } from '../support/own-parts';
 import { ingressRules, securityGroupId } from '../support/security-groups';
 
 const t = exampleTemplate('http-api', 'ap-southeast-2');
@@ -133,5 +138,44 @@ describe('network and HTTP API bad input', () => {
     const ingress = ChatbotIngress.httpApi({ rateLimitPerIp: 100 });
     expect(ingress.cloudFrontOptions).toBeUndefined();
     expect(ChatbotIngress.cloudFront({ rateLimitPerIp: 100 }).httpApiOptions).toBeUndefined();
+  });
+});
+
+describe('ChatbotHttpApi alone, with a user\'s own Fargate service and login', () => {
+  const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const { vpc, service } = ownFargateService(stack);
+  const api = new ChatbotHttpApi(stack, 'Api', {
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    targets: [service],
+    targetConnections: service,
+    containerPort: 3000,
+    auth: stubAuth(stack),
+    logsEncryptionKey: kms.Key.fromKeyArn(stack, 'LogsKey', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    domainName: 'api.example.com',
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-access-logs'),
+  });
+  const own = Template.fromStack(stack);
+
+  test('the JWT authorizer trusts the user\'s own user pool and app client', () => {
+    own.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Audience: ['client123'], Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abcdEFGH' },
+    });
+  });
+
+  test('the Network Load Balancer forwards to the user\'s service, whose own security group admits it on the container port', () => {
+    own.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 3000, Protocol: 'TCP', TargetType: 'ip' });
+    own.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerName: 'Web', ContainerPort: 3000 })] });
+    expect(ingressRules(own, securityGroupId(own, /OwnServiceSecurityGroup/))).toEqual([expect.objectContaining({
+      FromPort: 3000, SourceSecurityGroupId: { 'Fn::GetAtt': [securityGroupId(own, /ApiLoadBalancerSecurityGroup/), 'GroupId'] },
+    })]);
+    expect(api.networkLoadBalancer.loadBalancerArn).toBeDefined();
+  });
+
+  test('the service\'s redundant DependsOn on the listener is marked for cfn-lint, as the library\'s own', () => {
+    const [svc] = Object.values(own.findResources('AWS::ECS::Service'));
+    expect(JSON.stringify(svc.Metadata)).toContain('W3005');
   });
 });

@@ -1,5 +1,10 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ChatbotLoadBalancer } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
+import { ownFargateService, stubAuth } from '../support/own-parts';
 import { allIngressRules, ingressRules, securityGroupId } from '../support/security-groups';
 
 const regional = exampleTemplate('basic', 'eu-west-1');
@@ -119,5 +124,63 @@ describe('load balancer', () => {
     regional.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+});
+
+describe('ChatbotLoadBalancer alone, with a user\'s own Fargate service and login', () => {
+  const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const { vpc, service } = ownFargateService(stack);
+  const originSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'OriginSecret', 'my/origin-verify');
+  const lb = new ChatbotLoadBalancer(stack, 'Lb', {
+    vpc,
+    targets: [service],
+    targetConnections: service,
+    containerPort: 3000,
+    healthCheckPath: '/healthz',
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    auth: stubAuth(stack),
+    originVerifyHeaderValue: originSecret.secretValueFromJson('value'),
+  });
+  const t = Template.fromStack(stack);
+
+  test('forwards to the user\'s service on its port and checks its health path', () => {
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 3000, TargetType: 'ip', HealthCheckPath: '/healthz',
+    });
+    t.hasResourceProperties('AWS::ECS::Service', {
+      LoadBalancers: [{ ContainerName: 'Web', ContainerPort: 3000, TargetGroupArn: { Ref: Match.stringLikeRegexp('LbTargetGroup') } }],
+    });
+  });
+
+  test('the service\'s own security group admits the load balancer on the container port', () => {
+    const serviceGroup = securityGroupId(t, /OwnServiceSecurityGroup/);
+    expect(ingressRules(t, serviceGroup)).toEqual([expect.objectContaining({
+      FromPort: 3000, ToPort: 3000, SourceSecurityGroupId: { 'Fn::GetAtt': [securityGroupId(t, /^LbSecurityGroup/), 'GroupId'] },
+    })]);
+  });
+
+  test('the login\'s actions are used as given, behind the origin-verify check against the user\'s secret', () => {
+    const [appRule] = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule', { Properties: { Priority: 20 } }));
+    expect(appRule.Properties.Conditions).toHaveLength(1);
+    expect(appRule.Properties.Conditions[0].HttpHeaderConfig.HttpHeaderName).toBe('X-Origin-Verify');
+    expect(JSON.stringify(appRule.Properties.Conditions[0])).toMatch(/\{\{resolve:secretsmanager:.*my\/origin-verify.*:SecretString:value::\}\}/);
+    expect(appRule.Properties.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: expect.stringMatching(/^LbTargetGroup/) } }]);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10, Actions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Host: 'login.example.com', Path: '/logout' }) })],
+    });
+    expect(lb.originVerifyRules).toHaveLength(2);
+    expect(lb.applicationLoadBalancer.loadBalancerArn).toBeDefined();
+  });
+
+  test('refuses an origin-verify value written into the template in plain text', () => {
+    expect(() => new ChatbotLoadBalancer(stack, 'Plain', {
+      vpc,
+      targets: [service],
+      targetConnections: service,
+      containerPort: 3000,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert2', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      auth: stubAuth(new Stack()),
+      originVerifyHeaderValue: SecretValue.unsafePlainText('letmein'),
+    })).toThrow(/ChatbotLoadBalancer: `originVerifyHeaderValue`: is not a reference to a secret/);
   });
 });

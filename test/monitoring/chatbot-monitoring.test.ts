@@ -1,4 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ChatbotMonitoring } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
 const regional = exampleTemplate('storage', 'us-west-2');
@@ -45,5 +50,43 @@ describe('monitoring', () => {
       expect(body).toContain(metric);
     }
     expect(body).toContain('us-east-1');
+  });
+});
+
+describe('ChatbotMonitoring alone, on an imported load balancer, target group and service', () => {
+  const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+  new ChatbotMonitoring(stack, 'Monitoring', {
+    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
+    targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067',
+      loadBalancerArns: albArn,
+    }),
+    service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+    minRunningTasks: 3,
+    alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:123456789012:ops'),
+  });
+  const own = Template.fromStack(stack);
+
+  test('alarms read the imported resources\' metrics and notify the user\'s topic', () => {
+    own.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    own.resourceCountIs('AWS::SNS::Topic', 0);
+    own.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunningTaskCount',
+      Dimensions: [{ Name: 'ClusterName', Value: 'my-cluster' }, { Name: 'ServiceName', Value: 'my-service' }],
+      Threshold: 3,
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'],
+    });
+    own.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      Dimensions: [{ Name: 'LoadBalancer', Value: 'app/my-alb/50dc6c495c0c9188' }, { Name: 'TargetGroup', Value: 'targetgroup/my-tg/73e2d6bc24d8a067' }],
+    });
+  });
+
+  test('the dashboard graphs the imported service\'s CPU and memory', () => {
+    const body = JSON.stringify(Object.values(own.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    expect(body).toMatch(/AWS\/ECS.*CPUUtilization.*ClusterName.*my-cluster.*ServiceName.*my-service/);
+    expect(body).toContain('MemoryUtilization');
+    expect(body).not.toContain('AWS/WAFV2');
   });
 });

@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotService, ChatbotServiceProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 import { ingressRules, securityGroupId } from '../support/security-groups';
@@ -121,5 +123,40 @@ describe('ChatbotService bad input', () => {
     [{ config: { 'BAD-NAME': 'x' } }, /`config`: key 'BAD-NAME' is not a valid environment variable name/],
   ])('refuses %j', (props, message) => {
     expect(make(props as Partial<ChatbotServiceProps>)).toThrow(message);
+  });
+});
+
+describe('ChatbotService alone, in a user\'s own VPC and cluster, with the user\'s key and secret', () => {
+  const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const vpc = new ec2.Vpc(stack, 'OwnVpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Apps', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'OwnCluster', { clusterName: 'platform', vpc });
+  const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const chat = new ChatbotService(stack, 'Service', {
+    vpc,
+    cluster,
+    image: ecs.ContainerImage.fromRegistry('example/chat:1'),
+    containerPort: 7860,
+    logsEncryptionKey: kms.Key.fromKeyArn(stack, 'OwnKey', keyArn),
+    secrets: { API_KEY: secretsmanager.Secret.fromSecretNameV2(stack, 'ApiKey', 'team/api-key') },
+  });
+  const own = Template.fromStack(stack);
+
+  test('runs in the given cluster and subnets, logging with the given key, creating neither a cluster nor a key', () => {
+    own.resourceCountIs('AWS::ECS::Cluster', 0);
+    own.resourceCountIs('AWS::KMS::Key', 0);
+    own.hasResourceProperties('AWS::ECS::Service', {
+      Cluster: 'platform',
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: [{ Ref: Match.stringLikeRegexp('OwnVpcAppsSubnet1') }, { Ref: Match.stringLikeRegexp('OwnVpcAppsSubnet2') }] }) },
+    });
+    own.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+    expect(chat.fargateService.cluster).toBe(cluster);
+  });
+
+  test('injects the user\'s secret as an ECS secret on the given port', () => {
+    const [task] = Object.values(own.findResources('AWS::ECS::TaskDefinition'));
+    const [container] = task.Properties.ContainerDefinitions;
+    expect(container.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 7860 })]);
+    expect(container.Secrets).toEqual(expect.arrayContaining([{ Name: 'API_KEY', ValueFrom: expect.anything() }]));
+    expect(JSON.stringify(container.Secrets)).toContain('team/api-key');
   });
 });

@@ -1,6 +1,8 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ChatbotStorage } from '../../src';
@@ -102,6 +104,25 @@ describe('ChatbotStorage alone', () => {
     t.resourceCountIs('AWS::S3::Bucket', 0);
     t.resourceCountIs('AWS::DynamoDB::Table', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  test('grantReadWrite returns an iam.Grant holding every statement it adds to a user\'s own role', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const storage = new ChatbotStorage(stack, 'Storage', {
+      bucket: s3.Bucket.fromBucketName(stack, 'B', 'my-files'),
+      table: dynamodb.Table.fromTableName(stack, 'T', 'my-metadata'),
+    });
+    const role = new iam.Role(stack, 'OwnRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    const grant = storage.grantReadWrite(role, ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(stack, 'S3Gw', 'vpce-0123456789abcdef0'));
+    expect(grant).toBeInstanceOf(iam.Grant);
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements.map((st) => [st.sid, st.effect])).toEqual([
+      ['ListFiles', 'Allow'], ['ReadWriteFiles', 'Allow'], ['ReadWriteMetadata', 'Allow'], ['StorageOnlyThroughGatewayEndpoints', 'Deny'],
+    ]);
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^OwnRole/) }]);
+    expect(policy.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(grant.principalStatements.map((st) => st.sid));
+    expect(policy.Properties.PolicyDocument.Statement[3].Condition).toEqual({ StringNotEquals: { 'aws:SourceVpce': ['vpce-0123456789abcdef0'] } });
   });
 
   test('refuses a key that would encrypt nothing', () => {
