@@ -5,19 +5,41 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackendOptions, ChatbotEgress, ChatbotIngress, ChatbotNetwork, ChatbotRepository, ChatbotStorage,
-  ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotEgress, ChatbotIngress, ChatbotNetwork, ChatbotRepository,
+  ChatbotService, ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';
+import { withPropPrefix } from '../src/shared/prop-prefix';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
 const chatbot = (extra: (stack: Stack) => Partial<SecureContainerChatbotProps>) => (stack: Stack) =>
   new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zone(stack), ...extra(stack) } as SecureContainerChatbotProps);
+// A sub-construct built directly, with a new VPC (public and private subnets with a NAT gateway).
+const service = (extra: (stack: Stack) => Partial<ChatbotServiceProps>) => (stack: Stack) =>
+  new ChatbotService(stack, 'Svc', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), image: IMAGE, ...extra(stack) } as ChatbotServiceProps);
+// ChatbotBackend as the L3 builds it: its options registered under `backend.`.
+const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stack: Stack) => {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  return new ChatbotBackend(stack, 'Backend', withPropPrefix({
+    vpc,
+    cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+    clientSecurityGroup: new ec2.SecurityGroup(stack, 'Client', { vpc }),
+    domainName: 'backend.chat.example.com',
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+    image: IMAGE,
+    containerPort: 8080,
+    ...extra(stack),
+  } as ChatbotBackendProps, 'backend.'));
+};
+// What a JavaScript caller can write and the compiler would refuse.
+const js = (props: { [prop: string]: unknown }) => props as unknown as Partial<ChatbotServiceProps & ChatbotBackendProps>;
 const cidrPlan = { publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] };
 
 /** [what, stack region (null: environment-agnostic), how to build, the prop the error must name] */
@@ -92,6 +114,40 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     bucket: s3.Bucket.fromBucketName(s, 'B', 'my-files'), table: dynamodb.Table.fromTableName(s, 'T', 'my-table'), encryptionKey: new kms.Key(s, 'K'),
   }), 'encryptionKey'],
   ['repository keeping no image', 'eu-west-1', (s) => new ChatbotRepository(s, 'R', { maxImageCount: 0 }), 'maxImageCount'],
+  // ChatbotService: values AWS refuses at deploy time
+  ['Fargate size that does not exist (0.25 vCPU, 4 GB)', 'eu-west-1', service(() => ({ cpu: 256, memoryLimitMiB: 4096 })), 'cpu'],
+  ['CPU units Fargate does not offer', 'eu-west-1', service(() => ({ cpu: 300 })), 'cpu'],
+  ['16 vCPU with 128 GB, above the 120 GB it offers', 'eu-west-1', service(() => ({ cpu: 16384, memoryLimitMiB: 131072 })), 'cpu'],
+  ['8 vCPU with memory off its 4 GB steps', 'eu-west-1', service(() => ({ cpu: 8192, memoryLimitMiB: 18432 })), 'cpu'],
+  ['empty configuration value', 'eu-west-1', service(() => ({ config: { MODE: '' } })), 'config'],
+  ['configuration value above the 4 KB of an SSM parameter', 'eu-west-1', service(() => ({ config: { PROMPT: 'x'.repeat(4097) } })), 'config'],
+  ['configuration key the construct sets itself', 'eu-west-1', service(() => ({ config: { SIGNOUT_PATH: '/bye' } })), 'config'],
+  ['BEDROCK_MODEL_ID next to bedrockModels', 'eu-west-1',
+    service(() => ({ bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'], config: { BEDROCK_MODEL_ID: 'amazon.nova-pro-v1:0' } })), 'config'],
+  ['malformed Bedrock model id', 'eu-west-1', service(() => ({ bedrockModels: ['Claude 3 Haiku'] })), 'bedrockModels'],
+  ['ARN of something else than a Bedrock model', 'eu-west-1', service(() => ({ bedrockModels: ['arn:aws:s3:::my-bucket'] })), 'bedrockModels'],
+  ['Bedrock ARN of another partition', 'eu-west-1',
+    service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })), 'bedrockModels'],
+  ['tasks in public subnets', 'eu-west-1', service(() => ({ subnets: { subnetType: ec2.SubnetType.PUBLIC } })), 'subnets'],
+  ['a VPC with only public subnets', 'eu-west-1',
+    service((s) => ({ vpc: new ec2.Vpc(s, 'Public', { natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] }) })), 'vpc'],
+  ['health check every 301 seconds', 'eu-west-1', service(() => ({ deployment: { healthCheckInterval: Duration.seconds(301) } })), 'deployment.healthCheckInterval'],
+  ['health check timeout of 1 second', 'eu-west-1', service(() => ({ deployment: { healthCheckTimeout: Duration.seconds(1) } })), 'deployment.healthCheckTimeout'],
+  ['11 failed checks before unhealthy', 'eu-west-1', service(() => ({ deployment: { unhealthyThresholdCount: 11 } })), 'deployment.unhealthyThresholdCount'],
+  ['deregistration delay above an hour', 'eu-west-1', service(() => ({ deployment: { deregistrationDelay: Duration.seconds(3601) } })), 'deployment.deregistrationDelay'],
+  ['log retention CloudWatch does not offer', 'eu-west-1', service(() => ({ logRetention: 2 as logs.RetentionDays })), 'logRetention'],
+  ['backend size named with its path', 'eu-west-1', backend(() => ({ cpu: 256, memoryLimitMiB: 4096 })), 'backend.cpu'],
+  ['backend log retention, set at the top level, named without the path', 'eu-west-1', backend(() => ({ logRetention: 2 as logs.RetentionDays })), 'logRetention'],
+  // JavaScript and Python callers: wrong types and enum values that do not exist
+  ['JS: a string where the model list goes', 'eu-west-1', service(() => js({ bedrockModels: 'anthropic.claude-3-haiku-20240307-v1:0' })), 'bedrockModels'],
+  ['JS: an image reference as a string', 'eu-west-1', service(() => js({ image: 'public.ecr.aws/docker/library/python:3.12-slim' })), 'image'],
+  ['JS: a port as a string', 'eu-west-1', service(() => js({ containerPort: '8501' })), 'containerPort'],
+  ['JS: a retention by name', 'eu-west-1', service(() => js({ logRetention: 'ONE_YEAR' })), 'logRetention'],
+  ['JS: a removal policy that does not exist', 'eu-west-1', service(() => js({ removalPolicy: 'delete' })), 'removalPolicy'],
+  ['JS: seconds where a Duration goes', 'eu-west-1', service(() => js({ deployment: { healthCheckInterval: 10 } })), 'deployment.healthCheckInterval'],
+  ['JS: a configuration value that is a number', 'eu-west-1', service(() => js({ config: { PORT: 8080 } })), 'config'],
+  ['JS: no image', 'eu-west-1', service(() => js({ image: undefined })), 'image'],
+  ['JS: a backend port as a string, named with its path', 'eu-west-1', backend(() => js({ cpu: '512' })), 'backend.cpu'],
 ];
 
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
@@ -139,4 +195,44 @@ describe('validations skip values only known at deploy time', () => {
     const port = Token.asNumber(ssm.StringParameter.valueForStringParameter(stack, '/chatbot/port'));
     expect(() => new SecureContainerChatbot(stack, 'Chat', { image: IMAGE, domainName: 'chat.example.com', hostedZone: zone(stack), containerPort: port })).not.toThrow();
   });
+});
+
+describe('values AWS accepts pass, at the edges of its ranges', () => {
+  const accepts = (what: string, region: string, build: (stack: Stack) => unknown) => test(what, () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region } });
+    expect(() => build(stack)).not.toThrow();
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  accepts('Fargate sizes at both ends of each row, 16 vCPU with 120 GB included', 'eu-west-1', (s) => {
+    const sizes: Array<[number, number]> = [
+      [256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 16384], [8192, 61440], [16384, 32768], [16384, 122880],
+    ];
+    sizes.forEach(([cpu, memoryLimitMiB], i) => service(() => ({ cpu, memoryLimitMiB }))(new Stack(s.node.scope as App, `Size${i}`, { env: { region: 'eu-west-1' } })));
+  });
+  accepts('log retention of 3653 days and of forever', 'eu-west-1', (s) => {
+    service(() => ({ logRetention: logs.RetentionDays.TEN_YEARS }))(s);
+    service(() => ({ logRetention: logs.RetentionDays.INFINITE }))(new Stack(s.node.scope as App, 'Forever', { env: { region: 'eu-west-1' } }));
+  });
+  accepts('health checks every 300 seconds with a 120-second timeout, thresholds 2 and 10, a drain of an hour', 'eu-west-1', service(() => ({
+    deployment: {
+      healthCheckInterval: Duration.seconds(300),
+      healthCheckTimeout: Duration.seconds(120),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 10,
+      deregistrationDelay: Duration.seconds(3600),
+    },
+  })));
+  accepts('a configuration value of 4096 bytes', 'eu-west-1', service(() => ({ config: { PROMPT: 'x'.repeat(4096) } })));
+  accepts('Bedrock ids with a context size, inference profile and foundation-model ARNs of the stack\'s partition', 'eu-west-1', service(() => ({
+    bedrockModels: [
+      'anthropic.claude-3-sonnet-20240229-v1:0:28k',
+      'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'amazon.titan-embed-text-v2:0',
+    ],
+  })));
+  accepts('a model ARN of aws-cn in a China region', 'cn-north-1',
+    service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })));
 });
