@@ -148,6 +148,18 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['JS: a configuration value that is a number', 'eu-west-1', service(() => js({ config: { PORT: 8080 } })), 'config'],
   ['JS: no image', 'eu-west-1', service(() => js({ image: undefined })), 'image'],
   ['JS: a backend port as a string, named with its path', 'eu-west-1', backend(() => js({ cpu: '512' })), 'backend.cpu'],
+  // ChatbotNetwork
+  ['VPC block larger than /16', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/8' }), 'cidr'],
+  ['VPC block larger than /16 with explicit subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, cidr: '10.0.0.0/15' }), 'cidr'],
+  ['subnet smaller than /28', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, publicSubnetCidrs: ['10.0.10.0/29', '10.0.20.0/24'] }), 'publicSubnetCidrs'],
+  ['secondary block smaller than /28', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '100.64.0.0/29', taskSubnetCidrs: ['100.64.0.0/30', '100.64.0.4/30'] }), 'secondaryCidr'],
+  ['VPC block too small for the default subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/21' }), 'cidr'],
+  ['flow log retention CloudWatch does not offer', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { flowLogRetention: 15 as logs.RetentionDays }), 'flowLogRetention'],
+  ['JS: an egress that does not exist', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { egress: 'FOO' as unknown as ChatbotEgress }), 'egress'],
+  ['JS: a subnet CIDR as a string where a list goes', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, publicSubnetCidrs: '10.0.10.0/24' as unknown as string[] }), 'publicSubnetCidrs'],
+  ['JS: the number of zones as a string', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: '3' as unknown as number }), 'maxAzs'],
 ];
 
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
@@ -209,7 +221,8 @@ describe('values AWS accepts pass, at the edges of its ranges', () => {
     const sizes: Array<[number, number]> = [
       [256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 16384], [8192, 61440], [16384, 32768], [16384, 122880],
     ];
-    sizes.forEach(([cpu, memoryLimitMiB], i) => service(() => ({ cpu, memoryLimitMiB }))(new Stack(s.node.scope as App, `Size${i}`, { env: { region: 'eu-west-1' } })));
+    sizes.forEach(([cpu, memoryLimitMiB], i) =>
+      service(() => ({ cpu, memoryLimitMiB }))(i === 0 ? s : new Stack(s.node.scope as App, `Size${i}`, { env: { region: 'eu-west-1' } })));
   });
   accepts('log retention of 3653 days and of forever', 'eu-west-1', (s) => {
     service(() => ({ logRetention: logs.RetentionDays.TEN_YEARS }))(s);
@@ -233,6 +246,20 @@ describe('values AWS accepts pass, at the edges of its ranges', () => {
       'amazon.titan-embed-text-v2:0',
     ],
   })));
+  accepts('/28 subnets in a /16 VPC and a /27 secondary block', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', {
+    cidr: '10.0.0.0/16',
+    publicSubnetCidrs: ['10.0.0.0/28', '10.0.0.16/28'],
+    privateSubnetCidrs: ['10.0.1.0/28', '10.0.1.16/28'],
+    secondaryCidr: '100.64.0.0/27',
+    taskSubnetCidrs: ['100.64.0.0/28', '100.64.0.16/28'],
+  }));
+  accepts('a /26 VPC split into four /28 subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', {
+    cidr: '10.0.0.0/26',
+    publicSubnetCidrs: ['10.0.0.0/28', '10.0.0.16/28'],
+    privateSubnetCidrs: ['10.0.0.32/28', '10.0.0.48/28'],
+  }));
+  accepts('a /20 VPC with the default subnets, and a retention of 3653 days on the flow logs', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/20', flowLogRetention: logs.RetentionDays.TEN_YEARS }));
   accepts('a model ARN of aws-cn in a China region', 'cn-north-1',
     service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })));
 });
