@@ -1,4 +1,5 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,8 +12,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotEgress, ChatbotIngress, ChatbotNetwork, ChatbotRepository,
-  ChatbotService, ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotEgress, ChatbotIngress, ChatbotLoadBalancer,
+  ChatbotLoadBalancerProps, ChatbotNetwork, ChatbotRepository, ChatbotService, ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl,
+  SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';
 import { withPropPrefix } from '../src/shared/prop-prefix';
 
@@ -37,6 +39,19 @@ const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stac
     containerPort: 8080,
     ...extra(stack),
   } as ChatbotBackendProps, 'backend.'));
+};
+// ChatbotLoadBalancer alone, in front of a service, with a Cognito login.
+const loadBalancer = (extra: (stack: Stack) => Partial<ChatbotLoadBalancerProps>) => (stack: Stack) => {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  return new ChatbotLoadBalancer(stack, 'Lb', {
+    vpc,
+    service: new ChatbotService(stack, 'Svc', { vpc, image: IMAGE }).service,
+    containerPort: 8501,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    auth: new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com' }),
+    originVerifyHeaderValue: 'x',
+    ...extra(stack),
+  });
 };
 // What a JavaScript caller can write and the compiler would refuse.
 const js = (props: { [prop: string]: unknown }) => props as unknown as Partial<ChatbotServiceProps & ChatbotBackendProps>;
@@ -160,6 +175,13 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['JS: a subnet CIDR as a string where a list goes', 'eu-west-1',
     (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, publicSubnetCidrs: '10.0.10.0/24' as unknown as string[] }), 'publicSubnetCidrs'],
   ['JS: the number of zones as a string', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: '3' as unknown as number }), 'maxAzs'],
+  // ChatbotLoadBalancer
+  ['origin name outside the hosted zone', 'eu-west-1', loadBalancer((s) => ({ originDomainName: 'origin.other.org', hostedZone: zone(s) })), 'originDomainName'],
+  ['load balancer health check every 2 seconds', 'eu-west-1', loadBalancer(() => ({ deployment: { healthCheckInterval: Duration.seconds(2) } })), 'deployment.healthCheckInterval'],
+  ['load balancer healthy threshold of 1', 'eu-west-1', loadBalancer(() => ({ deployment: { healthyThresholdCount: 1 } })), 'deployment.healthyThresholdCount'],
+  ['idle timeout above 4000 seconds', 'eu-west-1', loadBalancer(() => ({ idleTimeout: Duration.seconds(4001) })), 'idleTimeout'],
+  ['JS: a port as a string on the load balancer', 'eu-west-1', loadBalancer(() => ({ containerPort: '8501' as unknown as number })), 'containerPort'],
+  ['JS: deletion protection as a string', 'eu-west-1', loadBalancer(() => ({ deletionProtection: 'true' as unknown as boolean })), 'deletionProtection'],
 ];
 
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
@@ -260,6 +282,20 @@ describe('values AWS accepts pass, at the edges of its ranges', () => {
   }));
   accepts('a /20 VPC with the default subnets, and a retention of 3653 days on the flow logs', 'eu-west-1',
     (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/20', flowLogRetention: logs.RetentionDays.TEN_YEARS }));
+  accepts('an origin name inside the hosted zone, health checks every 300 seconds on the load balancer', 'eu-west-1', loadBalancer((s) => ({
+    originDomainName: 'origin.chat.example.com',
+    hostedZone: zone(s),
+    deployment: { healthCheckInterval: Duration.seconds(300), healthCheckTimeout: Duration.seconds(120) },
+  })));
+  test('a deregistration delay above a minute and an idle timeout below one are accepted with a warning', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    loadBalancer(() => ({ deployment: { deregistrationDelay: Duration.minutes(5) }, idleTimeout: Duration.seconds(30) }))(stack);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/`deployment.deregistrationDelay` is 300 s.*\[ack: secure-container-chatbot:deregistrationDelay\]/),
+      expect.stringMatching(/`idleTimeout` is 30 s.*\[ack: secure-container-chatbot:idleTimeout\]/),
+    ]));
+  });
   accepts('a model ARN of aws-cn in a China region', 'cn-north-1',
     service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })));
 });
