@@ -1,6 +1,7 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,8 +13,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotEgress, ChatbotIngress, ChatbotLoadBalancer,
-  ChatbotLoadBalancerProps, ChatbotNetwork, ChatbotRepository, ChatbotService, ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl,
+  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotEndpoints,
+  ChatbotHttpApi, ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer, ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps,
+  ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService, ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl,
   SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';
 import { withPropPrefix } from '../src/shared/prop-prefix';
@@ -53,6 +55,10 @@ const loadBalancer = (extra: (stack: Stack) => Partial<ChatbotLoadBalancerProps>
     ...extra(stack),
   });
 };
+// ChatbotEdge alone, in us-east-1.
+const edge = (extra: (stack: Stack) => Partial<ChatbotEdgeProps>) => (stack: Stack) => new ChatbotEdge(stack, 'Edge', {
+  domainName: 'chat.example.com', hostedZone: zone(stack), originDomainName: 'origin.chat.example.com', originVerifyHeaderValue: 'x', ...extra(stack),
+});
 // What a JavaScript caller can write and the compiler would refuse.
 const js = (props: { [prop: string]: unknown }) => props as unknown as Partial<ChatbotServiceProps & ChatbotBackendProps>;
 const cidrPlan = { publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] };
@@ -182,6 +188,33 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['idle timeout above 4000 seconds', 'eu-west-1', loadBalancer(() => ({ idleTimeout: Duration.seconds(4001) })), 'idleTimeout'],
   ['JS: a port as a string on the load balancer', 'eu-west-1', loadBalancer(() => ({ containerPort: '8501' as unknown as number })), 'containerPort'],
   ['JS: deletion protection as a string', 'eu-west-1', loadBalancer(() => ({ deletionProtection: 'true' as unknown as boolean })), 'deletionProtection'],
+  // CLOUDFRONT-scope and edge parts outside us-east-1, retention, other sub-constructs
+  ['CLOUDFRONT-scope web ACL outside us-east-1', 'eu-west-1', (s) => new ChatbotWebAcl(s, 'W', { logsEncryptionKey: new kms.Key(s, 'K') }), 'scope'],
+  ['web ACL log retention CloudWatch does not offer', 'us-east-1',
+    (s) => new ChatbotWebAcl(s, 'W', { logsEncryptionKey: new kms.Key(s, 'K'), logRetention: 10 as logs.RetentionDays }), 'logRetention'],
+  ['edge log retention CloudWatch does not offer', 'us-east-1', edge(() => ({ logRetention: 4 as logs.RetentionDays })), 'logRetention'],
+  ['JS: a price class by name', 'us-east-1', edge(() => ({ priceClass: 'ALL' as unknown as cloudfront.PriceClass })), 'priceClass'],
+  ['origin-verify log retention CloudWatch does not offer', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', logRetention: 0 as logs.RetentionDays }), 'logRetention'],
+  ['origin-verify replica in something that is not a Region', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', replicaRegions: ['US East'] }), 'replicaRegions'],
+  ['JS: one replica Region as a string', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', replicaRegions: 'us-east-1' as unknown as string[] }), 'replicaRegions'],
+  ['JS: HTTP API access log retention as a name, and its required props missing', 'eu-west-1',
+    (s) => new ChatbotHttpApi(s, 'H', { logRetention: 'ONE_WEEK' } as unknown as ChatbotHttpApiProps), 'logRetention'],
+  ['JS: an MFA setting that does not exist', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', mfa: 'YES' as unknown as cognito.Mfa }), 'mfa'],
+  ['JS: a session length in seconds', 'eu-west-1',
+    (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', sessionTimeout: 3600 as unknown as Duration }), 'sessionTimeout'],
+  ['JS: a bucket name where a bucket goes', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', { bucket: 'my-files' as unknown as s3.IBucket }), 'bucket'],
+  ['JS: an image count as a string', 'eu-west-1', (s) => new ChatbotRepository(s, 'R', { maxImageCount: '10' as unknown as number }), 'maxImageCount'],
+  ['JS: an endpoint service by name', 'eu-west-1',
+    (s) => new ChatbotEndpoints(s, 'E', { vpc: new ec2.Vpc(s, 'V'), additionalInterfaceServices: ['ssm'] as unknown as ec2.InterfaceVpcEndpointAwsService[] }),
+    'additionalInterfaceServices'],
+  ['JS: an alarm threshold as a string', 'eu-west-1',
+    (s) => new ChatbotMonitoring(s, 'M', { serverErrorRatePercent: '5' } as unknown as ChatbotMonitoringProps), 'serverErrorRatePercent'],
+  ['JS: a backend model as a string, named with its path', 'eu-west-1', backend(() => js({ bedrockModels: 'amazon.nova-pro-v1:0' })), 'backend.bedrockModels'],
+  ['JS: backend log retention by name, named without the path', 'eu-west-1', backend(() => js({ logRetention: 'ONE_YEAR' })), 'logRetention'],
+  ['JS: no props at all', 'eu-west-1', (s) => new ChatbotService(s, 'Svc', undefined as unknown as ChatbotServiceProps), 'props'],
 ];
 
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {

@@ -246,3 +246,13 @@ function article(typeName: string): string {
 function fixFor(type: PropType): string {
   return type.fix ?? type.example ? `Pass ${type.expected}, for example ${type.example}.` : `Pass ${type.expected}.`;
 }
+
+/**
+ * Refuses props of a wrong type at once, naming each one (see `checkPropTypes`): the checks of
+ * values that follow can then rely on the types.
+ */
+export function refuseWrongTypes(scope: IConstruct, constructName: string, props: unknown, types: PropTypes, prefix = ''): void {
+  const v = new PropsValidator(constructName, scope);
+  checkPropTypes(v, props, types, prefix);
+  v.throwIfInvalid();
+}
