@@ -256,6 +256,25 @@ describe('validations skip values only known at deploy time', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('sub-constructs skip tokens: task size, retention, configuration values, model ids and health checks from parameters', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'eu-west-1' } });
+    const number = (name: string) => new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    const text = (name: string) => new CfnParameter(stack, name).valueAsString;
+    expect(() => new ChatbotService(stack, 'Svc', {
+      vpc: new ec2.Vpc(stack, 'Vpc'),
+      image: IMAGE,
+      cpu: number('Cpu'),
+      memoryLimitMiB: number('Memory'),
+      logRetention: number('Retention') as logs.RetentionDays,
+      config: { MODE: text('Mode') },
+      bedrockModels: [text('Model')],
+      deployment: { healthCheckInterval: Duration.seconds(number('Interval')), unhealthyThresholdCount: number('Unhealthy') },
+    })).not.toThrow();
+    expect(() => new ChatbotNetwork(stack, 'Net', { flowLogRetention: number('FlowRetention') as logs.RetentionDays })).not.toThrow();
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('a port from an SSM parameter, through Token.asNumber, passes the service check', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
@@ -331,4 +350,49 @@ describe('values AWS accepts pass, at the edges of its ranges', () => {
   });
   accepts('a model ARN of aws-cn in a China region', 'cn-north-1',
     service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })));
+});
+
+describe('JavaScript and Python callers: every prop of a wrong type gives an Error naming it, never a TypeError', () => {
+  // [construct, region, how to build it with the given props, props it needs, its props whose type is a string, the others]
+  const SWEEP: Array<[string, string, (stack: Stack, props: any) => unknown, (stack: Stack) => object, string[], string[]]> = [
+    ['ChatbotService', 'eu-west-1', (s, p) => new ChatbotService(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc'), image: IMAGE }),
+      ['containerUser', 'signOutPath'],
+      ['vpc', 'image', 'subnets', 'cluster', 'containerPort', 'desiredCount', 'maxTaskCount', 'cpuTargetPercent', 'memoryTargetPercent', 'cpu', 'memoryLimitMiB',
+        'cpuArchitecture', 'bedrockModels', 'config', 'secrets', 'generatedSecrets', 'writableDirectories', 'logRetention', 'logsEncryptionKey', 'removalPolicy',
+        'deployment']],
+    ['ChatbotNetwork', 'eu-west-1', (s, p) => new ChatbotNetwork(s, 'X', p), () => ({}), ['cidr', 'secondaryCidr'],
+      ['maxAzs', 'publicSubnetCidrs', 'privateSubnetCidrs', 'taskSubnetCidrs', 'egress', 'flowLogRetention', 'logsEncryptionKey', 'removalPolicy']],
+    ['ChatbotAuth', 'eu-west-1', (s, p) => new ChatbotAuth(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName', 'cognitoDomainPrefix'],
+      ['userPool', 'userPoolClient', 'userPoolDomain', 'mfa', 'featurePlan', 'apiClients', 'sessionTimeout', 'removalPolicy']],
+    ['ChatbotEdge', 'us-east-1', (s, p) => new ChatbotEdge(s, 'X', p),
+      (s) => ({ domainName: 'chat.example.com', hostedZone: zone(s), originDomainName: 'origin.chat.example.com', originVerifyHeaderValue: 'x' }),
+      ['domainName', 'originDomainName', 'webAclArn', 'uploadPath', 'signOutPath', 'cognitoLogoutPath'],
+      ['hostedZone', 'certificate', 'rateLimitPerIp', 'maxUploadBytes', 'geoRestriction', 'priceClass', 'originReadTimeout', 'logRetention', 'logsEncryptionKey',
+        'removalPolicy']],
+    ['ChatbotWebAcl', 'us-east-1', (s, p) => new ChatbotWebAcl(s, 'X', p), (s) => ({ logsEncryptionKey: new kms.Key(s, 'K') }), ['uploadPath'],
+      ['rateLimitPerIp', 'logRetention', 'maxUploadBytes', 'logsEncryptionKey', 'removalPolicy']],
+    ['ChatbotStorage', 'eu-west-1', (s, p) => new ChatbotStorage(s, 'X', p), () => ({}), [], ['bucket', 'table', 'removalPolicy', 'encryptionKey', 'accessLogsBucket']],
+    ['ChatbotRepository', 'eu-west-1', (s, p) => new ChatbotRepository(s, 'X', p), () => ({}), [], ['maxImageCount', 'encryptionKey', 'removalPolicy']],
+    ['ChatbotEndpoints', 'eu-west-1', (s, p) => new ChatbotEndpoints(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc') }), [],
+      ['vpc', 'subnets', 'additionalInterfaceServices', 'oneAvailabilityZone', 'dynamoDbGateway']],
+    ['ChatbotOriginVerify', 'eu-west-1', (s, p) => new ChatbotOriginVerify(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName'],
+      ['encryptionKey', 'replicaRegions', 'rotationInterval', 'logRetention', 'removalPolicy']],
+  ];
+  const cases = SWEEP.flatMap(([name, region, build, base, strings, others]) => [
+    ...strings.map((prop) => [name, prop, 42, region, build, base] as const),
+    ...others.map((prop) => [name, prop, 'wrong', region, build, base] as const),
+  ]);
+
+  test.each(cases)('%s.%s = %p', (_name, prop, value, region, build, base) => {
+    const stack = new Stack(new App(), 'S', { env: { region } });
+    let error: unknown;
+    try {
+      build(stack, { ...base(stack), [prop]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(new RegExp('`' + prop + '`: must be '));
+  });
 });
