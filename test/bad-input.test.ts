@@ -1,20 +1,26 @@
 import * as path from 'path';
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackendOptions, ChatbotEgress, ChatbotIngress, ChatbotNetwork, ChatbotRepository, ChatbotStorage,
-  ChatbotCloudFrontIngressOptions, ChatbotContainerOptions, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
+  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotEndpoints, ChatbotHttpApi, ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
+  ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
+  ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';
+import { withPropPrefix } from '../src/shared/prop-prefix';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
@@ -24,6 +30,49 @@ const chatbot = (extra: (stack: Stack) => Partial<SecureContainerChatbotProps>) 
 const withContainer = (options: Partial<ChatbotContainerOptions>) => chatbot(() => ({ container: { image: IMAGE, ...options } }));
 const cloudFront = (options: (stack: Stack) => ChatbotCloudFrontIngressOptions) =>
   chatbot((s) => ({ ingress: ChatbotIngress.cloudFront(options(s)) }));
+// A sub-construct built directly, with a new VPC (public and private subnets with a NAT gateway).
+const service = (extra: (stack: Stack) => Partial<ChatbotServiceProps>) => (stack: Stack) =>
+  new ChatbotService(stack, 'Svc', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), image: IMAGE, ...extra(stack) } as ChatbotServiceProps);
+// ChatbotBackend as the L3 builds it: its options registered under `backend.`.
+const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stack: Stack) => {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  return new ChatbotBackend(stack, 'Backend', withPropPrefix({
+    vpc,
+    cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+    clientSecurityGroup: new ec2.SecurityGroup(stack, 'Client', { vpc }),
+    domainName: 'backend.chat.example.com',
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+    image: IMAGE,
+    containerPort: 8080,
+    ...extra(stack),
+  } as ChatbotBackendProps, 'backend.'));
+};
+// ChatbotLoadBalancer alone, in front of a service, with a Cognito login.
+const loadBalancer = (extra: (stack: Stack) => Partial<ChatbotLoadBalancerProps>) => (stack: Stack) => {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  const fargateService = new ChatbotService(stack, 'Svc', { vpc, image: IMAGE }).fargateService;
+  return new ChatbotLoadBalancer(stack, 'Lb', {
+    vpc,
+    targets: [fargateService],
+    targetConnections: fargateService,
+    containerPort: 8501,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    auth: new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com' }),
+    originVerifyHeaderValue: SecretValue.secretsManager('origin-verify', { jsonField: 'value' }),
+    ...extra(stack),
+  });
+};
+// ChatbotEdge alone, in us-east-1.
+const edge = (extra: (stack: Stack) => Partial<ChatbotEdgeProps>) => (stack: Stack) => new ChatbotEdge(stack, 'Edge', {
+  domainName: 'chat.example.com',
+  hostedZone: zone(stack),
+  originDomainName: 'origin.chat.example.com',
+  originVerifyHeaderValue: SecretValue.secretsManager('origin-verify', { jsonField: 'value' }),
+  ...extra(stack),
+});
+// What a JavaScript caller can write and the compiler would refuse.
+const js = (props: { [prop: string]: unknown }) => props as unknown as Partial<ChatbotServiceProps & ChatbotBackendProps>;
 const cidrPlan = { publicSubnetCidrs: ['10.0.10.0/24', '10.0.20.0/24'], privateSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'] };
 
 /** [what, stack region (null: environment-agnostic), how to build, the prop the error must name] */
@@ -120,6 +169,9 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     ingress: ChatbotIngress.httpApi(), container: { image: IMAGE, healthCheckPath: '/' },
   })), 'container.healthCheckPath'],
   ['relative health check path', 'eu-west-1', withContainer({ healthCheckPath: 'health' }), 'container.healthCheckPath'],
+  ['Fargate size that does not exist, on the chatbot', 'eu-west-1', withContainer({ cpu: 256, memoryLimitMiB: 4096 }), 'container.cpu'],
+  ['empty environment value, on the chatbot', 'eu-west-1', withContainer({ environment: { MODE: '' } }), 'container.environment'],
+  ['JS: a port as a string, on the chatbot', 'eu-west-1', withContainer({ port: '8501' as unknown as number }), 'container.port'],
   ['container as root', 'eu-west-1', withContainer({ user: 'root' }), 'container.user'],
   ['relative writable directory', 'eu-west-1', withContainer({ writableDirectories: ['tmp'] }), 'container.writableDirectories'],
   ['empty command', 'eu-west-1', withContainer({ command: [] }), 'container.command'],
@@ -132,10 +184,89 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['user pool domain without its pool', 'eu-west-1', cloudFront((s) => ({
     userPoolDomain: new cognito.UserPool(s, 'P').addDomain('D', { cognitoDomain: { domainPrefix: 'mine' } }),
   })), 'ingress.userPoolDomain'],
-  ['load balancer idle timeout under a minute', 'eu-west-1', cloudFront(() => ({ idleTimeout: Duration.seconds(10) })), 'ingress.idleTimeout'],
+  ['load balancer idle timeout above 4000 seconds, on the chatbot', 'eu-west-1', cloudFront(() => ({ idleTimeout: Duration.seconds(4001) })), 'ingress.idleTimeout'],
   ['login session longer than a week, on the chatbot', 'eu-west-1', cloudFront(() => ({ sessionTimeout: Duration.days(8) })), 'ingress.sessionTimeout'],
   ['HTTP API burst below its rate', 'eu-west-1', chatbot(() => ({ ingress: ChatbotIngress.httpApi({ throttlingRateLimit: 100, throttlingBurstLimit: 10 }) })), 'ingress.throttlingBurstLimit'],
   ['network plan with one Availability Zone', 'eu-west-1', chatbot(() => ({ networkOptions: { maxAzs: 1 } })), 'networkOptions.maxAzs'],
+  ['Fargate size that does not exist (0.25 vCPU, 4 GB)', 'eu-west-1', service(() => ({ cpu: 256, memoryLimitMiB: 4096 })), 'cpu'],
+  ['CPU units Fargate does not offer', 'eu-west-1', service(() => ({ cpu: 300 })), 'cpu'],
+  ['16 vCPU with 128 GB, above the 120 GB it offers', 'eu-west-1', service(() => ({ cpu: 16384, memoryLimitMiB: 131072 })), 'cpu'],
+  ['8 vCPU with memory off its 4 GB steps', 'eu-west-1', service(() => ({ cpu: 8192, memoryLimitMiB: 18432 })), 'cpu'],
+  ['empty configuration value', 'eu-west-1', service(() => ({ config: { MODE: '' } })), 'config'],
+  ['configuration value above the 4 KB of an SSM parameter', 'eu-west-1', service(() => ({ config: { PROMPT: 'x'.repeat(4097) } })), 'config'],
+  ['configuration key the construct sets itself', 'eu-west-1', service(() => ({ config: { SIGNOUT_PATH: '/bye' } })), 'config'],
+  ['BEDROCK_MODEL_ID next to bedrockModels', 'eu-west-1',
+    service(() => ({ bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'], config: { BEDROCK_MODEL_ID: 'amazon.nova-pro-v1:0' } })), 'config'],
+  ['malformed Bedrock model id', 'eu-west-1', service(() => ({ bedrockModels: ['Claude 3 Haiku'] })), 'bedrockModels'],
+  ['ARN of something else than a Bedrock model', 'eu-west-1', service(() => ({ bedrockModels: ['arn:aws:s3:::my-bucket'] })), 'bedrockModels'],
+  ['Bedrock ARN of another partition', 'eu-west-1',
+    service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })), 'bedrockModels'],
+  ['tasks in public subnets', 'eu-west-1', service(() => ({ subnets: { subnetType: ec2.SubnetType.PUBLIC } })), 'subnets'],
+  ['a VPC with only public subnets', 'eu-west-1',
+    service((s) => ({ vpc: new ec2.Vpc(s, 'Public', { natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] }) })), 'vpc'],
+  ['health check every 301 seconds', 'eu-west-1', service(() => ({ deployment: { healthCheckInterval: Duration.seconds(301) } })), 'deployment.healthCheckInterval'],
+  ['health check timeout of 1 second', 'eu-west-1', service(() => ({ deployment: { healthCheckTimeout: Duration.seconds(1) } })), 'deployment.healthCheckTimeout'],
+  ['11 failed checks before unhealthy', 'eu-west-1', service(() => ({ deployment: { unhealthyThresholdCount: 11 } })), 'deployment.unhealthyThresholdCount'],
+  ['deregistration delay above an hour', 'eu-west-1', service(() => ({ deployment: { deregistrationDelay: Duration.seconds(3601) } })), 'deployment.deregistrationDelay'],
+  ['log retention CloudWatch does not offer', 'eu-west-1', service(() => ({ logRetention: 2 as logs.RetentionDays })), 'logRetention'],
+  ['backend size named with its path', 'eu-west-1', backend(() => ({ cpu: 256, memoryLimitMiB: 4096 })), 'backend.cpu'],
+  ['backend log retention, set at the top level, named without the path', 'eu-west-1', backend(() => ({ logRetention: 2 as logs.RetentionDays })), 'logRetention'],
+  // JavaScript and Python callers: wrong types and enum values that do not exist
+  ['JS: a string where the model list goes', 'eu-west-1', service(() => js({ bedrockModels: 'anthropic.claude-3-haiku-20240307-v1:0' })), 'bedrockModels'],
+  ['JS: an image reference as a string', 'eu-west-1', service(() => js({ image: 'public.ecr.aws/docker/library/python:3.12-slim' })), 'image'],
+  ['JS: a port as a string', 'eu-west-1', service(() => js({ containerPort: '8501' })), 'containerPort'],
+  ['JS: a retention by name', 'eu-west-1', service(() => js({ logRetention: 'ONE_YEAR' })), 'logRetention'],
+  ['JS: a removal policy that does not exist', 'eu-west-1', service(() => js({ removalPolicy: 'delete' })), 'removalPolicy'],
+  ['JS: seconds where a Duration goes', 'eu-west-1', service(() => js({ deployment: { healthCheckInterval: 10 } })), 'deployment.healthCheckInterval'],
+  ['JS: a configuration value that is a number', 'eu-west-1', service(() => js({ config: { PORT: 8080 } })), 'config'],
+  ['JS: no image', 'eu-west-1', service(() => js({ image: undefined })), 'image'],
+  ['JS: a backend port as a string, named with its path', 'eu-west-1', backend(() => js({ cpu: '512' })), 'backend.cpu'],
+  // ChatbotNetwork
+  ['VPC block larger than /16', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/8' }), 'cidr'],
+  ['VPC block larger than /16 with explicit subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, cidr: '10.0.0.0/15' }), 'cidr'],
+  ['subnet smaller than /28', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, publicSubnetCidrs: ['10.0.10.0/29', '10.0.20.0/24'] }), 'publicSubnetCidrs'],
+  ['secondary block smaller than /28', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, secondaryCidr: '100.64.0.0/29', taskSubnetCidrs: ['100.64.0.0/30', '100.64.0.4/30'] }), 'secondaryCidr'],
+  ['VPC block too small for the default subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/21' }), 'cidr'],
+  ['flow log retention CloudWatch does not offer', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { flowLogRetention: 15 as logs.RetentionDays }), 'flowLogRetention'],
+  ['JS: an egress that does not exist', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { egress: 'FOO' as unknown as ChatbotEgress }), 'egress'],
+  ['JS: a subnet CIDR as a string where a list goes', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { ...cidrPlan, publicSubnetCidrs: '10.0.10.0/24' as unknown as string[] }), 'publicSubnetCidrs'],
+  ['JS: the number of zones as a string', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', { maxAzs: '3' as unknown as number }), 'maxAzs'],
+  // ChatbotLoadBalancer
+  ['origin name outside the hosted zone', 'eu-west-1', loadBalancer((s) => ({ originDomainName: 'origin.other.org', hostedZone: zone(s) })), 'originDomainName'],
+  ['load balancer health check every 2 seconds', 'eu-west-1', loadBalancer(() => ({ deployment: { healthCheckInterval: Duration.seconds(2) } })), 'deployment.healthCheckInterval'],
+  ['load balancer healthy threshold of 1', 'eu-west-1', loadBalancer(() => ({ deployment: { healthyThresholdCount: 1 } })), 'deployment.healthyThresholdCount'],
+  ['idle timeout above 4000 seconds', 'eu-west-1', loadBalancer(() => ({ idleTimeout: Duration.seconds(4001) })), 'idleTimeout'],
+  ['JS: a port as a string on the load balancer', 'eu-west-1', loadBalancer(() => ({ containerPort: '8501' as unknown as number })), 'containerPort'],
+  ['JS: deletion protection as a string', 'eu-west-1', loadBalancer(() => ({ deletionProtection: 'true' as unknown as boolean })), 'deletionProtection'],
+  // CLOUDFRONT-scope and edge parts outside us-east-1, retention, other sub-constructs
+  ['CLOUDFRONT-scope web ACL outside us-east-1', 'eu-west-1', (s) => new ChatbotWebAcl(s, 'W', { logsEncryptionKey: new kms.Key(s, 'K') }), 'scope'],
+  ['web ACL log retention CloudWatch does not offer', 'us-east-1',
+    (s) => new ChatbotWebAcl(s, 'W', { logsEncryptionKey: new kms.Key(s, 'K'), logRetention: 10 as logs.RetentionDays }), 'logRetention'],
+  ['edge log retention CloudWatch does not offer', 'us-east-1', edge(() => ({ logRetention: 4 as logs.RetentionDays })), 'logRetention'],
+  ['JS: a price class by name', 'us-east-1', edge(() => ({ priceClass: 'ALL' as unknown as cloudfront.PriceClass })), 'priceClass'],
+  ['origin-verify log retention CloudWatch does not offer', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', logRetention: 0 as logs.RetentionDays }), 'logRetention'],
+  ['origin-verify replica in something that is not a Region', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', replicaRegions: ['US East'] }), 'replicaRegions'],
+  ['JS: one replica Region as a string', 'eu-west-1',
+    (s) => new ChatbotOriginVerify(s, 'O', { domainName: 'chat.example.com', replicaRegions: 'us-east-1' as unknown as string[] }), 'replicaRegions'],
+  ['JS: HTTP API access log retention as a name, and its required props missing', 'eu-west-1',
+    (s) => new ChatbotHttpApi(s, 'H', { logRetention: 'ONE_WEEK' } as unknown as ChatbotHttpApiProps), 'logRetention'],
+  ['JS: an MFA setting that does not exist', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', mfa: 'YES' as unknown as cognito.Mfa }), 'mfa'],
+  ['JS: a session length in seconds', 'eu-west-1',
+    (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', sessionTimeout: 3600 as unknown as Duration }), 'sessionTimeout'],
+  ['JS: a bucket name where a bucket goes', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', { bucket: 'my-files' as unknown as s3.IBucket }), 'bucket'],
+  ['JS: an image count as a string', 'eu-west-1', (s) => new ChatbotRepository(s, 'R', { maxImageCount: '10' as unknown as number }), 'maxImageCount'],
+  ['JS: an endpoint service by name', 'eu-west-1',
+    (s) => new ChatbotEndpoints(s, 'E', { vpc: new ec2.Vpc(s, 'V'), additionalInterfaceServices: ['ssm'] as unknown as ec2.InterfaceVpcEndpointAwsService[] }),
+    'additionalInterfaceServices'],
+  ['JS: an alarm threshold as a string', 'eu-west-1',
+    (s) => new ChatbotMonitoring(s, 'M', { serverErrorRatePercent: '5' } as unknown as ChatbotMonitoringProps), 'serverErrorRatePercent'],
+  ['JS: a backend model as a string, named with its path', 'eu-west-1', backend(() => js({ bedrockModels: 'amazon.nova-pro-v1:0' })), 'backend.bedrockModels'],
+  ['JS: backend log retention by name, named without the path', 'eu-west-1', backend(() => js({ logRetention: 'ONE_YEAR' })), 'logRetention'],
+  ['JS: no props at all', 'eu-west-1', (s) => new ChatbotService(s, 'Svc', undefined as unknown as ChatbotServiceProps), 'props'],
 ];
 
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
@@ -176,10 +307,143 @@ describe('validations skip values only known at deploy time', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('sub-constructs skip tokens: task size, retention, configuration values, model ids and health checks from parameters', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'eu-west-1' } });
+    const number = (name: string) => new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    const text = (name: string) => new CfnParameter(stack, name).valueAsString;
+    expect(() => new ChatbotService(stack, 'Svc', {
+      vpc: new ec2.Vpc(stack, 'Vpc'),
+      image: IMAGE,
+      cpu: number('Cpu'),
+      memoryLimitMiB: number('Memory'),
+      logRetention: number('Retention') as logs.RetentionDays,
+      config: { MODE: text('Mode') },
+      bedrockModels: [text('Model')],
+      deployment: { healthCheckInterval: Duration.seconds(number('Interval')), unhealthyThresholdCount: number('Unhealthy') },
+    })).not.toThrow();
+    expect(() => new ChatbotNetwork(stack, 'Net', { flowLogRetention: number('FlowRetention') as logs.RetentionDays })).not.toThrow();
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('a port from an SSM parameter, through Token.asNumber, passes the service check', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
     const port = Token.asNumber(ssm.StringParameter.valueForStringParameter(stack, '/chatbot/port'));
     expect(() => new SecureContainerChatbot(stack, 'Chat', { container: { image: IMAGE, port }, domainName: 'chat.example.com', hostedZone: zone(stack) })).not.toThrow();
+  });
+});
+
+describe('values AWS accepts pass, at the edges of its ranges', () => {
+  const accepts = (what: string, region: string, build: (stack: Stack) => unknown) => test(what, () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region } });
+    expect(() => build(stack)).not.toThrow();
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  accepts('Fargate sizes at both ends of each row, 16 vCPU with 120 GB included', 'eu-west-1', (s) => {
+    const sizes: Array<[number, number]> = [
+      [256, 512], [256, 2048], [512, 4096], [1024, 8192], [2048, 16384], [4096, 30720], [8192, 16384], [8192, 61440], [16384, 32768], [16384, 122880],
+    ];
+    sizes.forEach(([cpu, memoryLimitMiB], i) =>
+      service(() => ({ cpu, memoryLimitMiB }))(i === 0 ? s : new Stack(s.node.scope as App, `Size${i}`, { env: { region: 'eu-west-1' } })));
+  });
+  accepts('log retention of 3653 days and of forever', 'eu-west-1', (s) => {
+    service(() => ({ logRetention: logs.RetentionDays.TEN_YEARS }))(s);
+    service(() => ({ logRetention: logs.RetentionDays.INFINITE }))(new Stack(s.node.scope as App, 'Forever', { env: { region: 'eu-west-1' } }));
+  });
+  accepts('health checks every 300 seconds with a 120-second timeout, thresholds 2 and 10, a drain of an hour', 'eu-west-1', service(() => ({
+    deployment: {
+      healthCheckInterval: Duration.seconds(300),
+      healthCheckTimeout: Duration.seconds(120),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 10,
+      deregistrationDelay: Duration.seconds(3600),
+    },
+  })));
+  accepts('a configuration value of 4096 bytes', 'eu-west-1', service(() => ({ config: { PROMPT: 'x'.repeat(4096) } })));
+  accepts('Bedrock ids with a context size, inference profile and foundation-model ARNs of the stack\'s partition', 'eu-west-1', service(() => ({
+    bedrockModels: [
+      'anthropic.claude-3-sonnet-20240229-v1:0:28k',
+      'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'amazon.titan-embed-text-v2:0',
+    ],
+  })));
+  accepts('/28 subnets in a /16 VPC and a /27 secondary block', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', {
+    cidr: '10.0.0.0/16',
+    publicSubnetCidrs: ['10.0.0.0/28', '10.0.0.16/28'],
+    privateSubnetCidrs: ['10.0.1.0/28', '10.0.1.16/28'],
+    secondaryCidr: '100.64.0.0/27',
+    taskSubnetCidrs: ['100.64.0.0/28', '100.64.0.16/28'],
+  }));
+  accepts('a /26 VPC split into four /28 subnets', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', {
+    cidr: '10.0.0.0/26',
+    publicSubnetCidrs: ['10.0.0.0/28', '10.0.0.16/28'],
+    privateSubnetCidrs: ['10.0.0.32/28', '10.0.0.48/28'],
+  }));
+  accepts('a /20 VPC with the default subnets, and a retention of 3653 days on the flow logs', 'eu-west-1',
+    (s) => new ChatbotNetwork(s, 'N', { cidr: '10.0.0.0/20', flowLogRetention: logs.RetentionDays.TEN_YEARS }));
+  accepts('an origin name inside the hosted zone, health checks every 300 seconds on the load balancer', 'eu-west-1', loadBalancer((s) => ({
+    originDomainName: 'origin.chat.example.com',
+    hostedZone: zone(s),
+    deployment: { healthCheckInterval: Duration.seconds(300), healthCheckTimeout: Duration.seconds(120) },
+  })));
+  test('a deregistration delay above a minute and an idle timeout below one are accepted with a warning', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    loadBalancer(() => ({ deployment: { deregistrationDelay: Duration.minutes(5) }, idleTimeout: Duration.seconds(30) }))(stack);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/`deployment.deregistrationDelay` is 300 s.*\[ack: secure-container-chatbot:deregistrationDelay\]/),
+      expect.stringMatching(/`idleTimeout` is 30 s.*\[ack: secure-container-chatbot:idleTimeout\]/),
+    ]));
+  });
+  accepts('a model ARN of aws-cn in a China region', 'cn-north-1',
+    service(() => ({ bedrockModels: ['arn:aws-cn:bedrock:cn-north-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] })));
+});
+
+describe('JavaScript and Python callers: every prop of a wrong type gives an Error naming it, never a TypeError', () => {
+  // [construct, region, how to build it with the given props, props it needs, its props whose type is a string, the others]
+  const SWEEP: Array<[string, string, (stack: Stack, props: any) => unknown, (stack: Stack) => object, string[], string[]]> = [
+    ['ChatbotService', 'eu-west-1', (s, p) => new ChatbotService(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc'), image: IMAGE }),
+      ['containerUser', 'signOutPath'],
+      ['vpc', 'image', 'subnets', 'cluster', 'containerPort', 'desiredCount', 'maxTaskCount', 'cpuTargetPercent', 'memoryTargetPercent', 'cpu', 'memoryLimitMiB',
+        'cpuArchitecture', 'bedrockModels', 'config', 'secrets', 'generatedSecrets', 'writableDirectories', 'logRetention', 'logsEncryptionKey', 'removalPolicy',
+        'deployment']],
+    ['ChatbotNetwork', 'eu-west-1', (s, p) => new ChatbotNetwork(s, 'X', p), () => ({}), ['cidr', 'secondaryCidr'],
+      ['maxAzs', 'publicSubnetCidrs', 'privateSubnetCidrs', 'taskSubnetCidrs', 'egress', 'flowLogRetention', 'logsEncryptionKey', 'removalPolicy']],
+    ['ChatbotAuth', 'eu-west-1', (s, p) => new ChatbotAuth(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName', 'cognitoDomainPrefix'],
+      ['userPool', 'userPoolClient', 'userPoolDomain', 'mfa', 'featurePlan', 'apiClients', 'sessionTimeout', 'removalPolicy']],
+    ['ChatbotEdge', 'us-east-1', (s, p) => new ChatbotEdge(s, 'X', p),
+      (s) => ({ domainName: 'chat.example.com', hostedZone: zone(s), originDomainName: 'origin.chat.example.com', originVerifyHeaderValue: 'x' }),
+      ['domainName', 'originDomainName', 'webAclArn', 'uploadPath', 'signOutPath', 'cognitoLogoutPath'],
+      ['hostedZone', 'certificate', 'rateLimitPerIp', 'maxUploadBytes', 'geoRestriction', 'priceClass', 'originReadTimeout', 'logRetention', 'logsEncryptionKey',
+        'removalPolicy']],
+    ['ChatbotWebAcl', 'us-east-1', (s, p) => new ChatbotWebAcl(s, 'X', p), (s) => ({ logsEncryptionKey: new kms.Key(s, 'K') }), ['uploadPath'],
+      ['rateLimitPerIp', 'logRetention', 'maxUploadBytes', 'logsEncryptionKey', 'removalPolicy']],
+    ['ChatbotStorage', 'eu-west-1', (s, p) => new ChatbotStorage(s, 'X', p), () => ({}), [], ['bucket', 'table', 'removalPolicy', 'encryptionKey', 'accessLogsBucket']],
+    ['ChatbotRepository', 'eu-west-1', (s, p) => new ChatbotRepository(s, 'X', p), () => ({}), [], ['maxImageCount', 'encryptionKey', 'removalPolicy']],
+    ['ChatbotEndpoints', 'eu-west-1', (s, p) => new ChatbotEndpoints(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc') }), [],
+      ['vpc', 'subnets', 'additionalInterfaceServices', 'oneAvailabilityZone', 'dynamoDbGateway']],
+    ['ChatbotOriginVerify', 'eu-west-1', (s, p) => new ChatbotOriginVerify(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName'],
+      ['encryptionKey', 'replicaRegions', 'rotationInterval', 'logRetention', 'removalPolicy']],
+  ];
+  const cases = SWEEP.flatMap(([name, region, build, base, strings, others]) => [
+    ...strings.map((prop) => [name, prop, 42, region, build, base] as const),
+    ...others.map((prop) => [name, prop, 'wrong', region, build, base] as const),
+  ]);
+
+  test.each(cases)('%s.%s = %p', (_name, prop, value, region, build, base) => {
+    const stack = new Stack(new App(), 'S', { env: { region } });
+    let error: unknown;
+    try {
+      build(stack, { ...base(stack), [prop]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(new RegExp('`' + prop + '`: must be '));
   });
 });

@@ -6,7 +6,9 @@ import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
-import { PropsValidator, isValidDomainName } from '../shared/validation';
+import {
+  PropsValidator, booleanType, durationType, enumType, isValidDomainName, objectType, refuseWrongTypes, required, stringType,
+} from '../shared/validation';
 
 /**
  * Props for `ChatbotAuth`.
@@ -287,6 +289,18 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
 }
 
 function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
+  refuseWrongTypes(scope, 'ChatbotAuth', props, {
+    domainName: required(stringType("'chat.example.com'")),
+    userPool: objectType('cognito.IUserPool', 'userPoolId'),
+    userPoolClient: objectType('cognito.IUserPoolClient', 'userPoolClientId'),
+    userPoolDomain: objectType('cognito.IUserPoolDomain', 'domainName'),
+    cognitoDomainPrefix: stringType("'my-chat'"),
+    mfa: enumType('cognito.Mfa', cognito.Mfa, 'REQUIRED'),
+    featurePlan: enumType('cognito.FeaturePlan', cognito.FeaturePlan, 'ESSENTIALS'),
+    apiClients: booleanType(),
+    sessionTimeout: durationType('Duration.hours(8)'),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
   const v = new PropsValidator('ChatbotAuth', scope, props);
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,

@@ -14,10 +14,11 @@ import { validateBackendOptions } from './validate-backend';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
+import { logRetentionType } from '../shared/aws-limits';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, isValidDomainName } from '../shared/validation';
+import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -197,8 +198,9 @@ export class ChatbotBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotBackendProps) {
     super(scope, id);
-    validateBackendOptions(this, 'ChatbotBackend', '', props);
+    validateBackendOptions(this, 'ChatbotBackend', propPrefix(props), props);
     const v = new PropsValidator('ChatbotBackend', this);
+    checkBackendPropTypes(v, props);
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`, 'Use a name such as backend.chat.example.com.');
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
@@ -281,5 +283,26 @@ export class ChatbotBackend extends Construct {
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.applicationLoadBalancer)),
       });
     }
+  }
+}
+
+/** The props ChatbotBackend adds to the options: set by the L3 from its own level, so never prefixed. */
+function checkBackendPropTypes(v: PropsValidator, props: ChatbotBackendProps): void {
+  const ok = checkPropTypes(v, props, {
+    vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+    subnets: objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }'),
+    cluster: required(objectType('ecs.ICluster', 'clusterName')),
+    clientSecurityGroup: required(objectType('ec2.ISecurityGroup', 'securityGroupId')),
+    domainName: required(stringType("'backend.chat.example.com'")),
+    certificate: required(objectType('acm.ICertificate', 'certificateArn')),
+    accessLogsBucket: required(objectType('s3.IBucket', 'bucketName')),
+    hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
+    logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+    logRetention: logRetentionType(),
+    deletionProtection: booleanType(),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
+  if (!ok) {
+    v.throwIfInvalid();
   }
 }

@@ -1,10 +1,32 @@
 import { IConstruct } from 'constructs';
 import { ChatbotBackendOptions } from './chatbot-backend';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { checkFargateSize } from '../shared/aws-limits';
+import {
+  PropTypes, PropsValidator, checkPropTypes, isKnown, numberType, objectMapType, objectType, stringListType, stringMapType, stringType,
+} from '../shared/validation';
+
+// `image` and `containerPort` are required; their absence has a message of its own below.
+const BACKEND_OPTION_TYPES: PropTypes = {
+  image: objectType('ecs.ContainerImage', 'bind', "ChatbotImage.fromAsset('backend')"),
+  containerPort: numberType('8080'),
+  healthCheckPath: stringType("'/health'"),
+  desiredCount: numberType('2'),
+  maxTaskCount: numberType('4'),
+  cpu: numberType('512'),
+  memoryLimitMiB: numberType('1024'),
+  cpuArchitecture: objectType('ecs.CpuArchitecture', '_cpuArchitecture', 'ecs.CpuArchitecture.ARM64'),
+  secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
+  generatedSecrets: stringListType("['API_KEY']"),
+  config: stringMapType("{ APP_MODE: 'production' }"),
+  bedrockModels: stringListType("['anthropic.claude-3-haiku-20240307-v1:0']"),
+};
 
 /** Checks what the caller controls; `prefix` names the prop path (`backend.`) for the L3. */
 export function validateBackendOptions(scope: IConstruct, constructName: string, prefix: string, options: ChatbotBackendOptions): void {
   const v = new PropsValidator(constructName, scope);
+  if (!checkPropTypes(v, options, BACKEND_OPTION_TYPES, prefix)) {
+    v.throwIfInvalid();
+  }
   v.check(options.image !== undefined, `${prefix}image`, 'is missing.', 'Pass the backend\'s container image.');
   if (options.containerPort === undefined) {
     v.fail(`${prefix}containerPort`, 'is missing: the internal load balancer needs the port the backend listens on.', 'Pass the backend container\'s port, for example 8080.');
@@ -15,5 +37,6 @@ export function validateBackendOptions(scope: IConstruct, constructName: string,
   if (options.healthCheckPath !== undefined) {
     v.check(options.healthCheckPath.startsWith('/'), `${prefix}healthCheckPath`, `must start with / (got '${options.healthCheckPath}').`, 'Use a path such as /health.');
   }
+  checkFargateSize(v, options.cpu ?? 512, options.memoryLimitMiB ?? 1024, `${prefix}cpu`, `${prefix}memoryLimitMiB`);
   v.throwIfInvalid();
 }

@@ -11,13 +11,17 @@ import { Construct } from 'constructs';
 import { ChatbotWebAcl } from './chatbot-web-acl';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
-import { PropsValidator, isInZone, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
+import {
+  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required, stringType,
+  tryZoneName,
+} from '../shared/validation';
 
 /**
  * Props for `ChatbotEdge`.
@@ -252,6 +256,24 @@ export class ChatbotEdge extends Construct {
 }
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
+  refuseWrongTypes(scope, 'ChatbotEdge', props, {
+    domainName: required(stringType("'chat.example.com'")),
+    hostedZone: required(objectType('route53.IHostedZone', 'hostedZoneId')),
+    originDomainName: required(stringType("'origin.chat.example.com'")),
+    certificate: objectType('acm.ICertificate', 'certificateArn'),
+    webAclArn: stringType(),
+    rateLimitPerIp: numberType('1000'),
+    maxUploadBytes: numberType('10485760'),
+    uploadPath: stringType("'/_stcore/upload_file'"),
+    signOutPath: stringType("'/signout'"),
+    cognitoLogoutPath: stringType("'/signout/cognito'"),
+    geoRestriction: objectType('cloudfront.GeoRestriction', 'restrictionType', "cloudfront.GeoRestriction.allowlist('DE', 'FR')"),
+    priceClass: enumType('cloudfront.PriceClass', cloudfront.PriceClass, 'PRICE_CLASS_100'),
+    originReadTimeout: durationType('Duration.seconds(60)'),
+    logRetention: logRetentionType(),
+    logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
   const v = new PropsValidator('ChatbotEdge', scope, props);
   const region = Stack.of(scope).region;
   if (!Token.isUnresolved(region)) {

@@ -1,13 +1,14 @@
-import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { logRetentionType } from '../shared/aws-limits';
 import { createEncryptedLogGroup } from '../shared/encryption';
 import { greaterThanRegex } from '../shared/number-regex';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { nameUniquePerStackInstance } from '../shared/unique-name';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotWebAcl`.
@@ -81,6 +82,7 @@ export class ChatbotWebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotWebAclProps) {
     super(scope, id);
+    checkWebAclProps(this, props);
     const rateLimit = props.rateLimitPerIp ?? 1000;
     const v = new PropsValidator('ChatbotWebAcl', this, props);
     if (isKnown(rateLimit)) {
@@ -182,3 +184,24 @@ export class ChatbotWebAcl extends Construct {
   }
 }
 
+/**
+ * Refuses props of a wrong type, then a stack outside us-east-1: WAF creates CLOUDFRONT-scope web
+ * ACLs only there.
+ */
+function checkWebAclProps(scope: Construct, props: ChatbotWebAclProps): void {
+  refuseWrongTypes(scope, 'ChatbotWebAcl', props, {
+    rateLimitPerIp: numberType('1000'),
+    logRetention: logRetentionType(),
+    maxUploadBytes: numberType('10485760'),
+    uploadPath: stringType("'/_stcore/upload_file'"),
+    logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
+  const v = new PropsValidator('ChatbotWebAcl', scope);
+  const region = Stack.of(scope).region;
+  if (!Token.isUnresolved(region)) {
+    v.check(region === 'us-east-1', 'scope', `is a stack in ${region}, but WAF creates CLOUDFRONT-scope web ACLs only in us-east-1.`,
+      'Create ChatbotWebAcl in a stack whose env.region is us-east-1 (ChatbotEdge and SecureContainerChatbot do this for you).');
+  }
+  v.throwIfInvalid();
+}

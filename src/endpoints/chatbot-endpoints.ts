@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { defaultPrivateSubnets } from '../shared/subnets';
-import { PropsValidator } from '../shared/validation';
+import { PropTypes, PropsValidator, booleanType, objectListType, objectType, refuseWrongTypes, required } from '../shared/validation';
 
 /**
  * Props for `ChatbotEndpoints`.
@@ -66,6 +66,7 @@ export class ChatbotEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotEndpointsProps) {
     super(scope, id);
+    refuseWrongTypes(this, 'ChatbotEndpoints', props, ENDPOINTS_TYPES);
     this.vpc = props.vpc;
     this.subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
     this.oneAz = props.oneAvailabilityZone ?? false;
@@ -141,3 +142,11 @@ export class ChatbotEndpoints extends Construct {
 function endpointId(shortName: string): string {
   return shortName.split(/[.-]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
 }
+
+const ENDPOINTS_TYPES: PropTypes = {
+  vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+  subnets: objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }'),
+  additionalInterfaceServices: objectListType('ec2.InterfaceVpcEndpointAwsService', 'shortName', '[ec2.InterfaceVpcEndpointAwsService.SSM]'),
+  oneAvailabilityZone: booleanType(),
+  dynamoDbGateway: booleanType(),
+};

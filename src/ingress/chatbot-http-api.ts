@@ -14,11 +14,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { IChatbotAuth } from '../auth/chatbot-auth';
 import { acknowledgeDeletionProtectionOff } from '../shared/acknowledge';
+import { logRetentionType } from '../shared/aws-limits';
 import { createEncryptedLogGroup } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotHttpApi`.
@@ -152,6 +153,7 @@ export class ChatbotHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotHttpApiProps) {
     super(scope, id);
+    checkHttpApiPropTypes(this, props);
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
     const v = new PropsValidator('ChatbotHttpApi', this, props);
@@ -275,4 +277,24 @@ export class ChatbotHttpApi extends Construct {
       }
     }
   }
+}
+
+function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): void {
+  refuseWrongTypes(scope, 'ChatbotHttpApi', props, {
+    vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+    subnets: required(objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }')),
+    service: objectType('ecs service', 'serviceName'),
+    containerPort: required(numberType('8501')),
+    auth: objectType('ChatbotAuth'),
+    logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
+    domainName: required(stringType("'api.example.com'")),
+    certificate: required(objectType('acm.ICertificate', 'certificateArn')),
+    hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
+    throttlingRateLimit: numberType('50'),
+    throttlingBurstLimit: numberType('100'),
+    accessLogsBucket: required(objectType('s3.IBucket', 'bucketName')),
+    logRetention: logRetentionType(),
+    deletionProtection: booleanType(),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,14 +8,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
 import { IChatbotAuth } from '../auth/chatbot-auth';
-import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
+import { checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
-import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
+import {
+  PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
+  regionOfArn, required, stringType, structType, tryZoneName,
+} from '../shared/validation';
 
 /**
  * Props for `ChatbotLoadBalancer`.
@@ -173,9 +176,9 @@ export class ChatbotLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotLoadBalancerProps) {
     super(scope, id);
-    const prefixListId = resolvePrefixList(this, props);
     validateLoadBalancerProps(this, props);
     checkSecretReference(this, 'ChatbotLoadBalancer', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
+    const prefixListId = resolvePrefixList(this, props);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -274,8 +277,38 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
   return id;
 }
 
+const LOAD_BALANCER_TYPES: PropTypes = {
+  vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+  targets: required(objectListType('elbv2.IApplicationLoadBalancerTarget', 'attachToApplicationTargetGroup', '[service]')),
+  targetConnections: required(objectType('ec2.IConnectable', 'connections', 'service')),
+  containerPort: required(numberType('8501')),
+  certificate: required(objectType('acm.ICertificate', 'certificateArn')),
+  auth: required(objectType('IChatbotAuth', 'authenticateThen')),
+  originVerifyHeaderValue: required(objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')")),
+  cloudFrontPrefixListId: stringType("'pl-3b927c52'"),
+  originDomainName: stringType("'origin.chat.example.com'"),
+  hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
+  cognitoLogoutPath: stringType("'/signout/cognito'"),
+  idleTimeout: durationType('Duration.seconds(300)'),
+  deployment: structType('ChatbotDeploymentSettings', {
+    healthCheckInterval: durationType('Duration.seconds(10)'),
+    healthCheckTimeout: durationType('Duration.seconds(5)'),
+    healthyThresholdCount: numberType('2'),
+    unhealthyThresholdCount: numberType('3'),
+    deregistrationDelay: durationType('Duration.seconds(30)'),
+  }),
+  healthCheckPath: stringType("'/_stcore/health'"),
+  stickinessDuration: durationType('Duration.hours(1)'),
+  accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
+  deletionProtection: booleanType(),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};
+
 function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerProps): void {
   const v = new PropsValidator('ChatbotLoadBalancer', scope, props);
+  if (!checkPropTypes(v, props, LOAD_BALANCER_TYPES)) {
+    v.throwIfInvalid();
+  }
   const region = Stack.of(scope).region;
   const certRegion = regionOfArn(props.certificate.certificateArn);
   if (certRegion !== undefined && !Token.isUnresolved(region)) {
@@ -286,26 +319,32 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
     v.check(/^pl-[0-9a-f]{8,17}$/.test(props.cloudFrontPrefixListId), 'cloudFrontPrefixListId', `'${props.cloudFrontPrefixListId}' is not a prefix list ID.`,
       'Pass an ID of the form pl-0123abcd.');
   }
+  checkHealthCheckSettings(v, props.deployment, 'deployment.');
   const delay = props.deployment?.deregistrationDelay;
-  if (delay && !delay.isUnresolved()) {
-    v.check(delay.toSeconds() <= 60, 'deployment.deregistrationDelay', `is ${delay.toSeconds()} s; more than 60 s slows every deployment.`,
-      'Use 60 seconds or less; Streamlit sessions reconnect to another task.');
-  }
-  const interval = props.deployment?.healthCheckInterval;
-  const timeout = props.deployment?.healthCheckTimeout;
-  if (interval && timeout && !interval.isUnresolved() && !timeout.isUnresolved()) {
-    v.check(timeout.toSeconds() < interval.toSeconds(), 'deployment.healthCheckTimeout', `(${timeout.toSeconds()} s) must be shorter than the interval (${interval.toSeconds()} s).`,
-      'Shorten the timeout or lengthen the interval.');
-  }
-  for (const [prop, value] of [['deployment.healthyThresholdCount', props.deployment?.healthyThresholdCount], ['deployment.unhealthyThresholdCount', props.deployment?.unhealthyThresholdCount]] as const) {
-    if (value !== undefined && isKnown(value)) {
-      v.check(Number.isInteger(value) && value >= 2 && value <= 10, prop, `must be a whole number from 2 to 10 (got ${value}).`, 'Target groups accept 2 to 10 checks.');
-    }
+  if (delay && !delay.isUnresolved() && delay.toSeconds() > 60 && delay.toSeconds() <= 3600) {
+    Annotations.of(scope).addWarningV2('secure-container-chatbot:deregistrationDelay',
+      `\`deployment.deregistrationDelay\` is ${delay.toSeconds()} s: every deployment waits that long for the old tasks to drain. `
+      + 'Streamlit sessions reconnect to another task, so 60 seconds or less is usually enough; keep it only if your app streams answers that take longer.');
   }
   const idle = props.idleTimeout;
   if (idle && !idle.isUnresolved()) {
-    v.check(idle.toSeconds() >= 60 && idle.toSeconds() <= 4000, 'idleTimeout', `must be between 60 and 4000 seconds (got ${idle.toSeconds()}).`,
-      'Streamed answers need at least a minute of idle time.');
+    const seconds = idle.toSeconds();
+    v.check(Number.isInteger(seconds) && seconds >= 1 && seconds <= 4000, 'idleTimeout', `must be a whole number of seconds from 1 to 4000 (got ${seconds}).`,
+      'Application Load Balancers accept 1 to 4000 seconds; 300 suits streamed answers.');
+    if (seconds >= 1 && seconds < 60) {
+      Annotations.of(scope).addWarningV2('secure-container-chatbot:idleTimeout',
+        `\`idleTimeout\` is ${seconds} s: the load balancer closes a connection that is silent that long, which cuts off a streamed answer or a WebSocket `
+        + 'that waits on the model. Use 60 seconds or more unless your app never waits that long.');
+    }
+  }
+  const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
+  const origin = props.originDomainName;
+  if (origin !== undefined && !Token.isUnresolved(origin)) {
+    v.check(isValidDomainName(origin), 'originDomainName', `'${origin}' is not a valid lower-case domain name.`, 'Use a name such as origin.chat.example.com.');
+    if (zoneName !== undefined && isValidDomainName(origin)) {
+      v.check(isInZone(origin, zoneName), 'originDomainName', `'${origin}' is outside \`hostedZone\` (${zoneName}), so Route 53 would refuse its alias record.`,
+        `Use a name inside ${zoneName}, such as origin.${zoneName}, or pass the hosted zone that holds the name.`);
+    }
   }
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);

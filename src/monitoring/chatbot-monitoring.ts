@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotMonitoring`.
@@ -77,6 +77,7 @@ export class ChatbotMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
     super(scope, id);
+    refuseWrongTypes(this, 'ChatbotMonitoring', props, MONITORING_TYPES);
     const threshold = props.serverErrorRatePercent ?? 5;
     const v = new PropsValidator('ChatbotMonitoring', this, props);
     if (isKnown(threshold)) {
@@ -206,3 +207,14 @@ export class ChatbotMonitoring extends Construct {
     }
   }
 }
+
+const MONITORING_TYPES: PropTypes = {
+  loadBalancer: objectType('elbv2 load balancer', 'loadBalancerArn'),
+  targetGroup: objectType('elbv2 target group', 'targetGroupArn'),
+  service: objectType('ecs service', 'serviceName'),
+  minRunningTasks: numberType('2'),
+  webAclMetricName: stringType(),
+  serverErrorRatePercent: numberType('5'),
+  alarmTopic: objectType('sns.ITopic', 'topicArn'),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};

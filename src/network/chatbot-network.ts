@@ -5,12 +5,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
-import { Ipv4Block, contains, overlaps, parseCidr, privateRangeOf } from '../shared/cidr';
+import { logRetentionType } from '../shared/aws-limits';
+import { Ipv4Block, MAX_PREFIX, MIN_PREFIX, contains, fitsInOrder, overlaps, parseCidr, prefixLength, privateRangeOf } from '../shared/cidr';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
-import { PropsValidator } from '../shared/validation';
+import {
+  PropTypes, PropsValidator, checkPropTypes, enumType, numberType, objectType, stringListType, stringType,
+} from '../shared/validation';
 
 /**
  * How tasks in the private subnets reach AWS services and the internet.
@@ -134,6 +137,7 @@ export class ChatbotNetwork extends Construct {
     const maxAzs = props.maxAzs ?? 2;
     const egress = props.egress ?? ChatbotEgress.VPC_ENDPOINTS_ONLY;
     const v = new PropsValidator('ChatbotNetwork', this, props);
+    checkNetworkProps(this, v, props);
     v.check(Number.isInteger(maxAzs) && maxAzs >= 2, 'maxAzs', `must be a whole number of at least 2 (got ${maxAzs}).`,
       'The load balancer and the tasks need two Availability Zones; remove the prop or set it to 2 or more.');
     validateCidrs(v, props, maxAzs);
@@ -211,9 +215,11 @@ function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: nu
   const cidr = props.cidr ?? '10.0.0.0/16';
   const primary = parseCidr(cidr);
   v.check(primary !== undefined, 'cidr', `'${cidr}' is not an IPv4 CIDR block.`, 'Use a block such as 10.0.0.0/16.');
+  checkPrefix(v, 'cidr', cidr, primary, 'a VPC CIDR block', '10.0.0.0/16');
   const secondary = props.secondaryCidr === undefined ? undefined : parseCidr(props.secondaryCidr);
   if (props.secondaryCidr !== undefined) {
     v.check(secondary !== undefined, 'secondaryCidr', `'${props.secondaryCidr}' is not an IPv4 CIDR block.`, 'Use a block such as 172.10.0.0/16.');
+    checkPrefix(v, 'secondaryCidr', props.secondaryCidr, secondary, 'a VPC CIDR block', '172.10.0.0/16');
   }
   v.check(!props.taskSubnetCidrs || props.secondaryCidr !== undefined, 'taskSubnetCidrs', 'needs `secondaryCidr`.', 'Give the secondary CIDR the task subnets are carved from.');
   v.check(!props.secondaryCidr || !!props.taskSubnetCidrs, 'secondaryCidr', 'was given without `taskSubnetCidrs`, so nothing would use it.', 'List one task subnet CIDR per Availability Zone.');
@@ -229,6 +235,7 @@ function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: nu
         v.fail(prop, `'${entry}' is not an IPv4 CIDR block.`, 'Use blocks such as 10.0.1.0/24.');
         continue;
       }
+      checkPrefix(v, prop, entry, block, 'a subnet', '10.0.1.0/24');
       if (parent) {
         v.check(contains(parent, block), prop, `'${entry}' is outside ${parentProp}.`, `Carve it from ${parentProp}.`);
       }
@@ -252,6 +259,48 @@ function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: nu
       `'${props.secondaryCidr}' is in another RFC 1918 range than the primary '${cidr}', which AWS does not allow.`,
       'Use a block from the primary\'s own RFC 1918 range, or a non-RFC 1918 block such as 100.64.0.0/16 or 172.10.0.0/16.');
   }
+}
+
+/** AWS refuses VPC blocks and subnets larger than /16 or smaller than /28. */
+function checkPrefix(v: PropsValidator, prop: string, cidr: string, block: Ipv4Block | undefined, what: string, example: string): void {
+  if (!block) {
+    return;
+  }
+  const prefix = prefixLength(block);
+  v.check(prefix >= MIN_PREFIX && prefix <= MAX_PREFIX, prop, `'${cidr}' is a /${prefix}, but AWS accepts ${what} only from /16 (65,536 addresses) to /28 (16).`,
+    `Use a block of that size, such as ${example}.`);
+}
+
+const NETWORK_TYPES: PropTypes = {
+  cidr: stringType("'10.0.0.0/16'"),
+  maxAzs: numberType('2'),
+  publicSubnetCidrs: stringListType("['10.0.0.0/24', '10.0.1.0/24']"),
+  privateSubnetCidrs: stringListType("['10.0.4.0/22', '10.0.8.0/22']"),
+  secondaryCidr: stringType("'100.64.0.0/16'"),
+  taskSubnetCidrs: stringListType("['100.64.0.0/20', '100.64.16.0/20']"),
+  egress: enumType('ChatbotEgress', ChatbotEgress),
+  flowLogRetention: logRetentionType(),
+  logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};
+
+/**
+ * Refuses props of a wrong type at once (the other checks assume the right types), then a primary
+ * CIDR too small for the subnets the construct carves from it by default.
+ */
+function checkNetworkProps(scope: Construct, v: PropsValidator, props: ChatbotNetworkProps): void {
+  if (!checkPropTypes(v, props, NETWORK_TYPES)) {
+    v.throwIfInvalid();
+  }
+  const primary = parseCidr(props.cidr ?? '10.0.0.0/16');
+  if (!primary || props.publicSubnetCidrs || props.privateSubnetCidrs || prefixLength(primary) < MIN_PREFIX || prefixLength(primary) > MAX_PREFIX) {
+    return;
+  }
+  const azs = Math.min(props.maxAzs ?? 2, Stack.of(scope).availabilityZones.length);
+  // The defaults: a /24 public subnet per zone, then a /22 private subnet per zone.
+  const prefixes = [...Array(azs).fill(24), ...Array(azs).fill(22)];
+  v.check(fitsInOrder(primary, prefixes), 'cidr', `'${props.cidr}' is too small for the default subnets: a /24 public and a /22 private subnet in each of ${azs} Availability Zones.`,
+    'Use a /20 or larger block, or list `publicSubnetCidrs` and `privateSubnetCidrs` that fit in it.');
 }
 
 /** Hands the VPC the exact subnet CIDRs the user chose, per subnet group, in Availability Zone order. */

@@ -8,12 +8,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
-import { PropsValidator, isValidDomainName } from '../shared/validation';
+import { PropsValidator, durationType, enumType, isValidDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotOriginVerify`.
@@ -248,7 +249,20 @@ export class ChatbotOriginVerify extends Construct {
 }
 
 function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyProps): void {
+  refuseWrongTypes(scope, 'ChatbotOriginVerify', props, {
+    domainName: required(stringType("'chat.example.com'")),
+    encryptionKey: objectType('kms.IKey', 'keyArn'),
+    replicaRegions: stringListType("['us-east-1']"),
+    rotationInterval: durationType('Duration.days(30)'),
+    logRetention: logRetentionType(),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+  });
   const v = new PropsValidator('ChatbotOriginVerify', scope, props);
+  for (const region of props.replicaRegions ?? []) {
+    if (!Token.isUnresolved(region)) {
+      v.check(/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region), 'replicaRegions', `'${region}' is not an AWS Region name.`, 'Use Region names such as us-east-1.');
+    }
+  }
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');

@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes } from '../shared/validation';
 
 /**
  * Props for `ChatbotRepository`.
@@ -46,6 +46,7 @@ export class ChatbotRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotRepositoryProps = {}) {
     super(scope, id);
+    refuseWrongTypes(this, 'ChatbotRepository', props, REPOSITORY_TYPES);
     const maxImageCount = props.maxImageCount ?? 30;
     const v = new PropsValidator('ChatbotRepository', this);
     if (isKnown(maxImageCount)) {
@@ -70,3 +71,9 @@ export class ChatbotRepository extends Construct {
     });
   }
 }
+
+const REPOSITORY_TYPES: PropTypes = {
+  maxImageCount: numberType('30'),
+  encryptionKey: objectType('kms.IKey', 'keyArn'),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};

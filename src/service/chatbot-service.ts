@@ -6,17 +6,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { resolveDeploymentSettings } from './deployment-defaults';
+import { checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
 import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { propName } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { defaultPrivateSubnets } from '../shared/subnets';
-import { PropsValidator, isKnown, regionOfArn } from '../shared/validation';
+import {
+  PropTypes, PropsValidator, checkPropTypes, durationType, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
+  stringListType, stringMapType, stringType, structType,
+} from '../shared/validation';
 
 /**
  * Props for `ChatbotService`.
@@ -252,6 +257,7 @@ export class ChatbotService extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
     super(scope, id);
+    validateServiceProps(this, props);
 
     this.containerPort = props.containerPort ?? 8501;
     const desiredCount = props.desiredCount ?? 2;
@@ -260,7 +266,6 @@ export class ChatbotService extends Construct {
     const user = props.containerUser ?? '1000:1000';
     const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
     this.subnets = subnets;
-    validateServiceProps(this, props, this.containerPort, desiredCount, user);
     const deployment = resolveDeploymentSettings(props.deployment);
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
@@ -398,72 +403,148 @@ export class ChatbotService extends Construct {
   }
 }
 
-function validateServiceProps(scope: Construct, props: ChatbotServiceProps, containerPort: number, desiredCount: number, user: string) {
-  // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...).
-  const v = new PropsValidator('ChatbotService', scope, props);
+// Props a parent construct passes from its own level rather than from the options it prefixes
+// (`ChatbotBackend` and the L3 set these from their top-level props): named without the prefix.
+const SERVICE_CONTEXT_TYPES: PropTypes = {
+  vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+  subnets: objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }'),
+  cluster: objectType('ecs.ICluster', 'clusterName'),
+  logRetention: logRetentionType(),
+  logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};
+
+const SERVICE_TYPES: PropTypes = {
+  image: required(objectType('ecs.ContainerImage', 'bind', "ChatbotImage.fromAsset('app')")),
+  containerPort: numberType('8501'),
+  desiredCount: numberType('2'),
+  maxTaskCount: numberType('4'),
+  cpuTargetPercent: numberType('60'),
+  memoryTargetPercent: numberType('70'),
+  cpu: numberType('512'),
+  memoryLimitMiB: numberType('1024'),
+  cpuArchitecture: objectType('ecs.CpuArchitecture', '_cpuArchitecture', 'ecs.CpuArchitecture.ARM64'),
+  bedrockModels: stringListType("['anthropic.claude-3-haiku-20240307-v1:0']"),
+  config: stringMapType("{ APP_MODE: 'production' }"),
+  secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
+  generatedSecrets: stringListType("['API_KEY']"),
+  containerUser: stringType("'1000:1000'"),
+  writableDirectories: stringListType("['/tmp']"),
+  command: stringListType("['python', 'app.py']"),
+  entryPoint: stringListType("['/usr/local/bin/app']"),
+  deployment: structType('ChatbotDeploymentSettings', {
+    healthCheckInterval: durationType('Duration.seconds(10)'),
+    healthCheckTimeout: durationType('Duration.seconds(5)'),
+    healthyThresholdCount: numberType('2'),
+    unhealthyThresholdCount: numberType('3'),
+    deregistrationDelay: durationType('Duration.seconds(30)'),
+    healthCheckGracePeriod: durationType('Duration.seconds(60)'),
+    stopTimeout: durationType('Duration.seconds(30)'),
+    minHealthyPercent: numberType('100'),
+    maxHealthyPercent: numberType('200'),
+  }),
+  signOutPath: stringType("'/signout'"),
+};
+
+// A foundation-model id: provider, a dot, the model, then an optional version and context size
+// (`anthropic.claude-3-haiku-20240307-v1:0`, `anthropic.claude-3-sonnet-20240229-v1:0:28k`),
+// lower case as in Bedrock's API pattern.
+const BEDROCK_MODEL_ID = /^[a-z0-9-]{1,63}\.[a-z0-9.-]{1,63}(:[a-z0-9-]{1,63}){0,2}$/;
+// A Bedrock resource (foundation model, inference profile, provisioned or custom model, prompt
+// router) or a SageMaker endpoint of a Bedrock Marketplace model.
+const BEDROCK_ARN = /^arn:(aws[a-z-]*):(bedrock|sagemaker):([a-z0-9-]*):(\d{12})?:[a-z-]+\/\S+$/;
+
+function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
+  // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...),
+  // except the props a parent passes from its own level, which keep their plain names.
+  const context = new PropsValidator('ChatbotService', scope);
+  const v = new PropsValidator('ChatbotService', scope, typeof props === 'object' && props !== null ? props : undefined);
+  const typesOk = checkPropTypes(context, props, SERVICE_CONTEXT_TYPES) && checkPropTypes(v, props, SERVICE_TYPES);
+  context.throwIfInvalid();
+  if (!typesOk) {
+    v.throwIfInvalid();
+  }
+  // Props named in a message's text too, as the caller wrote them.
+  const p = (prop: string) => propName(props, prop);
+  const containerPort = props.containerPort ?? 8501;
+  const desiredCount = props.desiredCount ?? 2;
+  const user = props.containerUser ?? '1000:1000';
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {
-    v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, 'containerPort',
+    v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, p('containerPort'),
       `must be a whole number from 1 to 65535 (got ${containerPort}).`, 'Use the port your app listens on, for Streamlit 8501.');
   }
   if (isKnown(desiredCount)) {
-    v.check(Number.isInteger(desiredCount) && desiredCount >= 2, 'desiredCount', `must be at least 2 (got ${desiredCount}).`,
+    v.check(Number.isInteger(desiredCount) && desiredCount >= 2, p('desiredCount'), `must be at least 2 (got ${desiredCount}).`,
       'Run at least one task per Availability Zone so that losing one zone keeps the chat up; set 2 or more.');
   }
+  checkFargateSize(v, props.cpu ?? 512, props.memoryLimitMiB ?? 1024, p('cpu'), p('memoryLimitMiB'));
   const d = props.deployment ?? {};
   if (d.minHealthyPercent !== undefined && isKnown(d.minHealthyPercent)) {
-    v.check(d.minHealthyPercent >= 50 && d.minHealthyPercent <= 100, 'deployment.minHealthyPercent', `must be between 50 and 100 (got ${d.minHealthyPercent}).`,
+    v.check(d.minHealthyPercent >= 50 && d.minHealthyPercent <= 100, p('deployment.minHealthyPercent'), `must be between 50 and 100 (got ${d.minHealthyPercent}).`,
       'Keep at least half the tasks serving during a deployment; 100 keeps all of them.');
   }
   if (d.maxHealthyPercent !== undefined && isKnown(d.maxHealthyPercent)) {
-    v.check(d.maxHealthyPercent > 100 && d.maxHealthyPercent <= 400, 'deployment.maxHealthyPercent', `must be above 100 and at most 400 (got ${d.maxHealthyPercent}).`,
+    v.check(d.maxHealthyPercent > 100 && d.maxHealthyPercent <= 400, p('deployment.maxHealthyPercent'), `must be above 100 and at most 400 (got ${d.maxHealthyPercent}).`,
       'Allow extra tasks during a deployment, or no new task could start while all old ones keep serving.');
   }
   if (d.stopTimeout && !d.stopTimeout.isUnresolved()) {
-    v.check(d.stopTimeout.toSeconds() >= 2 && d.stopTimeout.toSeconds() <= 120, 'deployment.stopTimeout', `must be between 2 and 120 seconds (got ${d.stopTimeout.toSeconds()}).`,
+    v.check(d.stopTimeout.toSeconds() >= 2 && d.stopTimeout.toSeconds() <= 120, p('deployment.stopTimeout'), `must be between 2 and 120 seconds (got ${d.stopTimeout.toSeconds()}).`,
       'Fargate allows up to 120 seconds between SIGTERM and SIGKILL.');
   }
+  checkHealthCheckSettings(v, props.deployment, p('deployment.'));
   const max = props.maxTaskCount;
   if (max !== undefined && isKnown(max) && isKnown(desiredCount)) {
-    v.check(Number.isInteger(max) && max >= desiredCount, 'maxTaskCount', `(${max}) is below desiredCount (${desiredCount}), the minimum.`,
+    v.check(Number.isInteger(max) && max >= desiredCount, p('maxTaskCount'), `(${max}) is below desiredCount (${desiredCount}), the minimum.`,
       'Set maxTaskCount to at least desiredCount, or leave it out to run a fixed number of tasks.');
   }
   for (const [prop, value] of [['cpuTargetPercent', props.cpuTargetPercent], ['memoryTargetPercent', props.memoryTargetPercent]] as const) {
     if (value !== undefined && isKnown(value)) {
-      v.check(value >= 10 && value <= 90, prop, `must be between 10 and 90 (got ${value}).`, 'Target a utilization that leaves headroom, such as 60.');
+      v.check(value >= 10 && value <= 90, p(prop), `must be between 10 and 90 (got ${value}).`, 'Target a utilization that leaves headroom, such as 60.');
     }
   }
   if (!Token.isUnresolved(user)) {
-    v.check(!/^(root|0)(:|$)/.test(user), 'containerUser', `must not be root (got '${user}').`,
+    v.check(!/^(root|0)(:|$)/.test(user), p('containerUser'), `must not be root (got '${user}').`,
       'Run the app as an unprivileged user, for example \'1000:1000\', and give that user a home in `writableDirectories`.');
   }
   for (const path of props.writableDirectories ?? []) {
-    v.check(path.startsWith('/') && path !== '/', 'writableDirectories', `must hold absolute paths below / (got '${path}').`,
+    v.check(path.startsWith('/') && path !== '/', p('writableDirectories'), `must hold absolute paths below / (got '${path}').`,
       'Name each directory the app writes to, such as /tmp.');
   }
-  for (const model of props.bedrockModels ?? []) {
-    v.check(model !== '*' && !model.endsWith(':*') && !model.endsWith('/*'), 'bedrockModels', `must name models, not wildcards (got '${model}').`,
-      'List the model ids or ARNs the app calls.');
-    v.check(!/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model), 'bedrockModels', `'${model}' is a cross-region inference profile id, which names no foundation model.`,
-      'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
-  }
+  checkBedrockModels(scope, v, props.bedrockModels ?? [], p('bedrockModels'));
+  checkTaskSubnets(v, props);
   const stackRegion = Stack.of(scope).region;
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {
     const region = regionOfArn(secret.secretArn);
     if (region !== undefined && !Token.isUnresolved(stackRegion)) {
-      v.check(region === stackRegion, 'secrets', `'${name}' is a secret in ${region}, but the tasks run in ${stackRegion}.`,
+      v.check(region === stackRegion, p('secrets'), `'${name}' is a secret in ${region}, but the tasks run in ${stackRegion}.`,
         'ECS reads secrets from the task\'s own region: replicate the secret to this region (replicaRegions) and pass the replica.');
     }
   }
   const injected = [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])];
   for (const name of injected) {
-    v.check(injected.indexOf(name) === injected.lastIndexOf(name), 'secrets',
-      `'${name}' is set more than once across ${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}.`,
+    v.check(injected.indexOf(name) === injected.lastIndexOf(name), p('secrets'), `'${name}' is set more than once across ${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}.`,
       'Give each environment variable one source.');
   }
-  for (const name of [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])]) {
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), 'config', `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
+  for (const name of injected) {
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), p('config'), `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
       'Use letters, digits and underscores, not starting with a digit.');
+  }
+  // The construct sets these two itself; a second source would silently replace one of them.
+  v.check(!injected.includes('SIGNOUT_PATH'), p('config'), 'sets SIGNOUT_PATH, which the construct sets from `signOutPath`.',
+    'Set `signOutPath` instead and remove the variable.');
+  v.check(!(injected.includes('BEDROCK_MODEL_ID') && (props.bedrockModels ?? []).length > 0), p('config'),
+    `sets BEDROCK_MODEL_ID, which the construct sets to the first of \`${propName(props, 'bedrockModels')}\`.`,
+    `Put the model to use first in \`${propName(props, 'bedrockModels')}\` and remove the variable.`);
+  for (const [name, value] of Object.entries(props.config ?? {})) {
+    if (Token.isUnresolved(value)) {
+      continue;
+    }
+    // Each value becomes an SSM String parameter: at least 1 character, at most 4 KB (standard tier).
+    v.check(value.length > 0, p('config'), `'${name}' is empty, and an SSM parameter cannot hold an empty value.`,
+      'Give it a value, or remove the key and let the app use its own default.');
+    v.check(Buffer.byteLength(value, 'utf8') <= 4096, p('config'), `'${name}' is ${Buffer.byteLength(value, 'utf8')} bytes; an SSM String parameter holds 4096 at most.`,
+      'Put large values in a file in the image, or in S3, and pass their location instead.');
   }
   for (const [prop, list] of [['command', props.command], ['entryPoint', props.entryPoint]] as const) {
     v.check(list === undefined || list.length > 0, prop, 'is an empty list.', 'Leave it out to use the image\'s own, or give the program and its arguments.');
@@ -475,6 +556,56 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps, cont
     checkImagePlatform(scope, images, props.image, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, propName(props, 'image'), propName(props, 'cpuArchitecture'));
     images.throwIfInvalid();
   }
+}
+
+/** Model ids and ARNs that Bedrock would refuse, or that grant more than the listed models. */
+function checkBedrockModels(scope: Construct, v: PropsValidator, models: string[], prop: string): void {
+  const region = Stack.of(scope).region;
+  const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
+  for (const model of models) {
+    if (Token.isUnresolved(model)) {
+      continue;
+    }
+    if (model === '*' || model.endsWith(':*') || model.endsWith('/*')) {
+      v.fail(prop, `must name models, not wildcards (got '${model}').`, 'List the model ids or ARNs the app calls.');
+      continue;
+    }
+    if (/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model)) {
+      v.fail(prop, `'${model}' is a cross-region inference profile id, which names no foundation model.`,
+        'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
+      continue;
+    }
+    if (model.startsWith('arn:')) {
+      const match = BEDROCK_ARN.exec(model);
+      if (!match) {
+        v.fail(prop, `'${model}' is not the ARN of a Bedrock model or inference profile.`,
+          'Use an ARN such as arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0, or the bare model id.');
+      } else if (partition !== undefined && match[1] !== partition) {
+        v.fail(prop, `'${model}' is in partition ${match[1]}, but the stack is in ${region}, partition ${partition}, where IAM would never match it.`,
+          `Use the model's ARN in ${partition} (arn:${partition}:bedrock:...), or the bare model id.`);
+      }
+      continue;
+    }
+    v.check(BEDROCK_MODEL_ID.test(model), prop, `'${model}' is not a Bedrock model id (provider.model, such as anthropic.claude-3-haiku-20240307-v1:0).`,
+      'Copy the model id from the Bedrock console (Model catalog) or `aws bedrock list-foundation-models`, or pass the model\'s ARN.');
+  }
+}
+
+/** Tasks never get a public IP: in a public subnet they could not pull their image or reach AWS. */
+function checkTaskSubnets(v: PropsValidator, props: ChatbotServiceProps): void {
+  const prop = props.subnets ? 'subnets' : 'vpc';
+  let selected: ec2.ISubnet[];
+  try {
+    selected = props.vpc.selectSubnets(props.subnets ?? defaultPrivateSubnets(props.vpc)).subnets;
+  } catch (error) {
+    v.fail(prop, props.subnets ? `selects no subnets of \`vpc\` (${(error as Error).message.replace(/\.$/, '')}).` : 'has no private subnets for the tasks.',
+      'Give the VPC private subnets (isolated, or with a NAT gateway), or select the ones for the tasks with `subnets`.');
+    return;
+  }
+  const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
+  const inPublic = selected.filter((s) => publicIds.has(s.subnetId));
+  v.check(inPublic.length === 0, prop, `selects ${inPublic.length} public subnet(s); tasks get no public IP, so there they could not pull their image or reach AWS.`,
+    'Select private subnets (isolated with VPC endpoints, or with a NAT gateway), for example { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.');
 }
 
 function bedrockModelArn(scope: Construct, model: string): string {

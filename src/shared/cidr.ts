@@ -36,3 +36,26 @@ const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => par
 export function privateRangeOf(block: Ipv4Block): Ipv4Block | undefined {
   return RFC1918.find((range) => contains(range, block));
 }
+
+/** The prefix length of a block: 24 for a /24. */
+export function prefixLength(block: Ipv4Block): number {
+  return 32 - Math.log2(block.size);
+}
+
+/** AWS accepts VPC CIDR blocks and subnets from /16 to /28 (Amazon VPC user guide, "VPC CIDR blocks"). */
+export const MIN_PREFIX = 16;
+/** See `MIN_PREFIX`. */
+export const MAX_PREFIX = 28;
+
+/**
+ * Whether subnets of the given prefix lengths, allocated one after another in this order, each
+ * aligned to its own size (as aws-cdk-lib's `IpAddresses.cidr` does), fit in `block`.
+ */
+export function fitsInOrder(block: Ipv4Block, prefixes: number[]): boolean {
+  let next = block.start;
+  for (const prefix of prefixes) {
+    const size = 2 ** (32 - prefix);
+    next = Math.ceil(next / size) * size + size;
+  }
+  return next <= block.start + block.size;
+}

@@ -28,6 +28,10 @@ export function propName(props: object, prop: string): string {
   if (!registration) {
     return prop;
   }
+  // A name already written the user's way stays as it is, so naming twice is harmless.
+  if (Object.values(registration.names).includes(prop) || (registration.prefix !== '' && prop.startsWith(registration.prefix))) {
+    return prop;
+  }
   return registration.names[prop] ?? `${registration.prefix}${prop}`;
 }
 

@@ -82,3 +82,182 @@ export function tryZoneName(zone: IHostedZone): string | undefined {
     return undefined;
   }
 }
+
+// Runtime types of props. TypeScript callers get these from the compiler; JavaScript callers and
+// Python callers (whose jsii layer lets a plain str through where a list or an object is expected
+// in some positions) get them here, so that a wrong type is refused with the prop's name instead
+// of a TypeError deep inside aws-cdk-lib, or a silent fallback to a default.
+
+/** The runtime type a prop must have. */
+export interface PropType {
+  /** What the prop must hold, for the message: 'a list of strings'. */
+  readonly expected: string;
+  /** A right value, for the fix: `['/tmp']`. */
+  readonly example?: string;
+  /** True when a value other than undefined has this type. */
+  readonly test: (value: unknown) => boolean;
+  /** Whether the prop must be given. */
+  readonly required?: boolean;
+  /** The values that are accepted, when `expected` does not say it all: added to the problem. */
+  readonly accepted?: string;
+  /** The fix, when not `Pass <expected>, for example <example>.` */
+  readonly fix?: string;
+  /** The types of the members of a struct, checked one by one (`deployment.healthCheckInterval`). */
+  readonly members?: PropTypes;
+}
+
+/** The runtime types of a construct's props, by prop name. */
+export type PropTypes = { [prop: string]: PropType };
+
+/** A short description of a value for a message: `the string 'abc'`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    return `the string '${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return `the ${typeof value} ${value}`;
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  if (typeof value === 'function') {
+    return `a class or function (${value.name || 'anonymous'})`;
+  }
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `an object of type ${name}` : 'an object';
+}
+
+const isObject = (value: unknown): value is { [key: string]: unknown } => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The same type, marked as required. */
+export function required(type: PropType): PropType {
+  return { ...type, required: true };
+}
+
+/** A string. */
+export function stringType(example = "'value'"): PropType {
+  return { expected: 'a string', example, test: (v) => typeof v === 'string' };
+}
+
+/** A number (a number token included). */
+export function numberType(example = '2'): PropType {
+  return { expected: 'a number', example, test: (v) => typeof v === 'number' && !Number.isNaN(v) };
+}
+
+/** true or false. */
+export function booleanType(): PropType {
+  return { expected: 'true or false', example: 'true', test: (v) => typeof v === 'boolean' };
+}
+
+/** A list of strings (a list token included). */
+export function stringListType(example = "['value']"): PropType {
+  return { expected: 'a list of strings', example, test: (v) => Array.isArray(v) && v.every((e) => typeof e === 'string') };
+}
+
+/** An object mapping names to strings. */
+export function stringMapType(example = "{ NAME: 'value' }"): PropType {
+  return { expected: 'an object of strings by name', example, test: (v) => isObject(v) && Object.values(v).every((e) => typeof e === 'string') };
+}
+
+/**
+ * An object of a library type, recognized by a member it must have (so that an object made by
+ * another copy of aws-cdk-lib, or implemented in Python, passes).
+ */
+export function objectType(typeName: string, member?: string, example?: string): PropType {
+  return { expected: `${article(typeName)} ${typeName}`, example, test: (v) => isObject(v) && (member === undefined || member in v) };
+}
+
+/** A list of objects of a library type (see `objectType`). */
+export function objectListType(typeName: string, member: string, example?: string): PropType {
+  return { expected: `a list of ${typeName}`, example, test: (v) => Array.isArray(v) && v.every((e) => isObject(e) && member in e) };
+}
+
+/** An object mapping names to objects of a library type (see `objectType`). */
+export function objectMapType(typeName: string, member: string, example?: string): PropType {
+  return { expected: `an object of ${typeName} by name`, example, test: (v) => isObject(v) && Object.values(v).every((e) => isObject(e) && member in e) };
+}
+
+/** A `Duration`. */
+export function durationType(example = 'Duration.seconds(30)'): PropType {
+  return objectType('Duration', 'toSeconds', example);
+}
+
+/** A struct whose members are checked in turn. */
+export function structType(typeName: string, members: PropTypes): PropType {
+  return { ...objectType(typeName), members };
+}
+
+/**
+ * A member of an enum: `typeName` and the enum object, such as `'ChatbotEgress', ChatbotEgress`.
+ * Tokens pass.
+ */
+export function enumType(typeName: string, enumObject: object, example?: string): PropType {
+  const names = Object.keys(enumObject).filter((k) => !/^\d+$/.test(k));
+  const values = names.map((k) => (enumObject as { [k: string]: unknown })[k]);
+  return {
+    expected: `${article(typeName)} ${typeName} value`,
+    accepted: `${typeName} has ${names.join(', ')}`,
+    fix: `Pass a member of the enum, such as ${typeName}.${example ?? names[0]}.`,
+    test: (v) => values.includes(v) || ((typeof v === 'string' || typeof v === 'number') && Token.isUnresolved(v)),
+  };
+}
+
+/**
+ * Records a problem in `v` for each prop whose value does not have its type, naming it with
+ * `prefix` (`backend.`). Returns true when every prop had the right type, so that the checks of
+ * values can run without meeting a value of a wrong type.
+ */
+export function checkPropTypes(v: PropsValidator, props: unknown, types: PropTypes, prefix = ''): boolean {
+  if (!isObject(props)) {
+    v.fail(prefix ? prefix.replace(/\.$/, '') : 'props', `must be an object of props, but got ${describeValue(props)}.`,
+      `Pass the props as an object, for example { ${Object.keys(types).find((k) => types[k].required) ?? Object.keys(types)[0]}: ... }.`);
+    return false;
+  }
+  let ok = true;
+  for (const [name, type] of Object.entries(types)) {
+    const value = props[name];
+    const prop = `${prefix}${name}`;
+    if (value === undefined) {
+      if (type.required) {
+        v.fail(prop, 'is missing.', fixFor(type));
+        ok = false;
+      }
+      continue;
+    }
+    if (!type.test(value)) {
+      ok = false;
+      if (type.expected === 'a number' && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) {
+        v.fail(prop, `must be a number, but got ${describeValue(value)}.`, `Pass the number ${Number(value)} without quotes.`);
+      } else {
+        v.fail(prop, `must be ${type.expected}, but got ${describeValue(value)}${type.accepted ? `; ${type.accepted}` : ''}.`, fixFor(type));
+      }
+      continue;
+    }
+    if (type.members) {
+      ok = checkPropTypes(v, value, type.members, `${prop}.`) && ok;
+    }
+  }
+  return ok;
+}
+
+function article(typeName: string): string {
+  return /^[aeiou]/i.test(typeName) ? 'an' : 'a';
+}
+
+function fixFor(type: PropType): string {
+  return type.fix ?? type.example ? `Pass ${type.expected}, for example ${type.example}.` : `Pass ${type.expected}.`;
+}
+
+/**
+ * Refuses props of a wrong type at once, naming each one (see `checkPropTypes`): the checks of
+ * values that follow can then rely on the types.
+ */
+export function refuseWrongTypes(scope: IConstruct, constructName: string, props: unknown, types: PropTypes, prefix = ''): void {
+  // With the props, each prop is named as the user wrote it (through a parent's registration).
+  const v = new PropsValidator(constructName, scope, typeof props === 'object' && props !== null ? props : undefined);
+  checkPropTypes(v, props, types, prefix);
+  v.throwIfInvalid();
+}

@@ -11,7 +11,7 @@ import { acknowledgeFindings } from '../shared/acknowledge';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { nameUniquePerStackInstance } from '../shared/unique-name';
-import { PropsValidator } from '../shared/validation';
+import { PropsValidator, enumType, objectType, refuseWrongTypes } from '../shared/validation';
 
 /**
  * Options for the chatbot's storage, used by `SecureContainerChatbot`'s `storage` prop and by
@@ -88,6 +88,7 @@ export class ChatbotStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotStorageProps = {}) {
     super(scope, id);
+    checkStoragePropTypes(this, props);
     const v = new PropsValidator('ChatbotStorage', this, props);
     v.check(!(props.bucket && props.table && props.encryptionKey), 'encryptionKey',
       'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own encryption.');
@@ -234,4 +235,14 @@ function logAccessTo(source: s3.Bucket, target: s3.IBucket, prefix: string): voi
       StringEquals: { 'aws:SourceAccount': Stack.of(source).account },
     },
   }));
+}
+
+function checkStoragePropTypes(scope: Construct, props: ChatbotStorageProps): void {
+  refuseWrongTypes(scope, 'ChatbotStorage', props, {
+    bucket: objectType('s3.IBucket', 'bucketName'),
+    table: objectType('dynamodb.ITable', 'tableName'),
+    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+    encryptionKey: objectType('kms.IKey', 'keyArn'),
+    accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
+  });
 }
