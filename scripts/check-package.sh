@@ -5,14 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tarball=$(ls dist/js/*.tgz | head -n 1)
 allowed='^(lib|package\.json|README\.md|LICENSE|API\.md|CONTRIBUTING\.md|CHANGELOG\.md|\.jsii)$'
-unexpected=$(tar tzf "$tarball" | cut -d/ -f2 | sort -u | grep -Ev "$allowed" || true)
+listing=$(tar tzf "$tarball")
+unexpected=$(printf '%s\n' "$listing" | cut -d/ -f2 | sort -u | grep -Ev "$allowed" || true)
 if [ -n "$unexpected" ]; then
   echo "Unexpected top-level entries in $tarball:" >&2
   echo "$unexpected" >&2
   exit 1
 fi
 for handler in lib/origin-verify/rotation-handler/index.js; do
-  tar tzf "$tarball" | grep -qx "package/$handler" || { echo "$tarball lacks $handler" >&2; exit 1; }
+  printf '%s\n' "$listing" | grep -x "package/$handler" >/dev/null || { echo "$tarball lacks $handler" >&2; exit 1; }
 done
 size=$(du -k "$tarball" | cut -f1)
 echo "package contents: lib/ and documents only ($size KiB)"
