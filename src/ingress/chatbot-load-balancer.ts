@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
 import { IChatbotAuth } from '../auth/chatbot-auth';
-import { checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
+import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
@@ -17,7 +17,7 @@ import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-p
 import { checkSecretReference } from '../shared/secret-value';
 import {
   PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
-  regionOfArn, required, stringType, structType, tryZoneName,
+  regionOfArn, required, stringType, tryZoneName,
 } from '../shared/validation';
 
 /**
@@ -290,13 +290,7 @@ const LOAD_BALANCER_TYPES: PropTypes = {
   hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
   cognitoLogoutPath: stringType("'/signout/cognito'"),
   idleTimeout: durationType('Duration.seconds(300)'),
-  deployment: structType('ChatbotDeploymentSettings', {
-    healthCheckInterval: durationType('Duration.seconds(10)'),
-    healthCheckTimeout: durationType('Duration.seconds(5)'),
-    healthyThresholdCount: numberType('2'),
-    unhealthyThresholdCount: numberType('3'),
-    deregistrationDelay: durationType('Duration.seconds(30)'),
-  }),
+  deployment: DEPLOYMENT_SETTINGS_TYPE,
   healthCheckPath: stringType("'/_stcore/health'"),
   stickinessDuration: durationType('Duration.hours(1)'),
   accessLogsBucket: objectType('s3.IBucket', 'bucketName'),

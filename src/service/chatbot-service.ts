@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
+import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
 import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
@@ -19,8 +19,8 @@ import { propName } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import {
-  PropTypes, PropsValidator, checkPropTypes, durationType, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
-  stringListType, stringMapType, stringType, structType,
+  PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
+  stringListType, stringMapType, stringType,
 } from '../shared/validation';
 
 /**
@@ -432,17 +432,7 @@ const SERVICE_TYPES: PropTypes = {
   writableDirectories: stringListType("['/tmp']"),
   command: stringListType("['python', 'app.py']"),
   entryPoint: stringListType("['/usr/local/bin/app']"),
-  deployment: structType('ChatbotDeploymentSettings', {
-    healthCheckInterval: durationType('Duration.seconds(10)'),
-    healthCheckTimeout: durationType('Duration.seconds(5)'),
-    healthyThresholdCount: numberType('2'),
-    unhealthyThresholdCount: numberType('3'),
-    deregistrationDelay: durationType('Duration.seconds(30)'),
-    healthCheckGracePeriod: durationType('Duration.seconds(60)'),
-    stopTimeout: durationType('Duration.seconds(30)'),
-    minHealthyPercent: numberType('100'),
-    maxHealthyPercent: numberType('200'),
-  }),
+  deployment: DEPLOYMENT_SETTINGS_TYPE,
   signOutPath: stringType("'/signout'"),
 };
 

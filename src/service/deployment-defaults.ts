@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ChatbotDeploymentSettings } from './deployment-settings';
-import { PropsValidator, isKnown } from '../shared/validation';
+import { PropsValidator, durationType, isKnown, numberType, structType } from '../shared/validation';
 
 /**
  * The timings of `ChatbotDeploymentSettings` with every default filled in: the one place the
@@ -68,3 +68,16 @@ export function checkHealthCheckSettings(v: PropsValidator, settings: ChatbotDep
   range('deregistrationDelay', seconds(d.deregistrationDelay), 0, 3600, 'Target groups drain for 0 to 3600 seconds; 30 suits a chat app.');
   range('healthCheckGracePeriod', seconds(d.healthCheckGracePeriod), 0, 2147483647, 'Give a new task the seconds it needs to start, such as 60.');
 }
+
+/** What a JavaScript or Python caller must pass as `deployment`: each timing of the right type. */
+export const DEPLOYMENT_SETTINGS_TYPE = structType('ChatbotDeploymentSettings', {
+  healthCheckInterval: durationType('Duration.seconds(10)'),
+  healthCheckTimeout: durationType('Duration.seconds(5)'),
+  healthyThresholdCount: numberType('2'),
+  unhealthyThresholdCount: numberType('3'),
+  deregistrationDelay: durationType('Duration.seconds(30)'),
+  healthCheckGracePeriod: durationType('Duration.seconds(60)'),
+  stopTimeout: durationType('Duration.seconds(30)'),
+  minHealthyPercent: numberType('100'),
+  maxHealthyPercent: numberType('200'),
+});
