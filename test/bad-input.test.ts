@@ -20,6 +20,7 @@ import {
   ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
   ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';
+import { backendContext } from './support/own-parts';
 import { withPropPrefix } from '../src/shared/prop-prefix';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
@@ -37,12 +38,7 @@ const service = (extra: (stack: Stack) => Partial<ChatbotServiceProps>) => (stac
 const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stack: Stack) => {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
   return new ChatbotBackend(stack, 'Backend', withPropPrefix({
-    vpc,
-    cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
-    clientSecurityGroup: new ec2.SecurityGroup(stack, 'Client', { vpc }),
-    domainName: 'backend.chat.example.com',
-    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
-    accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+    ...backendContext(stack, vpc),
     image: IMAGE,
     containerPort: 8080,
     ...extra(stack),

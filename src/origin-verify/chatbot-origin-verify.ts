@@ -160,7 +160,8 @@ export class ChatbotOriginVerify extends Construct {
       removalPolicy: this.props.removalPolicy,
     });
     const fn = new lambda.Function(this, 'RotationFunction', {
-      description: `Rotates the origin-verify header value of ${this.props.domainName} on its load balancer and CloudFront`,
+      // Lambda refuses descriptions over 256 characters, and a domain may have 253.
+      description: `Rotates the origin-verify header value of ${this.props.domainName} on its load balancer and CloudFront`.slice(0, 256),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

@@ -8,7 +8,7 @@ import { PropType, PropsValidator, isKnown } from './validation';
  * The retention periods CloudWatch Logs accepts (PutRetentionPolicy, `retentionInDays`), and
  * 9999, `logs.RetentionDays.INFINITE`, which aws-cdk-lib renders as no retention.
  */
-export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
+const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999,
 ];
 

@@ -110,7 +110,7 @@ export interface PropType {
 export type PropTypes = { [prop: string]: PropType };
 
 /** A short description of a value for a message: `the string 'abc'`, `a list`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) {
     return String(value);
   }

@@ -3,13 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ChatbotBackend, ChatbotImage, ChatbotService, ChatbotServiceProps, SecureContainerChatbot } from '../../src';
+import { backendContext } from '../support/own-parts';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-image-'));
 fs.writeFileSync(path.join(DIR, 'Dockerfile'), 'FROM public.ecr.aws/docker/library/python:3.12-slim\n');
@@ -108,12 +107,7 @@ describe('the backend image', () => {
       const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
       return () => new ChatbotBackend(stack, 'Backend', {
-        vpc,
-        cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
-        clientSecurityGroup: new ec2.SecurityGroup(stack, 'Client', { vpc }),
-        domainName: 'backend.example.com',
-        certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
-        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+        ...backendContext(stack, vpc, 'backend.example.com'),
         image: arm(),
         containerPort: 8080,
         cpuArchitecture,

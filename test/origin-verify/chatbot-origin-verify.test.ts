@@ -98,4 +98,14 @@ describe('ChatbotOriginVerify alone', () => {
     expect(ok.rotationFunction).toBeDefined();
     expect(() => ok.rotateWith({ listenerRules: [rule] })).toThrow(/already called/);
   });
+
+  test('keeps the function description within Lambda\'s 256 characters for the longest domain', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const domainName = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example`;
+    const verify = new ChatbotOriginVerify(stack, 'Long', { domainName });
+    verify.rotateWith({ listenerRules: [listenerRule(stack)] });
+    const fn = verify.rotationFunction!.node.defaultChild as any;
+    expect(domainName.length).toBeGreaterThan(240);
+    expect(stack.resolve(fn.description).length).toBeLessThanOrEqual(256);
+  });
 });
