@@ -203,6 +203,8 @@ export interface ChatbotHttpApiIngressOptions {
  * options that variant has, so that no option is silently ignored:
  *
  * - `ChatbotIngress.cloudFront()`: for people using the chat in a browser; carries WebSockets.
+ * - `ChatbotIngress.cloudFrontVpcOrigin()`: the same for a browser, with the load balancer
+ *   internal: CloudFront reaches it through a VPC origin and nothing on the internet can.
  * - `ChatbotIngress.httpApi()`: for API clients that send a Cognito token as a bearer token; no
  *   browser login, no WebSockets and no WAF web ACL (HTTP APIs support neither).
  */
@@ -219,6 +221,26 @@ export class ChatbotIngress {
   }
 
   /**
+   * CloudFront with a WAF web ACL, then an internal Application Load Balancer in private subnets
+   * that CloudFront reaches through a CloudFront VPC origin (`AWS::CloudFront::VpcOrigin`), with
+   * Cognito's browser login on the load balancer. The load balancer has no public address, so no
+   * origin-verify secret is needed. Its subnets reach the internet through one NAT gateway, for
+   * the login's calls to Cognito's token endpoint; the tasks' subnets keep no route out.
+   *
+   * A VPC origin must be in the same stack as its load balancer, so the distribution lives in the
+   * chatbot's stack: outside us-east-1 pass `edgeCertificate` and `webAclArn`, which must be in
+   * us-east-1 (nothing is then deployed to us-east-1).
+   *
+   * Takes the options of `cloudFront()`; the ones about the public origin (`edgeStack`,
+   * `originDomainName`, `originVerifyRotationInterval`) are refused.
+   *
+   * @param options the CloudFront, web ACL, load balancer, login and monitoring options
+   */
+  public static cloudFrontVpcOrigin(options: ChatbotCloudFrontIngressOptions = {}): ChatbotIngress {
+    return new ChatbotIngress('cloudFrontVpcOrigin', options, undefined);
+  }
+
+  /**
    * An API Gateway HTTP API with a Cognito JWT authorizer, a VPC link and an internal Network Load
    * Balancer that checks the tasks over TCP.
    *
@@ -229,12 +251,13 @@ export class ChatbotIngress {
   }
 
   /**
-   * The factory that made this ingress: `cloudFront` or `httpApi`.
+   * The factory that made this ingress: `cloudFront`, `cloudFrontVpcOrigin` or `httpApi`.
    */
   public readonly variant: string;
 
   /**
-   * The options of the CloudFront ingress; undefined for another variant.
+   * The options of the CloudFront ingress (`cloudFront` or `cloudFrontVpcOrigin`); undefined for
+   * another variant.
    */
   public readonly cloudFrontOptions?: ChatbotCloudFrontIngressOptions;
 
