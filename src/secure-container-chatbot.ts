@@ -210,7 +210,8 @@ export interface SecureContainerChatbotProps {
 
   /**
    * The regional certificate, in this stack's region, covering `domainName`, the CloudFront
-   * ingress's `originDomainName` and, with `backend`, `backend.<domainName>`.
+   * ingress's `originDomainName` (not with `ChatbotIngress.cloudFrontVpcOrigin()`, which has no
+   * origin name) and, with `backend`, `backend.<domainName>`. Required without `hostedZone`.
    *
    * @default - a new DNS-validated certificate
    */
@@ -312,7 +313,7 @@ export class SecureContainerChatbot extends Construct {
    */
   public readonly encryptionKey: kms.Key;
 
-  /** The load balancer's certificate. */
+  /** The load balancer's certificate (the given `certificate`, or a new one validated in `hostedZone`). */
   public readonly certificate: acm.ICertificate;
 
   /** The app's URL, `https://<domainName>/`. */
@@ -630,7 +631,7 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * CloudFront, WAF and DNS, in us-east-1.
+   * CloudFront, WAF and DNS: in `edgeStack`.
    *
    * @throws Error with `ChatbotIngress.httpApi()`
    */
@@ -639,8 +640,10 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * The stack that holds `edge`: this stack in us-east-1, else the ingress's `edgeStack` or the
-   * us-east-1 helper stack `<stackName>-edge-<region>` shared by the chatbots of this stack.
+   * The stack that holds `edge`: this stack in us-east-1, with `ChatbotIngress.cloudFrontVpcOrigin()`
+   * and when the ingress's `edgeCertificate` and `webAclArn` are both given; else the ingress's
+   * `edgeStack` or the us-east-1 helper stack `<stackName>-edge-<region>` shared by the chatbots of
+   * this stack.
    *
    * @throws Error with `ChatbotIngress.httpApi()`
    */
@@ -651,19 +654,19 @@ export class SecureContainerChatbot extends Construct {
   /**
    * The origin-verify secret and its rotation.
    *
-   * @throws Error with `ChatbotIngress.httpApi()`
+   * @throws Error with `ChatbotIngress.httpApi()` and `ChatbotIngress.cloudFrontVpcOrigin()`
    */
   public get originVerify(): ChatbotOriginVerify {
-    return this.cloudFrontPart('originVerify', this._originVerify);
+    return this.publicOriginPart('originVerify', this._originVerify);
   }
 
   /**
    * The secret whose value CloudFront sends in the origin-verify header.
    *
-   * @throws Error with `ChatbotIngress.httpApi()`
+   * @throws Error with `ChatbotIngress.httpApi()` and `ChatbotIngress.cloudFrontVpcOrigin()`
    */
   public get originVerifySecret(): secretsmanager.Secret {
-    return this.cloudFrontPart('originVerifySecret', this._originVerify?.secret);
+    return this.publicOriginPart('originVerifySecret', this._originVerify?.secret);
   }
 
   /**
@@ -677,6 +680,14 @@ export class SecureContainerChatbot extends Construct {
         + 'Use `edge` and `loadBalancer` for its entry, or build it with ChatbotIngress.httpApi().');
     }
     return this._httpApi;
+  }
+
+  private publicOriginPart<T>(name: string, part: T | undefined): T {
+    if (part === undefined && this.ingress.variant === 'cloudFrontVpcOrigin') {
+      throw new Error(`SecureContainerChatbot: \`${name}\` exists only with \`ingress: ChatbotIngress.cloudFront()\`, but ${this.node.path} uses `
+        + 'ChatbotIngress.cloudFrontVpcOrigin(), whose internal load balancer only CloudFront\'s VPC origin reaches: it needs no origin-verify secret.');
+    }
+    return this.cloudFrontPart(name, part);
   }
 
   private cloudFrontPart<T>(name: string, part: T | undefined): T {

@@ -7,18 +7,24 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 /**
  * Options of the CloudFront ingress (`ChatbotIngress.cloudFront`): CloudFront with a WAF web ACL,
  * then an internet-facing Application Load Balancer that only CloudFront can reach, with
- * Cognito's browser login on the load balancer.
+ * Cognito's browser login on the load balancer. `ChatbotIngress.cloudFrontVpcOrigin` takes them
+ * too, and refuses the ones about a public origin (`edgeStack`, `originDomainName`,
+ * `originVerifyRotationInterval`).
  */
 export interface ChatbotCloudFrontIngressOptions {
   /**
-   * CloudFront's certificate for `domainName`, in us-east-1.
+   * CloudFront's certificate for `domainName`, in us-east-1. Given together with `webAclArn` (and
+   * no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
+   * us-east-1. Required without `hostedZone`.
    *
    * @default - a new DNS-validated certificate in the edge stack
    */
   readonly edgeCertificate?: acm.ICertificate;
 
   /**
-   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1).
+   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1). Given together with `edgeCertificate`
+   * (and no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
+   * us-east-1.
    *
    * @default - a new web ACL with managed rules and a rate limit
    */
@@ -29,8 +35,9 @@ export interface ChatbotCloudFrontIngressOptions {
    * Its region must be us-east-1. Several chatbots may share one: each puts its parts under an id
    * of its own. It is made to deploy after the chatbot's stack.
    *
-   * @default - the chatbot's stack when it is in us-east-1, else a helper stack
-   * `<stackName>-edge-<region>` in us-east-1, created beside it and shared by every chatbot in it
+   * @default - the chatbot's stack when it is in us-east-1 or when `edgeCertificate` and
+   * `webAclArn` are both given, else a helper stack `<stackName>-edge-<region>` in us-east-1,
+   * created beside it and shared by every chatbot in it
    */
   readonly edgeStack?: Stack;
 

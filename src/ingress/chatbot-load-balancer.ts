@@ -235,6 +235,16 @@ export class ChatbotLoadBalancer extends Construct {
     if (!props.deletionProtection) {
       acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
     }
+    if (internal) {
+      // CloudFront creates a VPC origin only in a VPC with an internet gateway attached: the load
+      // balancer, which the VPC origin references, waits for it (and outlives it on deletion).
+      // (An ec2.Vpc's internetConnectivityEstablished holds the gateway, not its attachment.)
+      this.applicationLoadBalancer.node.addDependency(props.vpc.internetConnectivityEstablished);
+      const attachment = props.vpc.node.tryFindChild('VPCGW');
+      if (attachment) {
+        this.applicationLoadBalancer.node.addDependency(attachment);
+      }
+    }
 
     this.accessLogsBucket = props.accessLogsBucket
       ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);

@@ -74,6 +74,9 @@ describe('CloudFront VPC origin (examples/private-origin)', () => {
 
   test('the internet gateway stays attached (VPC origins need it); only the NAT gateway\'s public subnet routes to it', () => {
     template.resourceCountIs('AWS::EC2::VPCGatewayAttachment', 1);
+    const [attachmentId] = Object.keys(template.findResources('AWS::EC2::VPCGatewayAttachment'));
+    // CloudFront creates a VPC origin only once the gateway is attached; the VPC origin references the load balancer.
+    expect(resourcesOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0][1].DependsOn).toContain(attachmentId);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
     const routes = resourcesOf(template, 'AWS::EC2::Route').map(([id, r]) => [id, r.Properties.GatewayId ? 'igw' : r.Properties.NatGatewayId ? 'nat' : 'other']);
     expect(routes.map(([id, to]) => `${String(id).replace(/[0-9A-F]{8}$/, '')}->${to}`).sort()).toEqual([
@@ -100,6 +103,19 @@ describe('CloudFront VPC origin (examples/private-origin)', () => {
     expect(acks['private-origin'].length).toBeLessThan(acks.basic.length);
     expect(acks['private-origin'].filter((a: any) => /OriginVerify|PublicSubnet2/.test(a.path))).toEqual([]);
   });
+});
+
+test('a VPC-origin chatbot has no origin-verify secret, and says why when one is asked for; its edge is in its own stack', () => {
+  const stack = new Stack(new App(), 'Chat', { env: { region: 'us-east-1' } });
+  const chat = new SecureContainerChatbot(stack, 'Chatbot', {
+    container: { image: IMAGE }, domainName: 'chat.example.com', hostedZone: zoneIn(stack), ingress: ChatbotIngress.cloudFrontVpcOrigin(),
+  });
+  expect(chat.ingress.variant).toBe('cloudFrontVpcOrigin');
+  expect(() => chat.originVerify).toThrow(/`originVerify` exists only with `ingress: ChatbotIngress.cloudFront\(\)`.*cloudFrontVpcOrigin\(\).*needs no origin-verify secret/);
+  expect(() => chat.originVerifySecret).toThrow(/`originVerifySecret`/);
+  expect(chat.edgeStack).toBe(stack);
+  expect(chat.loadBalancer.originVerifyRules).toEqual([]);
+  expect(chat.edge.distribution.stack).toBe(stack);
 });
 
 describe('no us-east-1 stack: the user brings the viewer certificate and the web ACL', () => {
