@@ -260,6 +260,31 @@ describe('DNS outside Route 53', () => {
     expect(outputs.map((o) => JSON.stringify(o.Value))).toEqual([expect.stringMatching(/chat\.example\.com CNAME .*Distribution/)]);
   });
 
+  test('the HTTP API and the backend: outputs for the public name and the backend name, no record, no certificate', () => {
+    const stack = new Stack(new App(), 'Api', { env: { region: 'eu-west-1' } });
+    new SecureContainerChatbot(stack, 'Chatbot', {
+      container: { image: IMAGE },
+      domainName: 'chat.example.com',
+      certificate: regionalCert(stack),
+      ingress: ChatbotIngress.httpApi(),
+      backend: { image: IMAGE, containerPort: 8080 },
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    const outputs = Object.values<any>(template.findOutputs('*')).filter((o) => /DNS provider/.test(o.Description)).map((o) => JSON.stringify(o.Value)).sort();
+    expect(outputs).toEqual([
+      expect.stringMatching(/^\{"Fn::Join":\["",\["backend\.chat\.example\.com CNAME ",\{"Fn::GetAtt":\["ChatbotBackendLoadBalancer.*DNSName/),
+      expect.stringMatching(/^\{"Fn::Join":\["",\["chat\.example\.com CNAME ",\{"Fn::GetAtt":\["ChatbotHttpApiDomainName.*RegionalDomainName/),
+    ]);
+  });
+
+  test('the HTTP API without a hosted zone needs only the regional certificate', () => {
+    const stack = new Stack(new App(), 'Api', { env: { region: 'eu-west-1' } });
+    expect(() => new SecureContainerChatbot(stack, 'Chatbot', { container: { image: IMAGE }, domainName: 'chat.example.com', ingress: ChatbotIngress.httpApi() }))
+      .toThrow(/`hostedZone`: is missing, and so is `certificate`/);
+  });
+
   test('refuses no hosted zone without the certificates, naming hostedZone', () => {
     const stack = new Stack(new App(), 'Chat', { env: { region: 'eu-west-1' } });
     expect(() => new SecureContainerChatbot(stack, 'Chatbot', { container: { image: IMAGE }, domainName: 'chat.example.com' }))
