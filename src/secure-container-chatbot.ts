@@ -1,4 +1,5 @@
 import { CfnOutput, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -49,8 +50,15 @@ export interface SecureContainerChatbotProps {
    * your stack is in another region they go to a companion stack, which needs the zone's ID and
    * name at synth time: import the zone with `HostedZone.fromHostedZoneAttributes` (or
    * `HostedZone.fromLookup`).
+   *
+   * Without it (DNS outside Route 53), bring the certificates (`certificate` and, with a CloudFront
+   * ingress, `ingress.edgeCertificate`), validated at your DNS provider: the construct then creates
+   * no Route 53 record, and each record to create at your provider is a stack output
+   * (`DnsRecord...`: name, type, target).
+   *
+   * @default - none: DNS outside Route 53, which needs the certificates
    */
-  readonly hostedZone: route53.IHostedZone;
+  readonly hostedZone?: route53.IHostedZone;
 
   /**
    * The public entry, with the options of that variant: `ChatbotIngress.cloudFront()` (CloudFront
@@ -202,7 +210,8 @@ export interface SecureContainerChatbotProps {
 
   /**
    * The regional certificate, in this stack's region, covering `domainName`, the CloudFront
-   * ingress's `originDomainName` and, with `backend`, `backend.<domainName>`.
+   * ingress's `originDomainName` (not with `ChatbotIngress.cloudFrontVpcOrigin()`, which has no
+   * origin name) and, with `backend`, `backend.<domainName>`. Required without `hostedZone`.
    *
    * @default - a new DNS-validated certificate
    */
@@ -304,7 +313,7 @@ export class SecureContainerChatbot extends Construct {
    */
   public readonly encryptionKey: kms.Key;
 
-  /** The load balancer's certificate. */
+  /** The load balancer's certificate (the given `certificate`, or a new one validated in `hostedZone`). */
   public readonly certificate: acm.ICertificate;
 
   /** The app's URL, `https://<domainName>/`. */
@@ -325,6 +334,7 @@ export class SecureContainerChatbot extends Construct {
     const httpApi = this.ingress.httpApiOptions;
     const container = props.container;
 
+    const vpcOrigin = this.ingress.variant === 'cloudFrontVpcOrigin';
     const originDomainName = cloudFront?.originDomainName ?? `origin.${props.domainName}`;
     const signOutPath = cloudFront?.signOutPath ?? '/signout';
     const cognitoLogoutPath = `${signOutPath}/cognito`;
@@ -340,6 +350,8 @@ export class SecureContainerChatbot extends Construct {
     } else {
       this.network = new ChatbotNetwork(this, 'Network', withPropPrefix({
         ...props.networkOptions,
+        // Behind a VPC origin the internal load balancer gets subnets of its own with a NAT gateway.
+        loadBalancerSubnets: props.networkOptions?.loadBalancerSubnets ?? (vpcOrigin ? true : undefined),
         egress: props.egress ?? props.networkOptions?.egress,
         flowLogRetention: props.logRetention ?? props.networkOptions?.flowLogRetention,
         logsEncryptionKey: this.encryptionKey,
@@ -435,9 +447,10 @@ export class SecureContainerChatbot extends Construct {
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
     const alternativeNames = [
-      ...(cloudFront ? [originDomainName] : []),
+      ...(cloudFront && !vpcOrigin ? [originDomainName] : []),
       ...(props.backend ? [backendDomainName] : []),
     ];
+    // (Without a hosted zone the certificate is the user's: validation refuses the other case.)
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
       subjectAlternativeNames: alternativeNames.length > 0 ? alternativeNames : undefined,
@@ -462,6 +475,10 @@ export class SecureContainerChatbot extends Construct {
         removalPolicy: props.removalPolicy,
       }, 'backend.'));
       this.endpoints?.allowFrom(this.backend.service.securityGroup);
+      if (!props.hostedZone) {
+        dnsRecordOutput(this, 'DnsRecordBackend', backendDomainName, this.backend.applicationLoadBalancer.loadBalancerDnsName,
+          'the backend\'s internal load balancer (resolvable only inside the VPC, so a private zone of your DNS serves too)');
+      }
     }
 
     if (httpApi) {
@@ -483,35 +500,50 @@ export class SecureContainerChatbot extends Construct {
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
       }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit']), containerPort: 'container.port' }));
+      if (!props.hostedZone) {
+        dnsRecordOutput(this, 'DnsRecord', props.domainName, (this._httpApi.node.findChild('DomainName') as apigwv2.DomainName).regionalDomainName, 'the HTTP API\'s regional custom domain');
+      }
       return;
     }
     const options = cloudFront ?? {};
 
+    // Where the distribution lives. A VPC origin must be in the load balancer's stack (CloudFormation
+    // references the load balancer's ARN); so does every distribution whose us-east-1 parts
+    // (certificate and web ACL) the user brings: then nothing is deployed to us-east-1. Otherwise,
+    // outside us-east-1, a companion stack there holds the distribution, its certificate and web ACL.
+    const singleStack = vpcOrigin || (options.edgeStack === undefined && options.edgeCertificate !== undefined && options.webAclArn !== undefined);
+    const edgeStack = singleStack ? stack : options.edgeStack ?? (stack.region === EDGE_REGION ? stack : edgeStackOf(stack));
+    const edgeInOtherStack = edgeStack !== stack;
+
     // One value in two regions: CloudFront (us-east-1) adds it, the load balancer checks it. A
     // replica in us-east-1 lets the edge stack resolve it by name, without cross-region references.
-    const edgeStack = options.edgeStack ?? (stack.region === EDGE_REGION ? stack : edgeStackOf(stack));
-    const edgeInOtherStack = edgeStack !== stack;
-    const originVerify = new ChatbotOriginVerify(this, 'OriginVerify', withPropPrefix({
-      domainName: props.domainName,
-      encryptionKey: this.encryptionKey,
-      replicaRegions: stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
-      rotationInterval: options.originVerifyRotationInterval,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-    }, '', { rotationInterval: 'ingress.originVerifyRotationInterval' }));
-    this._originVerify = originVerify;
+    // An internal load balancer behind a VPC origin needs none.
+    let originVerify: ChatbotOriginVerify | undefined;
+    if (!vpcOrigin) {
+      originVerify = new ChatbotOriginVerify(this, 'OriginVerify', withPropPrefix({
+        domainName: props.domainName,
+        encryptionKey: this.encryptionKey,
+        replicaRegions: edgeInOtherStack && stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
+        rotationInterval: options.originVerifyRotationInterval,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      }, '', { rotationInterval: 'ingress.originVerifyRotationInterval' }));
+      this._originVerify = originVerify;
+    }
 
     const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', withPropPrefix({
       vpc: this.vpc,
+      internal: vpcOrigin || undefined,
+      subnets: vpcOrigin ? this.network?.loadBalancerSubnets : undefined,
       targets: [this.service.fargateService],
       targetConnections: this.service.fargateService,
       containerPort: this.service.containerPort,
       healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
       auth: this.auth,
-      originVerifyHeaderValue: originVerify.headerValue,
+      originVerifyHeaderValue: originVerify?.headerValue,
       cloudFrontPrefixListId: options.cloudFrontPrefixListId,
-      originDomainName,
+      originDomainName: vpcOrigin ? undefined : originDomainName,
       hostedZone: props.hostedZone,
       cognitoLogoutPath,
       idleTimeout: options.idleTimeout,
@@ -521,35 +553,41 @@ export class SecureContainerChatbot extends Construct {
       deletionProtection: props.deletionProtection,
     }, '', {
       ...ingressPropNames(['cloudFrontPrefixListId', 'originDomainName', 'idleTimeout', 'stickinessDuration']),
+      vpc: props.vpc ? 'vpc' : props.cluster ? 'cluster' : 'networkOptions.loadBalancerSubnets',
       containerPort: 'container.port',
       healthCheckPath: 'container.healthCheckPath',
     }));
     this._loadBalancer = loadBalancer;
-    originVerify.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
+    originVerify?.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
+    if (!vpcOrigin && !props.hostedZone) {
+      dnsRecordOutput(this, 'DnsRecordOrigin', originDomainName, loadBalancer.applicationLoadBalancer.loadBalancerDnsName,
+        'the load balancer, which CloudFront reaches by this name');
+    }
 
     // Each chatbot's edge parts go under an id of their own, so several chatbots can share one
     // edge stack (the default one of their stack, or one passed in `edgeStack`).
     let edgeScope: Construct = this;
     let zone = props.hostedZone;
-    let headerValue = originVerify.headerValue;
+    let headerValue = originVerify?.headerValue;
     this._edgeStack = edgeStack;
     if (edgeInOtherStack) {
       if (options.edgeStack) {
         edgeStack.addStackDependency(stack, 'origin DNS record and origin-verify secret replica');
       }
       edgeScope = new Construct(edgeStack, edgeScopeId(this));
-      zone = route53.HostedZone.fromHostedZoneAttributes(edgeScope, 'HostedZone', {
+      zone = props.hostedZone ? route53.HostedZone.fromHostedZoneAttributes(edgeScope, 'HostedZone', {
         hostedZoneId: props.hostedZone.hostedZoneId,
         zoneName: props.hostedZone.zoneName,
-      });
-      headerValue = SecretValue.secretsManager(originVerify.secretName, { jsonField: 'value' });
+      }) : undefined;
+      headerValue = SecretValue.secretsManager(originVerify!.secretName, { jsonField: 'value' });
     }
 
     const edge = new ChatbotEdge(edgeScope, 'Edge', withPropPrefix({
       domainName: props.domainName,
       hostedZone: zone,
-      originDomainName,
+      originDomainName: vpcOrigin ? undefined : originDomainName,
       originVerifyHeaderValue: headerValue,
+      vpcOriginLoadBalancer: vpcOrigin ? loadBalancer.applicationLoadBalancer : undefined,
       certificate: options.edgeCertificate,
       webAclArn: options.webAclArn,
       rateLimitPerIp: options.rateLimitPerIp,
@@ -564,6 +602,7 @@ export class SecureContainerChatbot extends Construct {
     }, '', {
       ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
       certificate: 'ingress.edgeCertificate',
+      hostedZone: 'hostedZone',
     }));
     this._edge = edge;
 
@@ -592,7 +631,7 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * CloudFront, WAF and DNS, in us-east-1.
+   * CloudFront, WAF and DNS: in `edgeStack`.
    *
    * @throws Error with `ChatbotIngress.httpApi()`
    */
@@ -601,8 +640,10 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * The stack that holds `edge`: this stack in us-east-1, else the ingress's `edgeStack` or the
-   * us-east-1 helper stack `<stackName>-edge-<region>` shared by the chatbots of this stack.
+   * The stack that holds `edge`: this stack in us-east-1, with `ChatbotIngress.cloudFrontVpcOrigin()`
+   * and when the ingress's `edgeCertificate` and `webAclArn` are both given; else the ingress's
+   * `edgeStack` or the us-east-1 helper stack `<stackName>-edge-<region>` shared by the chatbots of
+   * this stack.
    *
    * @throws Error with `ChatbotIngress.httpApi()`
    */
@@ -613,19 +654,19 @@ export class SecureContainerChatbot extends Construct {
   /**
    * The origin-verify secret and its rotation.
    *
-   * @throws Error with `ChatbotIngress.httpApi()`
+   * @throws Error with `ChatbotIngress.httpApi()` and `ChatbotIngress.cloudFrontVpcOrigin()`
    */
   public get originVerify(): ChatbotOriginVerify {
-    return this.cloudFrontPart('originVerify', this._originVerify);
+    return this.publicOriginPart('originVerify', this._originVerify);
   }
 
   /**
    * The secret whose value CloudFront sends in the origin-verify header.
    *
-   * @throws Error with `ChatbotIngress.httpApi()`
+   * @throws Error with `ChatbotIngress.httpApi()` and `ChatbotIngress.cloudFrontVpcOrigin()`
    */
   public get originVerifySecret(): secretsmanager.Secret {
-    return this.cloudFrontPart('originVerifySecret', this._originVerify?.secret);
+    return this.publicOriginPart('originVerifySecret', this._originVerify?.secret);
   }
 
   /**
@@ -641,6 +682,14 @@ export class SecureContainerChatbot extends Construct {
     return this._httpApi;
   }
 
+  private publicOriginPart<T>(name: string, part: T | undefined): T {
+    if (part === undefined && this.ingress.variant === 'cloudFrontVpcOrigin') {
+      throw new Error(`SecureContainerChatbot: \`${name}\` exists only with \`ingress: ChatbotIngress.cloudFront()\`, but ${this.node.path} uses `
+        + 'ChatbotIngress.cloudFrontVpcOrigin(), whose internal load balancer only CloudFront\'s VPC origin reaches: it needs no origin-verify secret.');
+    }
+    return this.cloudFrontPart(name, part);
+  }
+
   private cloudFrontPart<T>(name: string, part: T | undefined): T {
     if (part === undefined) {
       throw new Error(`SecureContainerChatbot: \`${name}\` exists only with \`ingress: ChatbotIngress.cloudFront()\`, but ${this.node.path} uses ChatbotIngress.${this.ingress.variant}(). `
@@ -648,6 +697,17 @@ export class SecureContainerChatbot extends Construct {
     }
     return part;
   }
+}
+
+/**
+ * A stack output naming a DNS record the user creates at their DNS provider, when the construct
+ * has no Route 53 hosted zone to create it in.
+ */
+function dnsRecordOutput(scope: Construct, id: string, name: string, target: string, what: string): void {
+  new CfnOutput(scope, id, {
+    description: `Create this record at your DNS provider: ${name} CNAME to ${what}`,
+    value: `${name} CNAME ${target}`,
+  });
 }
 
 // The service's props that come from `container`, by the name the user wrote.
@@ -703,7 +763,15 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   const cloudFront = props.ingress?.cloudFrontOptions ?? (props.ingress ? undefined : {});
   const httpApi = props.ingress?.httpApiOptions;
 
-  v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
+  if (!props.hostedZone) {
+    // DNS outside Route 53: every certificate must come validated from the user.
+    v.check(props.certificate !== undefined, 'hostedZone', 'is missing, and so is `certificate`: a new certificate is validated by a record in the hosted zone.',
+      'Pass the Route 53 hosted zone (HostedZone.fromHostedZoneAttributes), or bring the certificates validated at your DNS provider: `certificate` and, with a CloudFront ingress, `ingress.edgeCertificate`.');
+    if (cloudFront) {
+      v.check(cloudFront.edgeCertificate !== undefined, 'hostedZone', 'is missing, and so is `ingress.edgeCertificate`: CloudFront\'s new certificate would be validated by a record in the hosted zone.',
+        'Pass the Route 53 hosted zone, or a us-east-1 certificate for the domain validated at your DNS provider as `ingress.edgeCertificate`.');
+    }
+  }
   v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
     'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');
   const domainName = props.domainName;
@@ -727,6 +795,15 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   }
   if (cloudFront) {
     checkCloudFrontIngress(v, props, cloudFront, region);
+    if (props.ingress?.variant === 'cloudFrontVpcOrigin') {
+      checkVpcOriginIngress(v, props, cloudFront, region);
+    } else if (props.networkOptions?.loadBalancerSubnets) {
+      v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); this load balancer is internet-facing.',
+        'Remove it (it would add an unused NAT gateway), or use ChatbotIngress.cloudFrontVpcOrigin().');
+    }
+  } else if (props.networkOptions?.loadBalancerSubnets) {
+    v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); the HTTP API has none.',
+      'Remove it, or use ChatbotIngress.cloudFrontVpcOrigin().');
   }
   if (httpApi) {
     v.check(container?.healthCheckPath === undefined, 'container.healthCheckPath', 'is unused with `ingress: ChatbotIngress.httpApi()`, whose Network Load Balancer checks the port over TCP.',
@@ -770,7 +847,8 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
     v.check(isValidDomainName(options.originDomainName) && options.originDomainName !== domainName, 'ingress.originDomainName',
       `'${options.originDomainName}' must be a valid domain name other than \`domainName\`.`, 'Leave it out to use origin.<domainName>.');
   }
-  if (props.hostedZone && !Token.isUnresolved(region) && region !== 'us-east-1') {
+  const singleStack = props.ingress?.variant === 'cloudFrontVpcOrigin' || (options.edgeStack === undefined && options.edgeCertificate && options.webAclArn);
+  if (props.hostedZone && !Token.isUnresolved(region) && region !== 'us-east-1' && !singleStack) {
     v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
       'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',
       'Import the zone with route53.HostedZone.fromHostedZoneAttributes(this, \'Zone\', { hostedZoneId, zoneName }) or HostedZone.fromLookup.');
@@ -802,6 +880,36 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
     for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
     }
+  }
+}
+
+function checkVpcOriginIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotCloudFrontIngressOptions,
+  region: string): void {
+  const reasons: { [prop: string]: string } = {
+    edgeStack: 'a VPC origin is in the load balancer\'s stack, and so is the distribution',
+    originDomainName: 'CloudFront reaches the internal load balancer through the VPC origin, not by a DNS name',
+    originVerifyRotationInterval: 'only CloudFront\'s VPC origin reaches the internal load balancer, so there is no origin-verify secret',
+  };
+  for (const prop of ['edgeStack', 'originDomainName', 'originVerifyRotationInterval'] as const) {
+    v.check(options[prop] === undefined, `ingress.${prop}`, `is unused with ChatbotIngress.cloudFrontVpcOrigin(): ${reasons[prop]}.`,
+      'Remove it, or use ChatbotIngress.cloudFront() for a public origin.');
+  }
+  if (!Token.isUnresolved(region) && region !== EDGE_REGION) {
+    for (const prop of ['edgeCertificate', 'webAclArn'] as const) {
+      v.check(options[prop] !== undefined, `ingress.${prop}`,
+        `is missing: with ChatbotIngress.cloudFrontVpcOrigin() the distribution is in this stack (${region}, the load balancer's), but CloudFront's certificate and web ACL must be in us-east-1.`,
+        'Create them in us-east-1 first and pass the certificate and the CLOUDFRONT-scope web ACL ARN (nothing is then deployed to us-east-1), or put the stack in us-east-1.');
+    }
+  }
+  // The login on the load balancer calls Cognito's token endpoint, which has no private endpoint.
+  if (props.networkOptions?.loadBalancerSubnets === false) {
+    v.fail('networkOptions.loadBalancerSubnets', 'is false, but the internal load balancer\'s login needs its subnets\' route to the internet (a NAT gateway) to reach Cognito\'s token endpoint.',
+      'Remove it: ChatbotIngress.cloudFrontVpcOrigin() adds those subnets and one NAT gateway.');
+  }
+  const own = props.vpc ?? props.cluster?.vpc;
+  if (own && own.privateSubnets.length === 0) {
+    v.fail(props.vpc ? 'vpc' : 'cluster', 'has no private subnets with a route out (PRIVATE_WITH_EGRESS), where the internal load balancer goes: its login could not reach Cognito\'s token endpoint, which has no private endpoint.',
+      'Give the VPC private subnets that route to a NAT gateway, or let the construct create the VPC.');
   }
 }
 

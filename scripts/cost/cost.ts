@@ -74,6 +74,7 @@ function table(header: string[], body: string[][], rightAligned: number[]): stri
 }
 
 const usedPriceKeys = new Set<string>();
+const totalsByExample = new Map<string, number>();
 
 for (const name of examples) {
   const assembly = readAssembly(path.join(examplesDir, name, 'cdk.out'));
@@ -86,6 +87,7 @@ for (const name of examples) {
   const oneAz = repriceInterfaceEndpoints(items, 1);
   const both = repriceInterfaceEndpoints(arm64, 1);
   const totals = { asBuilt: totalOf(items), arm64: totalOf(arm64), oneAz: totalOf(oneAz), both: totalOf(both) };
+  totalsByExample.set(name, totals.asBuilt);
 
   console.log(`\n=== examples/${name}: idle cost per month (USD) ===`);
   console.log(`Stacks: ${assembly.stacks.map((s) => `${s.name} (${s.region})`).join(', ')}`);
@@ -107,6 +109,16 @@ for (const name of examples) {
   for (const item of assumptions) {
     console.log(`Assumption (${item.resource}): ${item.assumption}`);
   }
+}
+
+// The private origin (CloudFront VPC origin, examples/private-origin) next to its public-origin
+// default (examples/basic): the same app, load balancer and endpoints.
+const privateOrigin = totalsByExample.get('private-origin');
+const publicOrigin = totalsByExample.get('basic');
+if (privateOrigin !== undefined && publicOrigin !== undefined) {
+  const delta = privateOrigin - publicOrigin;
+  console.log(`\nPrivate origin (examples/private-origin) ${usd(privateOrigin)} against the public-origin default (examples/basic) ${usd(publicOrigin)}: `
+    + `${delta >= 0 ? '+' : ''}${usd(delta)} a month (its NAT gateway for the login, less the public load balancer's addresses and the origin-verify secret).`);
 }
 
 const sources = [...new Set([...usedPriceKeys].map((key) => PRICES.items[key]?.source).filter((s): s is string => Boolean(s)))].sort();

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -33,23 +34,45 @@ export interface ChatbotEdgeProps {
   /**
    * The Route 53 hosted zone of `domainName`. Its ID and name must be known at synth time when
    * this construct lives in another stack than the zone (import it with
-   * `HostedZone.fromHostedZoneAttributes`).
+   * `HostedZone.fromHostedZoneAttributes`). Without it, pass `certificate`: no record is created,
+   * and a stack output names the record to create at your DNS provider.
+   *
+   * @default - no Route 53 records (DNS outside Route 53)
    */
-  readonly hostedZone: route53.IHostedZone;
+  readonly hostedZone?: route53.IHostedZone;
 
-  /** The DNS name CloudFront connects to: the load balancer's alias record. */
-  readonly originDomainName: string;
+  /**
+   * The DNS name CloudFront connects to: the load balancer's alias record. Refused with
+   * `vpcOriginLoadBalancer`.
+   *
+   * @default - none: only with `vpcOriginLoadBalancer`
+   */
+  readonly originDomainName?: string;
 
   /**
    * The value of the `X-Origin-Verify` header sent to the origin. It must reference a secret that
    * CloudFormation can resolve in this stack (`secret.secretValueFromJson('value')`, or
    * `SecretValue.secretsManager(name, { jsonField: 'value' })` for a replica in us-east-1): a
-   * plain-text value is refused.
+   * plain-text value is refused. Required with `originDomainName`, refused with
+   * `vpcOriginLoadBalancer`.
+   *
+   * @default - none: only with `vpcOriginLoadBalancer`
    */
-  readonly originVerifyHeaderValue: SecretValue;
+  readonly originVerifyHeaderValue?: SecretValue;
 
   /**
-   * The viewer certificate for `domainName`, in us-east-1.
+   * An internal Application Load Balancer in this stack to reach through a CloudFront VPC origin
+   * (HTTPS only, TLS 1.2), instead of `originDomainName`. Its HTTPS listener's certificate must
+   * cover `domainName`: CloudFront forwards the viewer's Host header and checks the certificate
+   * against it.
+   *
+   * @default - the public origin `originDomainName`
+   */
+  readonly vpcOriginLoadBalancer?: elbv2.IApplicationLoadBalancer;
+
+  /**
+   * The viewer certificate for `domainName`, in us-east-1. Required without `hostedZone`, and
+   * when this construct is in another region than us-east-1.
    *
    * @default - a new DNS-validated certificate in `hostedZone`
    */
@@ -57,6 +80,8 @@ export interface ChatbotEdgeProps {
 
   /**
    * An existing CLOUDFRONT-scope web ACL (its ARN, in us-east-1) to attach instead of creating one.
+   * Required when this construct is in another region than us-east-1: it then creates nothing in
+   * us-east-1.
    *
    * @default - a new web ACL (`ChatbotWebAcl`)
    */
@@ -169,7 +194,9 @@ export class ChatbotEdge extends Construct {
   constructor(scope: Construct, id: string, props: ChatbotEdgeProps) {
     super(scope, id);
     validateEdgeProps(this, props);
-    checkSecretReference(this, 'ChatbotEdge', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
+    if (props.originVerifyHeaderValue) {
+      checkSecretReference(this, 'ChatbotEdge', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
+    }
     const signOutPath = props.signOutPath ?? '/signout';
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
@@ -194,13 +221,23 @@ export class ChatbotEdge extends Construct {
     // CloudFront's standard logs are written with bucket ACLs, so this bucket keeps them enabled.
     this.logBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, props.removalPolicy);
 
-    const origin = new origins.HttpOrigin(props.originDomainName, {
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyHeaderValue.unsafeUnwrap() },
-      readTimeout: props.originReadTimeout ?? Duration.seconds(60),
-      keepaliveTimeout: Duration.seconds(60),
-    });
+    const timeouts = { readTimeout: props.originReadTimeout ?? Duration.seconds(60), keepaliveTimeout: Duration.seconds(60) };
+    // A VPC origin reaches the load balancer by its ARN through CloudFront's network interfaces in
+    // the VPC; the origin's domain name is the load balancer's own. Host is forwarded (see below),
+    // so CloudFront checks the load balancer's certificate against the public domain.
+    const origin = props.vpcOriginLoadBalancer
+      ? origins.VpcOrigin.withApplicationLoadBalancer(props.vpcOriginLoadBalancer, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        httpsPort: 443,
+        ...timeouts,
+      })
+      : new origins.HttpOrigin(props.originDomainName!, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyHeaderValue!.unsafeUnwrap() },
+        ...timeouts,
+      });
 
     this.signOutFunction = new cloudfront.Function(this, 'SignOutFunction', {
       comment: 'Expires the load balancer session cookies, then continues to the Cognito logout',
@@ -249,17 +286,33 @@ export class ChatbotEdge extends Construct {
         'No country is excluded by default: every request must pass the web ACL and a Cognito login. Set the geoRestriction prop to allow or deny countries.');
     }
 
-    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
-    new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
-    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
+    if (props.hostedZone) {
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
+      new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
+    } else {
+      new CfnOutput(this, 'DnsRecord', {
+        description: `Create this record at your DNS provider: ${props.domainName} CNAME to the distribution (an ALIAS or ANAME record at a zone apex)`,
+        value: `${props.domainName} CNAME ${this.distribution.distributionDomainName}`,
+      });
+    }
   }
 }
+
+/**
+ * Regions where CloudFront's standard logging (legacy) cannot deliver to an S3 bucket, from the
+ * AWSConfigRemediation-EnableCloudFrontAccessLogs runbook ("Buckets in the af-south-1, ap-east-1,
+ * eu-south-1, and me-south-1 AWS Regions are not supported").
+ */
+const NO_LEGACY_LOG_BUCKET_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   refuseWrongTypes(scope, 'ChatbotEdge', props, {
     domainName: required(stringType("'chat.example.com'")),
-    hostedZone: required(objectType('route53.IHostedZone', 'hostedZoneId')),
-    originDomainName: required(stringType("'origin.chat.example.com'")),
+    hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
+    originDomainName: stringType("'origin.chat.example.com'"),
+    originVerifyHeaderValue: objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')"),
+    vpcOriginLoadBalancer: objectType('elbv2.IApplicationLoadBalancer', 'loadBalancerArn'),
     certificate: objectType('acm.ICertificate', 'certificateArn'),
     webAclArn: stringType(),
     rateLimitPerIp: numberType('1000'),
@@ -276,14 +329,34 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   });
   const v = new PropsValidator('ChatbotEdge', scope, props);
   const region = Stack.of(scope).region;
-  if (!Token.isUnresolved(region)) {
-    v.check(region === 'us-east-1', 'scope', `is a stack in ${region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
-      'Create ChatbotEdge in a stack whose env.region is us-east-1 (SecureContainerChatbot does this for you).');
+  // CloudFront is global: outside us-east-1 the distribution works when its certificate and web
+  // ACL, which must be in us-east-1, are given. Its legacy standard logs then go to a bucket in
+  // this region (standard logging v2 would need its delivery source in us-east-1).
+  if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+    for (const [prop, value] of [['certificate', props.certificate], ['webAclArn', props.webAclArn]] as const) {
+      v.check(value !== undefined, prop, `is missing: this construct is in ${region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
+        'Pass an existing us-east-1 certificate and CLOUDFRONT-scope web ACL ARN (then nothing goes to us-east-1), or create ChatbotEdge in a us-east-1 stack.');
+    }
+    v.check(!NO_LEGACY_LOG_BUCKET_REGIONS.includes(region), 'scope', `is a stack in ${region}, where CloudFront cannot deliver standard logs to a bucket.`,
+      'Create ChatbotEdge in a us-east-1 stack, or run the chatbot stack in another region.');
   }
+  const vpcOrigin = props.vpcOriginLoadBalancer !== undefined;
+  if (vpcOrigin) {
+    for (const prop of ['originDomainName', 'originVerifyHeaderValue'] as const) {
+      v.check(props[prop] === undefined, prop, 'is unused with `vpcOriginLoadBalancer`: CloudFront reaches the load balancer through the VPC origin.',
+        'Remove it, or remove vpcOriginLoadBalancer to reach a public origin.');
+    }
+  } else {
+    v.check(props.originDomainName !== undefined, 'originDomainName', 'is missing.', 'Pass the DNS name of the load balancer, or pass vpcOriginLoadBalancer for an internal one.');
+    v.check(props.originVerifyHeaderValue !== undefined, 'originVerifyHeaderValue', 'is missing: the public load balancer answers only requests that carry it.',
+      "Pass the secret's value, such as secret.secretValueFromJson('value').");
+  }
+  v.check(props.hostedZone !== undefined || props.certificate !== undefined, 'hostedZone', 'is missing, and so is `certificate`: a new certificate is validated in the hosted zone.',
+    'Pass the Route 53 hosted zone, or a us-east-1 certificate you validated at your DNS provider.');
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');
-    const zoneName = tryZoneName(props.hostedZone);
+    const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
     if (zoneName !== undefined && isValidDomainName(props.domainName)) {
       v.check(isInZone(props.domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${props.domainName}.`,
         'Pass the hosted zone that holds the domain name.');

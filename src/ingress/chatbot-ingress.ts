@@ -7,18 +7,24 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 /**
  * Options of the CloudFront ingress (`ChatbotIngress.cloudFront`): CloudFront with a WAF web ACL,
  * then an internet-facing Application Load Balancer that only CloudFront can reach, with
- * Cognito's browser login on the load balancer.
+ * Cognito's browser login on the load balancer. `ChatbotIngress.cloudFrontVpcOrigin` takes them
+ * too, and refuses the ones about a public origin (`edgeStack`, `originDomainName`,
+ * `originVerifyRotationInterval`).
  */
 export interface ChatbotCloudFrontIngressOptions {
   /**
-   * CloudFront's certificate for `domainName`, in us-east-1.
+   * CloudFront's certificate for `domainName`, in us-east-1. Given together with `webAclArn` (and
+   * no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
+   * us-east-1. Required without `hostedZone`.
    *
    * @default - a new DNS-validated certificate in the edge stack
    */
   readonly edgeCertificate?: acm.ICertificate;
 
   /**
-   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1).
+   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1). Given together with `edgeCertificate`
+   * (and no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
+   * us-east-1.
    *
    * @default - a new web ACL with managed rules and a rate limit
    */
@@ -29,8 +35,9 @@ export interface ChatbotCloudFrontIngressOptions {
    * Its region must be us-east-1. Several chatbots may share one: each puts its parts under an id
    * of its own. It is made to deploy after the chatbot's stack.
    *
-   * @default - the chatbot's stack when it is in us-east-1, else a helper stack
-   * `<stackName>-edge-<region>` in us-east-1, created beside it and shared by every chatbot in it
+   * @default - the chatbot's stack when it is in us-east-1 or when `edgeCertificate` and
+   * `webAclArn` are both given, else a helper stack `<stackName>-edge-<region>` in us-east-1,
+   * created beside it and shared by every chatbot in it
    */
   readonly edgeStack?: Stack;
 
@@ -203,6 +210,8 @@ export interface ChatbotHttpApiIngressOptions {
  * options that variant has, so that no option is silently ignored:
  *
  * - `ChatbotIngress.cloudFront()`: for people using the chat in a browser; carries WebSockets.
+ * - `ChatbotIngress.cloudFrontVpcOrigin()`: the same for a browser, with the load balancer
+ *   internal: CloudFront reaches it through a VPC origin and nothing on the internet can.
  * - `ChatbotIngress.httpApi()`: for API clients that send a Cognito token as a bearer token; no
  *   browser login, no WebSockets and no WAF web ACL (HTTP APIs support neither).
  */
@@ -219,6 +228,26 @@ export class ChatbotIngress {
   }
 
   /**
+   * CloudFront with a WAF web ACL, then an internal Application Load Balancer in private subnets
+   * that CloudFront reaches through a CloudFront VPC origin (`AWS::CloudFront::VpcOrigin`), with
+   * Cognito's browser login on the load balancer. The load balancer has no public address, so no
+   * origin-verify secret is needed. Its subnets reach the internet through one NAT gateway, for
+   * the login's calls to Cognito's token endpoint; the tasks' subnets keep no route out.
+   *
+   * A VPC origin must be in the same stack as its load balancer, so the distribution lives in the
+   * chatbot's stack: outside us-east-1 pass `edgeCertificate` and `webAclArn`, which must be in
+   * us-east-1 (nothing is then deployed to us-east-1).
+   *
+   * Takes the options of `cloudFront()`; the ones about the public origin (`edgeStack`,
+   * `originDomainName`, `originVerifyRotationInterval`) are refused.
+   *
+   * @param options the CloudFront, web ACL, load balancer, login and monitoring options
+   */
+  public static cloudFrontVpcOrigin(options: ChatbotCloudFrontIngressOptions = {}): ChatbotIngress {
+    return new ChatbotIngress('cloudFrontVpcOrigin', options, undefined);
+  }
+
+  /**
    * An API Gateway HTTP API with a Cognito JWT authorizer, a VPC link and an internal Network Load
    * Balancer that checks the tasks over TCP.
    *
@@ -229,12 +258,13 @@ export class ChatbotIngress {
   }
 
   /**
-   * The factory that made this ingress: `cloudFront` or `httpApi`.
+   * The factory that made this ingress: `cloudFront`, `cloudFrontVpcOrigin` or `httpApi`.
    */
   public readonly variant: string;
 
   /**
-   * The options of the CloudFront ingress; undefined for another variant.
+   * The options of the CloudFront ingress (`cloudFront` or `cloudFrontVpcOrigin`); undefined for
+   * another variant.
    */
   public readonly cloudFrontOptions?: ChatbotCloudFrontIngressOptions;
 

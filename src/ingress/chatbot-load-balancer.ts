@@ -24,8 +24,25 @@ import {
  * Props for `ChatbotLoadBalancer`.
  */
 export interface ChatbotLoadBalancerProps {
-  /** The VPC; the load balancer goes in its public subnets. */
+  /** The VPC; the load balancer goes in its public subnets, or in `subnets` when `internal`. */
   readonly vpc: ec2.IVpc;
+
+  /**
+   * Make the load balancer internal, for a CloudFront VPC origin: no public address, and no
+   * origin-verify header (nothing outside the VPC can reach it). Its subnets need a route to the
+   * internet (a NAT gateway), because the login calls Cognito's token endpoint.
+   *
+   * @default false
+   */
+  readonly internal?: boolean;
+
+  /**
+   * The subnets of the load balancer.
+   *
+   * @default - the public subnets; with `internal`, the private subnets with egress
+   * (`PRIVATE_WITH_EGRESS`)
+   */
+  readonly subnets?: ec2.SubnetSelection;
 
   /**
    * What the target group forwards to: usually your ECS service (an `ecs.FargateService` registers
@@ -56,9 +73,12 @@ export interface ChatbotLoadBalancerProps {
   /**
    * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
    * before anything else runs. It must reference a secret (`secret.secretValueFromJson('value')`,
-   * `SecretValue.secretsManager(...)`): a plain-text value is refused.
+   * `SecretValue.secretsManager(...)`): a plain-text value is refused. Required for an
+   * internet-facing load balancer; refused with `internal`.
+   *
+   * @default - none: only with `internal`
    */
-  readonly originVerifyHeaderValue: SecretValue;
+  readonly originVerifyHeaderValue?: SecretValue;
 
   /**
    * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in this
@@ -171,13 +191,19 @@ export class ChatbotLoadBalancer extends Construct {
   /** The access log bucket. */
   public readonly accessLogsBucket: s3.IBucket;
 
-  /** The listener rules that check the origin-verify header (a rotation updates each of them). */
+  /**
+   * The listener rules that check the origin-verify header (a rotation updates each of them); empty
+   * for an internal load balancer, which has no such header.
+   */
   public readonly originVerifyRules: elbv2.ApplicationListenerRule[];
 
   constructor(scope: Construct, id: string, props: ChatbotLoadBalancerProps) {
     super(scope, id);
     validateLoadBalancerProps(this, props);
-    checkSecretReference(this, 'ChatbotLoadBalancer', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
+    const internal = props.internal ?? false;
+    if (props.originVerifyHeaderValue) {
+      checkSecretReference(this, 'ChatbotLoadBalancer', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
+    }
     const prefixListId = resolvePrefixList(this, props);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -185,6 +211,11 @@ export class ChatbotLoadBalancer extends Construct {
       description: 'Chatbot load balancer: HTTPS from CloudFront origin-facing addresses only',
       allowAllOutbound: false,
     });
+    // A VPC origin's traffic is admitted by the same origin-facing prefix list: it needs no lookup
+    // (the library's table), exists before the first deployment, and keeps one rule for both
+    // variants. The alternative, the security group CloudFront creates for VPC origins
+    // (CloudFront-VPCOrigins-Service-SG), only exists once the first VPC origin of the VPC is
+    // deployed and CloudFormation does not return its ID: a custom resource would have to look it up.
     this.securityGroup.addIngressRule(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(443), 'HTTPS from CloudFront (origin-facing prefix list)');
     // The authenticate action calls Cognito's token and user-info endpoints, which have public
     // addresses and no prefix list: without this the login ends in a 500.
@@ -192,8 +223,8 @@ export class ChatbotLoadBalancer extends Construct {
 
     this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: !internal,
+      vpcSubnets: props.subnets ?? { subnetType: internal ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC },
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
       idleTimeout: props.idleTimeout ?? Duration.seconds(300),
@@ -203,6 +234,16 @@ export class ChatbotLoadBalancer extends Construct {
     });
     if (!props.deletionProtection) {
       acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
+    }
+    if (internal) {
+      // CloudFront creates a VPC origin only in a VPC with an internet gateway attached: the load
+      // balancer, which the VPC origin references, waits for it (and outlives it on deletion).
+      // (An ec2.Vpc's internetConnectivityEstablished holds the gateway, not its attachment.)
+      this.applicationLoadBalancer.node.addDependency(props.vpc.internetConnectivityEstablished);
+      const attachment = props.vpc.node.tryFindChild('VPCGW');
+      if (attachment) {
+        this.applicationLoadBalancer.node.addDependency(attachment);
+      }
     }
 
     this.accessLogsBucket = props.accessLogsBucket
@@ -228,23 +269,32 @@ export class ChatbotLoadBalancer extends Construct {
       certificates: [props.certificate],
       sslPolicy: elbv2.SslPolicy.TLS13_RES,
       open: false,
-      defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
+      // Internal: whatever reaches the listener came through CloudFront, so the login is the
+      // default. Internet-facing: 403 unless a rule below finds the origin-verify header.
+      defaultAction: internal
+        ? props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup]))
+        : elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
     });
 
-    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue.unsafeUnwrap()]);
+    const fromCloudFront = props.originVerifyHeaderValue
+      ? [elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue.unsafeUnwrap()])]
+      : [];
     const logoutRule = new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
       listener: this.listener,
       priority: 10,
-      conditions: [fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? '/signout/cognito'])],
+      conditions: [...fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? '/signout/cognito'])],
       action: props.auth.cognitoLogoutRedirect(),
     });
-    const appRule = new elbv2.ApplicationListenerRule(this, 'AppRule', {
-      listener: this.listener,
-      priority: 20,
-      conditions: [fromCloudFront],
-      action: props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup])),
-    });
-    this.originVerifyRules = [logoutRule, appRule];
+    this.originVerifyRules = [];
+    if (!internal) {
+      const appRule = new elbv2.ApplicationListenerRule(this, 'AppRule', {
+        listener: this.listener,
+        priority: 20,
+        conditions: fromCloudFront,
+        action: props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup])),
+      });
+      this.originVerifyRules = [logoutRule, appRule];
+    }
 
     if (props.hostedZone && props.originDomainName) {
       new route53.ARecord(this, 'OriginRecord', {
@@ -254,9 +304,11 @@ export class ChatbotLoadBalancer extends Construct {
       });
     }
 
-    // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header).
-    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
-      'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
+    // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header,
+    // or an internal load balancer that only the VPC origin reaches).
+    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'], internal
+      ? 'The WAF web ACL is attached to the CloudFront distribution in front of this internal load balancer, which has no public address and admits only CloudFront\'s VPC origin on 443; a second regional web ACL would inspect the same traffic twice.'
+      : 'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
   }
 
 }
@@ -284,7 +336,9 @@ const LOAD_BALANCER_TYPES: PropTypes = {
   containerPort: required(numberType('8501')),
   certificate: required(objectType('acm.ICertificate', 'certificateArn')),
   auth: required(objectType('IChatbotAuth', 'authenticateThen')),
-  originVerifyHeaderValue: required(objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')")),
+  internal: booleanType(),
+  subnets: objectType('ec2.SubnetSelection', undefined, "{ subnetGroupName: 'LoadBalancer' }"),
+  originVerifyHeaderValue: objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')"),
   cloudFrontPrefixListId: stringType("'pl-3b927c52'"),
   originDomainName: stringType("'origin.chat.example.com'"),
   hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
@@ -302,6 +356,16 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
   const v = new PropsValidator('ChatbotLoadBalancer', scope, props);
   if (!checkPropTypes(v, props, LOAD_BALANCER_TYPES)) {
     v.throwIfInvalid();
+  }
+  if (props.internal) {
+    v.check(props.originVerifyHeaderValue === undefined, 'originVerifyHeaderValue', 'is unused with `internal: true`: only the CloudFront VPC origin reaches an internal load balancer.',
+      'Remove it, or make the load balancer internet-facing.');
+    v.check(props.vpc.privateSubnets.length > 0 || props.subnets !== undefined, 'vpc',
+      'has no private subnets with a route out (PRIVATE_WITH_EGRESS) for the internal load balancer, whose login calls Cognito\'s token endpoint on the internet.',
+      'Give the VPC private subnets that route to a NAT gateway (ChatbotNetwork does with loadBalancerSubnets: true), or pass them in `subnets`.');
+  } else {
+    v.check(props.originVerifyHeaderValue !== undefined, 'originVerifyHeaderValue', 'is missing: an internet-facing load balancer answers only requests that carry it.',
+      "Pass the secret's value, such as secret.secretValueFromJson('value'), or set internal: true behind a CloudFront VPC origin.");
   }
   const region = Stack.of(scope).region;
   const certRegion = regionOfArn(props.certificate.certificateArn);

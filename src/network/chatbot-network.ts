@@ -12,7 +12,7 @@ import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import {
-  PropTypes, PropsValidator, checkPropTypes, enumType, numberType, objectType, stringListType, stringType,
+  PropTypes, PropsValidator, booleanType, checkPropTypes, enumType, numberType, objectType, stringListType, stringType,
 } from '../shared/validation';
 
 /**
@@ -84,6 +84,26 @@ export interface ChatbotNetworkProps {
   readonly taskSubnetCidrs?: string[];
 
   /**
+   * Add a third group of subnets, one per Availability Zone, for an internal load balancer behind
+   * a CloudFront VPC origin. They route to the internet through one NAT gateway in the first
+   * zone's public subnet, because the load balancer's login calls Cognito's token endpoint, which
+   * has no private endpoint; the tasks' subnets keep their own egress (none by default). One NAT
+   * gateway is the cheapest way out that leaves the tasks' subnets without internet: should its
+   * zone fail, new logins fail until it is back, while CloudFront keeps serving signed-in users.
+   *
+   * @default false
+   */
+  readonly loadBalancerSubnets?: boolean;
+
+  /**
+   * The CIDR of each load balancer subnet, one per Availability Zone, inside `cidr`. Needs
+   * `loadBalancerSubnets` and the explicit `publicSubnetCidrs` and `privateSubnetCidrs`.
+   *
+   * @default - allocated from `cidr` (/24 each, after the private subnets)
+   */
+  readonly loadBalancerSubnetCidrs?: string[];
+
+  /**
    * How the private subnets reach out. With a NAT gateway they become `PRIVATE_WITH_EGRESS`.
    *
    * @default ChatbotEgress.VPC_ENDPOINTS_ONLY
@@ -131,6 +151,12 @@ export class ChatbotNetwork extends Construct {
   /** The log group receiving the VPC flow logs. */
   public readonly flowLogGroup: logs.LogGroup;
 
+  /**
+   * The subnets of an internal load balancer, with a route to the NAT gateway; undefined without
+   * `loadBalancerSubnets`.
+   */
+  public readonly loadBalancerSubnets?: ec2.SubnetSelection;
+
   constructor(scope: Construct, id: string, props: ChatbotNetworkProps = {}) {
     super(scope, id);
 
@@ -145,23 +171,38 @@ export class ChatbotNetwork extends Construct {
     v.throwIfInvalid();
     const cidr = props.cidr ?? '10.0.0.0/16';
     const privateSubnetType = egress === ChatbotEgress.VPC_ENDPOINTS_ONLY ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    const withLoadBalancerSubnets = props.loadBalancerSubnets ?? false;
+    const taskNatGateways = egress === ChatbotEgress.NAT_GATEWAY_PER_AZ ? maxAzs : egress === ChatbotEgress.NAT_GATEWAY ? 1 : 0;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: props.publicSubnetCidrs || props.privateSubnetCidrs
-        ? new ExplicitSubnetCidrs(cidr, { Public: props.publicSubnetCidrs, Private: props.privateSubnetCidrs })
+        ? new ExplicitSubnetCidrs(cidr, {
+          Public: props.publicSubnetCidrs,
+          Private: props.privateSubnetCidrs,
+          LoadBalancer: props.loadBalancerSubnetCidrs,
+        })
         : ec2.IpAddresses.cidr(cidr),
       maxAzs,
-      natGateways: egress === ChatbotEgress.NAT_GATEWAY_PER_AZ ? maxAzs : egress === ChatbotEgress.NAT_GATEWAY ? 1 : 0,
+      // The load balancer subnets need one NAT gateway even when the tasks have no egress; the
+      // VPC routes every PRIVATE_WITH_EGRESS subnet to the NAT gateway of its zone, else the first.
+      natGateways: withLoadBalancerSubnets ? Math.max(1, taskNatGateways) : taskNatGateways,
       // cdk-nag's VPCDefaultSecurityGroupClosed rule (HIPAA, NIST, PCI) requires it. CloudFormation
       // cannot change a VPC's default security group, so CDK does it with a small custom resource.
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Private', subnetType: privateSubnetType, cidrMask: 22 },
+        // Last, so that the other groups keep the addresses they have without it.
+        ...(withLoadBalancerSubnets ? [{ name: 'LoadBalancer', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }] : []),
       ],
     });
 
-    this.taskSubnets = { subnetType: privateSubnetType };
+    // By group name when the load balancer subnets exist: with a NAT egress both groups are
+    // PRIVATE_WITH_EGRESS, and the tasks belong in theirs only.
+    this.taskSubnets = withLoadBalancerSubnets ? { subnetGroupName: 'Private' } : { subnetType: privateSubnetType };
+    if (withLoadBalancerSubnets) {
+      this.loadBalancerSubnets = { subnetGroupName: 'LoadBalancer' };
+    }
     if (props.secondaryCidr && props.taskSubnetCidrs) {
       const association = new ec2.CfnVPCCidrBlock(this, 'SecondaryCidr', { vpcId: this.vpc.vpcId, cidrBlock: props.secondaryCidr });
       const subnets = props.taskSubnetCidrs.map((cidrBlock, i) => {
@@ -200,13 +241,23 @@ export class ChatbotNetwork extends Construct {
     });
 
     // An internet-facing load balancer (and a NAT gateway) needs the public subnets' default route
-    // to the internet gateway.
+    // to the internet gateway. With the load balancer in its own private subnets, only the NAT
+    // gateway's public subnet keeps that route: the others hold nothing, and the internet
+    // gateway, which CloudFront VPC origins require attached to the VPC, stays attached.
+    const natSubnets = new Set(this.vpc.publicSubnets.filter((s) => s.node.tryFindChild('NATGateway')).map((s) => s.node.path));
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
-      if (route) {
-        acknowledgeFindings(route, ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW'],
-          'Public subnet of the internet-facing load balancer (and of the NAT gateway when egress is NAT): its default route to the internet gateway is what lets CloudFront reach it. The load balancer admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
+      if (!route) {
+        continue;
       }
+      if (withLoadBalancerSubnets && !natSubnets.has(subnet.node.path)) {
+        subnet.node.tryRemoveChild('DefaultRoute');
+        continue;
+      }
+      acknowledgeFindings(route, ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW'],
+        withLoadBalancerSubnets
+          ? 'Public subnet of the NAT gateway that lets the internal load balancer\'s login reach Cognito\'s token endpoint: a NAT gateway needs the default route to the internet gateway. Nothing else lives in this subnet; the load balancer and the tasks are in private subnets.'
+          : 'Public subnet of the internet-facing load balancer (and of the NAT gateway when egress is NAT): its default route to the internet gateway is what lets CloudFront reach it. The load balancer admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
     }
   }
 }
@@ -248,6 +299,13 @@ function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: nu
   check('publicSubnetCidrs', props.publicSubnetCidrs, primary, 'cidr');
   check('privateSubnetCidrs', props.privateSubnetCidrs, primary, 'cidr');
   check('taskSubnetCidrs', props.taskSubnetCidrs, secondary, 'secondaryCidr');
+  check('loadBalancerSubnetCidrs', props.loadBalancerSubnetCidrs, primary, 'cidr');
+  v.check(!props.loadBalancerSubnetCidrs || props.loadBalancerSubnets === true, 'loadBalancerSubnetCidrs', 'is unused without `loadBalancerSubnets: true`.',
+    'Remove it, or set loadBalancerSubnets to true.');
+  v.check(!(props.loadBalancerSubnets && props.publicSubnetCidrs && !props.loadBalancerSubnetCidrs), 'loadBalancerSubnetCidrs',
+    'is missing: `publicSubnetCidrs` and `privateSubnetCidrs` list the other subnets explicitly.', 'List one load balancer subnet CIDR per Availability Zone too.');
+  v.check(!(props.loadBalancerSubnetCidrs && !props.publicSubnetCidrs), 'loadBalancerSubnetCidrs',
+    'needs `publicSubnetCidrs` and `privateSubnetCidrs`: explicit CIDRs are given for every group or for none.', 'List all three, or none to let the VPC allocate them.');
   v.check(!!props.publicSubnetCidrs === !!props.privateSubnetCidrs, 'publicSubnetCidrs',
     'and `privateSubnetCidrs` go together.', 'Give both lists, or neither to let the VPC allocate them.');
   if (primary && secondary) {
@@ -278,6 +336,8 @@ const NETWORK_TYPES: PropTypes = {
   privateSubnetCidrs: stringListType("['10.0.4.0/22', '10.0.8.0/22']"),
   secondaryCidr: stringType("'100.64.0.0/16'"),
   taskSubnetCidrs: stringListType("['100.64.0.0/20', '100.64.16.0/20']"),
+  loadBalancerSubnets: booleanType(),
+  loadBalancerSubnetCidrs: stringListType("['10.0.12.0/24', '10.0.13.0/24']"),
   egress: enumType('ChatbotEgress', ChatbotEgress),
   flowLogRetention: logRetentionType(),
   logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
@@ -297,9 +357,11 @@ function checkNetworkProps(scope: Construct, v: PropsValidator, props: ChatbotNe
     return;
   }
   const azs = Math.min(props.maxAzs ?? 2, Stack.of(scope).availabilityZones.length);
-  // The defaults: a /24 public subnet per zone, then a /22 private subnet per zone.
-  const prefixes = [...Array(azs).fill(24), ...Array(azs).fill(22)];
-  v.check(fitsInOrder(primary, prefixes), 'cidr', `'${props.cidr}' is too small for the default subnets: a /24 public and a /22 private subnet in each of ${azs} Availability Zones.`,
+  // The defaults: a /24 public subnet per zone, then a /22 private subnet per zone, then with
+  // `loadBalancerSubnets` a /24 load balancer subnet per zone.
+  const prefixes = [...Array(azs).fill(24), ...Array(azs).fill(22), ...Array(props.loadBalancerSubnets ? azs : 0).fill(24)];
+  const what = props.loadBalancerSubnets ? 'a /24 public, a /22 private and a /24 load balancer subnet' : 'a /24 public and a /22 private subnet';
+  v.check(fitsInOrder(primary, prefixes), 'cidr', `'${props.cidr}' is too small for the default subnets: ${what} in each of ${azs} Availability Zones.`,
     'Use a /20 or larger block, or list `publicSubnetCidrs` and `privateSubnetCidrs` that fit in it.');
 }
 

@@ -1,6 +1,7 @@
 import {
   KIND, LineItem, PRICES, Template, estimateTemplate, parseCpu, parseMemory, repriceFargate, repriceInterfaceEndpoints, totalOf,
 } from '../../scripts/cost/estimate';
+import { exampleAssembly } from '../support/example-assemblies';
 
 const P = (key: string): number => PRICES.items[key].price;
 
@@ -237,5 +238,31 @@ describe('parsers', () => {
     expect(parseMemory('1024')).toBe(1);
     expect(parseMemory('2 GB')).toBe(2);
     expect(parseMemory(undefined)).toBeUndefined();
+  });
+});
+
+describe('the private origin next to the public-origin default (examples)', () => {
+  const idle = (name: string) => {
+    const items: LineItem[] = [];
+    for (const stack of exampleAssembly(name).stacks) {
+      items.push(...estimateTemplate(stack.template, stack.region).items);
+    }
+    return items;
+  };
+  const privateOrigin = idle('private-origin');
+  const publicOrigin = idle('basic');
+
+  test('the private origin pays a NAT gateway and its address, and no public address for the load balancer', () => {
+    expect(privateOrigin.filter((i) => i.kind === KIND.natGateway)).toHaveLength(1);
+    expect(publicOrigin.filter((i) => i.kind === KIND.natGateway)).toHaveLength(0);
+    expect(privateOrigin.filter((i) => i.kind === KIND.publicIpv4).map((i) => i.detail)).toEqual([expect.stringMatching(/^Elastic IP of NAT gateway/)]);
+    expect(publicOrigin.filter((i) => i.kind === KIND.publicIpv4).map((i) => i.quantity)).toEqual([2 * 730]);
+    expect(privateOrigin.filter((i) => i.kind === KIND.secret)).toEqual([]);
+  });
+
+  test('the difference is the NAT gateway and its address, less the load balancer\'s two addresses and the secret and its replica', () => {
+    const expected = 730 * (P('natGatewayHour') + P('publicIpv4Hour') - 2 * P('publicIpv4Hour')) - sumOf(publicOrigin, KIND.secret);
+    expect(sumOf(publicOrigin, KIND.secret)).toBeGreaterThan(0);
+    expect(totalOf(privateOrigin) - totalOf(publicOrigin)).toBeCloseTo(expected, 6);
   });
 });

@@ -1,6 +1,8 @@
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotEdge, ChatbotEdgeProps } from '../../src';
@@ -140,8 +142,35 @@ describe('ChatbotEdge bad input', () => {
     });
   };
 
-  test('refuses a stack outside us-east-1', () => {
-    expect(make('eu-west-1')).toThrow(/`scope`: is a stack in eu-west-1.*us-east-1/);
+  test('refuses a stack outside us-east-1 unless its us-east-1 parts (certificate, web ACL) are given, naming each', () => {
+    expect(make('eu-west-1')).toThrow(/`certificate`: is missing: this construct is in eu-west-1.*\n.*`webAclArn`: is missing/);
+  });
+
+  test('refuses a stack in a region where CloudFront cannot deliver standard logs to a bucket', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'me-south-1' } });
+    expect(() => new ChatbotEdge(stack, 'Edge', {
+      domainName: 'chat.example.com',
+      originDomainName: 'origin.chat.example.com',
+      originVerifyHeaderValue: SECRET,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1234',
+    })).toThrow(/`scope`: is a stack in me-south-1, where CloudFront cannot deliver standard logs/);
+  });
+
+  test('refuses neither a hosted zone nor a certificate', () => {
+    expect(make('us-east-1', { hostedZone: undefined })).toThrow(/`hostedZone`: is missing, and so is `certificate`/);
+  });
+
+  test('refuses a public origin\'s props next to a VPC origin, and a public origin without them', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    expect(() => new ChatbotEdge(stack, 'Edge', {
+      domainName: 'chat.example.com', hostedZone, vpcOriginLoadBalancer: alb, originDomainName: 'origin.chat.example.com', originVerifyHeaderValue: SECRET,
+    })).toThrow(/`originDomainName`: is unused with `vpcOriginLoadBalancer`.*\n.*`originVerifyHeaderValue`: is unused/);
+    expect(() => new ChatbotEdge(stack, 'Edge2', { domainName: 'chat.example.com', hostedZone }))
+      .toThrow(/`originDomainName`: is missing.*\n.*`originVerifyHeaderValue`: is missing/);
   });
 
   test('refuses a regional web ACL', () => {
@@ -226,5 +255,35 @@ describe('ChatbotEdge alone, in a us-east-1 stack of the user\'s, with an import
     own.resourceCountIs('AWS::WAFv2::WebACL', 1);
     expect(chatEdge.webAcl?.cfnWebAcl.scope).toBe('CLOUDFRONT');
     own.resourceCountIs('AWS::Route53::RecordSet', 2);
+  });
+});
+
+describe('ChatbotEdge in a stack outside us-east-1 with its us-east-1 parts given, and no hosted zone', () => {
+  const stack = new Stack(new App(), 'Regional', { env: { region: 'eu-west-1' } });
+  new ChatbotEdge(stack, 'Edge', {
+    domainName: 'chat.example.com',
+    originDomainName: 'origin.chat.example.com',
+    originVerifyHeaderValue: SecretValue.secretsManager('origin-verify', { jsonField: 'value' }),
+    certificate: acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+    webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1234',
+  });
+  const template = Template.fromStack(stack);
+
+  test('builds the distribution in that stack with the given certificate and web ACL, creating neither', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }),
+        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1234',
+      }),
+    });
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('creates no Route 53 record, and outputs the record to create at the DNS provider', () => {
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    const outputs = template.findOutputs('*');
+    const values = Object.values(outputs).map((o) => JSON.stringify(o.Value));
+    expect(values).toEqual([expect.stringMatching(/chat\.example\.com CNAME .*Distribution.*DomainName/)]);
   });
 });

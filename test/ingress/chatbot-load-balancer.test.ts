@@ -1,8 +1,10 @@
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotLoadBalancer } from '../../src';
+import { ChatbotLoadBalancer, ChatbotService } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 import { ownFargateService, stubAuth } from '../support/own-parts';
 import { allIngressRules, ingressRules, securityGroupId } from '../support/security-groups';
@@ -182,5 +184,98 @@ describe('ChatbotLoadBalancer alone, with a user\'s own Fargate service and logi
       auth: stubAuth(new Stack()),
       originVerifyHeaderValue: SecretValue.unsafePlainText('letmein'),
     })).toThrow(/ChatbotLoadBalancer: `originVerifyHeaderValue`: is not a reference to a secret/);
+  });
+});
+
+describe('ChatbotLoadBalancer internal, behind a CloudFront VPC origin', () => {
+  const stack = new Stack(new App(), 'Internal', { env: { region: 'eu-west-1', account: '123456789012' } });
+  // A user's VPC: public subnets (NAT gateway), private subnets with egress, isolated ones for the tasks.
+  const vpc = new ec2.Vpc(stack, 'OwnVpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Egress', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'OwnTask');
+  taskDefinition.addContainer('Web', { image: ecs.ContainerImage.fromRegistry('example/web:1'), portMappings: [{ containerPort: 3000 }] });
+  const service = new ecs.FargateService(stack, 'OwnService', {
+    cluster: new ecs.Cluster(stack, 'OwnCluster', { vpc }), taskDefinition, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
+  const egressSubnets = vpc.selectSubnets({ subnetGroupName: 'Egress' }).subnets;
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
+  const lb = new ChatbotLoadBalancer(stack, 'Lb', {
+    vpc,
+    targets: [service],
+    targetConnections: service,
+    containerPort: 3000,
+    certificate,
+    auth: stubAuth(stack),
+    internal: true,
+    subnets: { subnets: egressSubnets },
+  });
+  const t = Template.fromStack(stack);
+
+  test('is internal, in the given subnets, and is created after the internet gateway is attached', () => {
+    const [[, alb]] = Object.entries<any>(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(alb.Properties.Scheme).toBe('internal');
+    expect(alb.Properties.Subnets).toEqual([{ Ref: expect.stringMatching(/^OwnVpcEgressSubnet1/) }, { Ref: expect.stringMatching(/^OwnVpcEgressSubnet2/) }]);
+    expect(alb.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^OwnVpcVPCGW/)]));
+  });
+
+  test('no origin-verify rule: the default action is the login and the forward, the logout path has its own rule', () => {
+    expect(lb.originVerifyRules).toEqual([]);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^LbTargetGroup') } }],
+    });
+    const rules = Object.values<any>(t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.Conditions).toEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } }]);
+    expect(JSON.stringify(t.toJSON())).not.toContain('X-Origin-Verify');
+  });
+
+  test('admits only the CloudFront origin-facing prefix list on 443', () => {
+    expect(ingressRules(t, securityGroupId(t, /^LbSecurityGroup/))).toEqual([expect.objectContaining({ SourcePrefixListId: 'pl-4fa04526', FromPort: 443, ToPort: 443 })]);
+  });
+
+  test('refuses an origin-verify value, and an internet-facing load balancer without one', () => {
+    const props = { vpc, targets: [service], targetConnections: service, containerPort: 3000, certificate, auth: stubAuth(new Stack()) };
+    expect(() => new ChatbotLoadBalancer(stack, 'WithSecret', {
+      ...props, internal: true, subnets: { subnets: egressSubnets }, originVerifyHeaderValue: SecretValue.secretsManager('x', { jsonField: 'value' }),
+    })).toThrow(/`originVerifyHeaderValue`: is unused with `internal: true`/);
+    expect(() => new ChatbotLoadBalancer(stack, 'NoSecret', props)).toThrow(/`originVerifyHeaderValue`: is missing: an internet-facing load balancer/);
+  });
+
+  test('refuses a VPC whose private subnets have no route out, where the login could not reach Cognito', () => {
+    const isolated = ownFargateService(new Stack(new App(), 'Isolated', { env: { region: 'eu-west-1', account: '123456789012' } }));
+    expect(() => new ChatbotLoadBalancer(isolated.vpc.stack, 'NoEgress', {
+      vpc: isolated.vpc,
+      targets: [isolated.service],
+      targetConnections: isolated.service,
+      containerPort: 3000,
+      certificate: acm.Certificate.fromCertificateArn(isolated.vpc.stack, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      auth: stubAuth(new Stack()),
+      internal: true,
+    })).toThrow(/`vpc`: has no private subnets with a route out \(PRIVATE_WITH_EGRESS\)/);
+  });
+
+  test('in a VPC with private subnets that route out, defaults to them', () => {
+    const s2 = new Stack(new App(), 'Default', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const v2 = new ec2.Vpc(s2, 'V', { maxAzs: 2, natGateways: 1 });
+    const svc = new ChatbotService(s2, 'Svc', { vpc: v2, image: ecs.ContainerImage.fromRegistry('example/web:1') }).fargateService;
+    new ChatbotLoadBalancer(s2, 'Lb', {
+      vpc: v2,
+      targets: [svc],
+      targetConnections: svc,
+      containerPort: 8501,
+      internal: true,
+      auth: stubAuth(s2),
+      certificate: acm.Certificate.fromCertificateArn(s2, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    });
+    Template.fromStack(s2).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal', Subnets: [{ Ref: Match.stringLikeRegexp('^VPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VPrivateSubnet2') }],
+    });
   });
 });

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
 import { buildHttpApiExample } from '../../examples/http-api/app';
 import { addNagPacks } from '../../examples/nag-packs';
+import { buildPrivateOriginExample } from '../../examples/private-origin/app';
 import { buildStorageExample } from '../../examples/storage/app';
 import { buildTwoTierExample } from '../../examples/two-tier/app';
 import { Assembly, AssemblyStack, readAssembly } from '../../scripts/assembly';
@@ -19,6 +20,7 @@ export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
   'storage': buildStorageExample,
   'two-tier': buildTwoTierExample,
   'http-api': buildHttpApiExample,
+  'private-origin': buildPrivateOriginExample,
 };
 
 /**
