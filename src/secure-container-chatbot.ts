@@ -164,7 +164,7 @@ export interface SecureContainerChatbotProps {
 
   /**
    * Whether to create the VPC endpoints the tasks need (S3 gateway; bedrock-runtime, ecr.api,
-   * ecr.dkr, logs and ssm interface endpoints). Turn it off for a VPC that already has them or
+   * ecr.dkr and logs interface endpoints, and secretsmanager when a container has secrets). Turn it off for a VPC that already has them or
    * reaches AWS through a NAT gateway. A new VPC without a NAT gateway needs them.
    *
    * @default - true for a new VPC, false for one given in `vpc` or `cluster`
@@ -402,11 +402,8 @@ export class SecureContainerChatbot extends Construct {
         vpc: this.vpc,
         subnets: this.service.subnets,
         oneAvailabilityZone: props.interfaceEndpointsInOneAz,
-        // The task's configuration comes from SSM parameters, fetched through this endpoint.
-        additionalInterfaceServices: [
-          ec2.InterfaceVpcEndpointAwsService.SSM,
-          ...(usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : []),
-        ],
+        // ECS fetches the containers' secrets at task start; plain configuration needs no endpoint.
+        additionalInterfaceServices: usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : [],
         dynamoDbGateway: this.storage !== undefined,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
@@ -576,8 +573,8 @@ export class SecureContainerChatbot extends Construct {
         webAclMetricName: edge.webAcl?.metricName,
         alarmTopic: options.alarmTopic,
         serverErrorRatePercent: options.serverErrorRatePercent,
-        // The topic's key is the construct's own only when it creates the topic.
-        removalPolicy: options.alarmTopic ? undefined : props.removalPolicy,
+        // A new topic shares the chatbot's key (which follows removalPolicy) rather than paying for one more.
+        topicEncryptionKey: options.alarmTopic ? undefined : this.encryptionKey,
       }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent'])));
     }
   }

@@ -52,8 +52,17 @@ export interface ChatbotMonitoringProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * A KMS key of this app to encrypt the new alarm topic with, instead of a key of its own (a
+   * customer-managed key costs 1 USD a month). The construct adds to its key policy the statement
+   * that lets CloudWatch alarms use it. Refused together with `alarmTopic`.
+   *
+   * @default - a new key
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
    * What happens to the new topic's KMS key when the stack is deleted. Refused together with
-   * `alarmTopic`.
+   * `alarmTopic` or `topicEncryptionKey`.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -86,6 +95,10 @@ export class ChatbotMonitoring extends Construct {
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.check(!(props.removalPolicy !== undefined && props.alarmTopic), 'removalPolicy',
       'only applies to the key of the topic this construct creates, but `alarmTopic` was given.', 'Remove it; your topic keeps its own settings.');
+    v.check(!(props.topicEncryptionKey && props.alarmTopic), 'topicEncryptionKey',
+      'encrypts the topic this construct creates, but `alarmTopic` was given.', 'Remove it; your topic keeps its own encryption.');
+    v.check(!(props.removalPolicy !== undefined && props.topicEncryptionKey), 'removalPolicy',
+      'only applies to a key this construct creates, but `topicEncryptionKey` was given.', 'Remove it; set the removal policy on your key.');
     v.throwIfInvalid();
 
     if (props.alarmTopic) {
@@ -96,19 +109,24 @@ export class ChatbotMonitoring extends Construct {
         StringEquals: { 'aws:SourceAccount': stack.account },
         ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
       };
-      const key = new kms.Key(this, 'TopicKey', {
+      const key = props.topicEncryptionKey ?? new kms.Key(this, 'TopicKey', {
         description: 'Encrypts the chatbot alarm topic',
         enableKeyRotation: true,
         removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
       });
       // CloudWatch publishes alarm notifications to the encrypted topic.
-      key.addToResourcePolicy(new iam.PolicyStatement({
+      const added = key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarms',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: fromThisAccountsAlarms,
       }));
+      const keyCheck = new PropsValidator('ChatbotMonitoring', this, props);
+      keyCheck.check(added.statementAdded, 'topicEncryptionKey',
+        'is an imported key, whose policy this construct cannot extend to let CloudWatch alarms use it: no alarm would be delivered.',
+        'Pass a kms.Key defined in this app, or leave it out for a key of its own.');
+      keyCheck.throwIfInvalid();
       const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Chatbot alarms' });
       // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
       // this statement CloudWatch could not publish the alarms.
@@ -216,5 +234,6 @@ const MONITORING_TYPES: PropTypes = {
   webAclMetricName: stringType(),
   serverErrorRatePercent: numberType('5'),
   alarmTopic: objectType('sns.ITopic', 'topicArn'),
+  topicEncryptionKey: objectType('kms.IKey', 'keyArn'),
   removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
 };
