@@ -287,7 +287,7 @@ export class SecureContainerChatbot extends Construct {
   public readonly accessLogsBucket: s3.Bucket;
 
   /**
-   * Dashboard and alarms; undefined with `monitoring: false` and with the HTTP API ingress, which
+   * Alarms (and the dashboard, when asked for); undefined with `monitoring: false` and with the HTTP API ingress, which
    * has none yet.
    */
   public readonly monitoring?: ChatbotMonitoring;
@@ -573,9 +573,10 @@ export class SecureContainerChatbot extends Construct {
         webAclMetricName: edge.webAcl?.metricName,
         alarmTopic: options.alarmTopic,
         serverErrorRatePercent: options.serverErrorRatePercent,
+        dashboard: options.dashboard,
         // A new topic shares the chatbot's key (which follows removalPolicy) rather than paying for one more.
         topicEncryptionKey: options.alarmTopic ? undefined : this.encryptionKey,
-      }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent'])));
+      }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent', 'dashboard'])));
     }
   }
 
@@ -796,7 +797,7 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
     'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
   if (options.monitoring === false) {
-    for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
+    for (const prop of ['alarmTopic', 'serverErrorRatePercent', 'dashboard'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
     }
   }

@@ -175,6 +175,7 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['autoscaling target without autoscaling', 'eu-west-1', chatbot(() => ({ cpuTargetPercent: 50 })), 'cpuTargetPercent'],
   ['autoscaling target out of range', 'eu-west-1', chatbot(() => ({ maxTaskCount: 4, memoryTargetPercent: 95 })), 'memoryTargetPercent'],
   ['alarm settings without monitoring', 'eu-west-1', cloudFront(() => ({ monitoring: false, serverErrorRatePercent: 10 })), 'ingress.serverErrorRatePercent'],
+  ['a dashboard without monitoring', 'eu-west-1', cloudFront(() => ({ monitoring: false, dashboard: true })), 'ingress.dashboard'],
   ['error-rate alarm above 100 percent', 'eu-west-1', cloudFront(() => ({ serverErrorRatePercent: 150 })), 'ingress.serverErrorRatePercent'],
   ['upload path without an upload limit', 'eu-west-1', cloudFront(() => ({ uploadPath: '/upload' })), 'ingress.uploadPath'],
   ['user pool domain without its pool', 'eu-west-1', cloudFront((s) => ({

@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
+import { PropTypes, PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotMonitoring`.
@@ -45,6 +45,14 @@ export interface ChatbotMonitoringProps {
   readonly serverErrorRatePercent?: number;
 
   /**
+   * Whether to add a CloudWatch dashboard. It costs 3 USD a month; the alarms watch the app
+   * without it.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
    * The topic the alarms notify.
    *
    * @default - a new topic encrypted with a customer-managed key, TLS only
@@ -70,13 +78,13 @@ export interface ChatbotMonitoringProps {
 }
 
 /**
- * A CloudWatch dashboard for the chat app (requests, 5xx, latency, healthy hosts, task CPU and
- * memory, WAF allowed and blocked) and alarms on the 5xx rate, unhealthy hosts and the number of
- * running tasks, notifying an encrypted SNS topic.
+ * Alarms on the 5xx rate, unhealthy hosts and the number of running tasks, notifying an encrypted
+ * SNS topic, and on request a CloudWatch dashboard for the chat app (requests, 5xx, latency,
+ * healthy hosts, task CPU and memory, WAF allowed and blocked).
  */
 export class ChatbotMonitoring extends Construct {
-  /** The dashboard. */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard; undefined unless `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   /** The topic the alarms notify. Subscribe your team to it. */
   public readonly alarmTopic: sns.ITopic;
@@ -201,27 +209,30 @@ export class ChatbotMonitoring extends Construct {
     // A service with no running task reports no data at all: that is an outage, not a quiet night.
     (this.alarms[2].node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Requests and target 5xx', left: [requests], right: [target5xx], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Target response time', left: [tg.targetResponseTime({ period, statistic: 'p90' }), tg.targetResponseTime({ period, statistic: 'p50' })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
-    );
-    if (props.webAclMetricName) {
-      const waf = (metricName: string) => new cloudwatch.Metric({
-        namespace: 'AWS/WAFV2',
-        metricName,
-        dimensionsMap: { WebACL: props.webAclMetricName!, Rule: 'ALL' },
-        region: 'us-east-1',
-        period,
-        statistic: 'Sum',
-      });
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'WAF requests (us-east-1)', left: [waf('AllowedRequests'), waf('BlockedRequests')], width: 24 }));
+    if (props.dashboard) {
+      const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Requests and target 5xx', left: [requests], right: [target5xx], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Target response time', left: [tg.targetResponseTime({ period, statistic: 'p90' }), tg.targetResponseTime({ period, statistic: 'p50' })], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
+      );
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
+        new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
+      );
+      if (props.webAclMetricName) {
+        const waf = (metricName: string) => new cloudwatch.Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: { WebACL: props.webAclMetricName!, Rule: 'ALL' },
+          region: 'us-east-1',
+          period,
+          statistic: 'Sum',
+        });
+        dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'WAF requests (us-east-1)', left: [waf('AllowedRequests'), waf('BlockedRequests')], width: 24 }));
+      }
+      this.dashboard = dashboard;
     }
   }
 }
@@ -233,6 +244,7 @@ const MONITORING_TYPES: PropTypes = {
   minRunningTasks: numberType('2'),
   webAclMetricName: stringType(),
   serverErrorRatePercent: numberType('5'),
+  dashboard: booleanType(),
   alarmTopic: objectType('sns.ITopic', 'topicArn'),
   topicEncryptionKey: objectType('kms.IKey', 'keyArn'),
   removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),

@@ -60,6 +60,12 @@ describe('monitoring', () => {
     }));
   });
 
+  test('no dashboard unless asked for: examples/basic has the alarms only', () => {
+    const basic = exampleTemplate('basic', 'eu-west-1');
+    basic.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    basic.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
   test('dashboard graphs the load balancer, the tasks and the WAF (from us-east-1)', () => {
     const body = JSON.stringify(Object.values(regional.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
     for (const metric of ['RequestCount', 'HTTPCode_Target_5XX_Count', 'TargetResponseTime', 'HealthyHostCount', 'CPUUtilization', 'MemoryUtilization', 'AllowedRequests', 'BlockedRequests']) {
@@ -81,6 +87,7 @@ describe('ChatbotMonitoring alone, on an imported load balancer, target group an
     service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
     minRunningTasks: 3,
     alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:123456789012:ops'),
+    dashboard: true,
   });
   const own = Template.fromStack(stack);
 
