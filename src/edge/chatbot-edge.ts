@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotWebAcl } from './chatbot-web-acl';
 import { signOutFunctionCode } from './sign-out-function';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
@@ -244,6 +244,12 @@ export class ChatbotEdge extends Construct {
 
     emptyAfterWriterIsGone(this.logBucket, this.distribution);
 
+    acknowledgeFindings(this.distribution, [controlTowerRule('cloudfront_default_root_object_configured_check')],
+      'The origin is the app itself, which answers its root path; a default root object rewrites requests for / to a file name, which is meant '
+      + 'for a bucket origin (where it stops a listing of the bucket) and would break an app that does not serve that file.');
+    acknowledgeFindings(this.distribution, [controlTowerRule('cloudfront_origin_failover_enabled_check')],
+      'CloudFront fails over between origins only for GET, HEAD and OPTIONS requests, and the app needs POST (file uploads, form posts); the '
+      + 'one origin is a load balancer across two Availability Zones. A second origin would be a second deployment of the app in another region.');
     if (!props.geoRestriction) {
       acknowledgeFindings(this.distribution, ['AwsSolutions-CFR1'],
         'No country is excluded by default: every request must pass the web ACL and a Cognito login. Set the geoRestriction prop to allow or deny countries.');

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createKey } from '../shared/encryption';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropTypes, PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
 
@@ -117,11 +118,7 @@ export class ChatbotMonitoring extends Construct {
         StringEquals: { 'aws:SourceAccount': stack.account },
         ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
       };
-      const key = props.topicEncryptionKey ?? new kms.Key(this, 'TopicKey', {
-        description: 'Encrypts the chatbot alarm topic',
-        enableKeyRotation: true,
-        removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
-      });
+      const key = props.topicEncryptionKey ?? createKey(this, 'TopicKey', 'Encrypts the chatbot alarm topic', props.removalPolicy ?? DEFAULT_REMOVAL_POLICY);
       // CloudWatch publishes alarm notifications to the encrypted topic.
       const added = key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarms',

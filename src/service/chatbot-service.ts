@@ -318,6 +318,8 @@ export class ChatbotService extends Construct {
 
     this.container = this.taskDefinition.addContainer('App', {
       image: props.image,
+      // A hard limit equal to the task's memory: the one container may use all of it, and no more.
+      memoryLimitMiB,
       portMappings: [{ containerPort: this.containerPort, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
