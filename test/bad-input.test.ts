@@ -166,7 +166,6 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   })), 'container.healthCheckPath'],
   ['relative health check path', 'eu-west-1', withContainer({ healthCheckPath: 'health' }), 'container.healthCheckPath'],
   ['Fargate size that does not exist, on the chatbot', 'eu-west-1', withContainer({ cpu: 256, memoryLimitMiB: 4096 }), 'container.cpu'],
-  ['empty environment value, on the chatbot', 'eu-west-1', withContainer({ environment: { MODE: '' } }), 'container.environment'],
   ['JS: a port as a string, on the chatbot', 'eu-west-1', withContainer({ port: '8501' as unknown as number }), 'container.port'],
   ['container as root', 'eu-west-1', withContainer({ user: 'root' }), 'container.user'],
   ['relative writable directory', 'eu-west-1', withContainer({ writableDirectories: ['tmp'] }), 'container.writableDirectories'],
