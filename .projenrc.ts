@@ -40,6 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     `aws-cdk@${CDK_CLI_VERSION}`,
   ],
 

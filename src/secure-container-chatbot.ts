@@ -172,7 +172,7 @@ export interface SecureContainerChatbotProps {
 
   /**
    * Whether to create the VPC endpoints the tasks need (S3 gateway; bedrock-runtime, ecr.api,
-   * ecr.dkr, logs and ssm interface endpoints). Turn it off for a VPC that already has them or
+   * ecr.dkr and logs interface endpoints, and secretsmanager when a container has secrets). Turn it off for a VPC that already has them or
    * reaches AWS through a NAT gateway. A new VPC without a NAT gateway needs them.
    *
    * @default - true for a new VPC, false for one given in `vpc` or `cluster`
@@ -296,7 +296,7 @@ export class SecureContainerChatbot extends Construct {
   public readonly accessLogsBucket: s3.Bucket;
 
   /**
-   * Dashboard and alarms; undefined with `monitoring: false` and with the HTTP API ingress, which
+   * Alarms (and the dashboard, when asked for); undefined with `monitoring: false` and with the HTTP API ingress, which
    * has none yet.
    */
   public readonly monitoring?: ChatbotMonitoring;
@@ -414,11 +414,8 @@ export class SecureContainerChatbot extends Construct {
         vpc: this.vpc,
         subnets: this.service.subnets,
         oneAvailabilityZone: props.interfaceEndpointsInOneAz,
-        // The task's configuration comes from SSM parameters, fetched through this endpoint.
-        additionalInterfaceServices: [
-          ec2.InterfaceVpcEndpointAwsService.SSM,
-          ...(usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : []),
-        ],
+        // ECS fetches the containers' secrets at task start; plain configuration needs no endpoint.
+        additionalInterfaceServices: usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : [],
         dynamoDbGateway: this.storage !== undefined,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
@@ -615,9 +612,10 @@ export class SecureContainerChatbot extends Construct {
         webAclMetricName: edge.webAcl?.metricName,
         alarmTopic: options.alarmTopic,
         serverErrorRatePercent: options.serverErrorRatePercent,
-        // The topic's key is the construct's own only when it creates the topic.
-        removalPolicy: options.alarmTopic ? undefined : props.removalPolicy,
-      }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent'])));
+        dashboard: options.dashboard,
+        // A new topic shares the chatbot's key (which follows removalPolicy) rather than paying for one more.
+        topicEncryptionKey: options.alarmTopic ? undefined : this.encryptionKey,
+      }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent', 'dashboard'])));
     }
   }
 
@@ -877,7 +875,7 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
     'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
   if (options.monitoring === false) {
-    for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
+    for (const prop of ['alarmTopic', 'serverErrorRatePercent', 'dashboard'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
     }
   }

@@ -231,7 +231,8 @@ describe('a non-Streamlit UI (Gradio on 7860) with the settings the sub-construc
           { ContainerPath: '/tmp', SourceVolume: 'writable-0', ReadOnly: false },
           { ContainerPath: '/home/user/.cache', SourceVolume: 'writable-1', ReadOnly: false },
         ],
-        Secrets: Match.arrayWith([Match.objectLike({ Name: 'GRADIO_SERVER_PORT' })]),
+        Memory: 2048,
+        Environment: Match.arrayWith([{ Name: 'GRADIO_SERVER_PORT', Value: '7860' }]),
       })],
       Volumes: [{ Name: 'writable-0' }, { Name: 'writable-1' }],
     });

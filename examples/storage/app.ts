@@ -27,6 +27,7 @@ export function buildStorageExample(app: App): Stack {
     ingress: ChatbotIngress.cloudFront({
       rateLimitPerIp: 500,
       maxUploadBytes: 10 * 1024 * 1024,
+      dashboard: true,
     }),
   });
   return stack;

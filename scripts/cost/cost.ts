@@ -1,13 +1,17 @@
 /**
  * Idle monthly cost of each synthesized example (examples/<name>/cdk.out), summed over all its
  * stacks, from the committed price table. Beside the cost as built it shows two what-ifs: Fargate
- * on ARM64 (Graviton) and the interface VPC endpoints in one AZ instead of all.
+ * on ARM64 (Graviton) and the interface VPC endpoints in one AZ instead of all. For an example with
+ * configurations in configurations.ts, it then synthesizes each one and prices its templates
+ * against the configuration's goal.
  *
  * Usage: ts-node --project tsconfig.examples.json scripts/cost/cost.ts [name ...]
  * Run `npm run synth:examples` first.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { CONFIGURATIONS, synthesizeConfiguration } from './configurations';
 import { KIND, LineItem, PRICES, estimateTemplate, repriceFargate, repriceInterfaceEndpoints, totalOf } from './estimate';
 import { readAssembly } from '../assembly';
 
@@ -108,6 +112,26 @@ for (const name of examples) {
   const assumptions = items.filter((i) => i.assumption);
   for (const item of assumptions) {
     console.log(`Assumption (${item.resource}): ${item.assumption}`);
+  }
+
+  const configurations = CONFIGURATIONS[name] ?? [];
+  if (configurations.length) {
+    console.log(`\nexamples/${name}, other configurations, each synthesized and priced like the above:`);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `cost-${name}-`));
+    const lines = [['Configuration', 'USD/month', 'Goal', 'What differs'], ['As built', usd(totals.asBuilt), '', 'the example as committed']];
+    configurations.forEach((configuration, i) => {
+      const configItems = synthesizeConfiguration(configuration, path.join(scratch, String(i)))
+        .flatMap((stack) => estimateTemplate(stack.template, stack.region).items);
+      configItems.forEach((item) => usedPriceKeys.add(item.priceKey));
+      const total = totalOf(configItems);
+      const goal = configuration.goalUsd === undefined ? '' : `<= ${usd(configuration.goalUsd)} ${total <= configuration.goalUsd ? 'met' : 'MISSED'}`;
+      lines.push([configuration.name, usd(total), goal, configuration.description]);
+    });
+    fs.rmSync(scratch, { recursive: true, force: true });
+    const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+    for (const l of lines) {
+      console.log(l.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+    }
   }
 }
 

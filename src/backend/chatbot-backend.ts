@@ -91,7 +91,8 @@ export interface ChatbotBackendOptions {
   readonly generatedSecrets?: string[];
 
   /**
-   * Configuration values for the backend container (SSM parameters injected as ECS secrets).
+   * Non-secret configuration values for the backend container, as plain environment variables
+   * (names that look like credentials are refused: use `secrets` or `generatedSecrets`).
    *
    * @default - none
    */

@@ -10,11 +10,12 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotWebAcl } from './chatbot-web-acl';
+import { deliverAccessLogsToLogGroup } from './cloudfront-access-logs';
 import { signOutFunctionCode } from './sign-out-function';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
-import { createLogsKey } from '../shared/encryption';
+import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
@@ -152,14 +153,14 @@ export interface ChatbotEdgeProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * KMS key for the web ACL's log group, in us-east-1.
+   * KMS key for the log groups of the web ACL and of CloudFront's access logs, in this stack's region.
    *
    * @default - a new key with rotation enabled
    */
   readonly logsEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the access-log bucket, the web ACL's log group and its key when the stack is
+   * What happens to the access logs (log group or bucket), the web ACL's log group and their key when the stack is
    * deleted: RETAIN keeps them, DESTROY deletes them (the bucket is emptied first).
    *
    * @default RemovalPolicy.RETAIN
@@ -185,8 +186,17 @@ export class ChatbotEdge extends Construct {
   /** The viewer certificate. */
   public readonly certificate: acm.ICertificate;
 
-  /** The bucket of CloudFront's access logs. */
-  public readonly logBucket: s3.Bucket;
+  /**
+   * The log group of CloudFront's access logs (standard logging v2), KMS-encrypted; when this
+   * construct is in us-east-1, where CloudFront's log delivery source must be.
+   */
+  public readonly accessLogGroup?: logs.LogGroup;
+
+  /**
+   * The bucket of CloudFront's legacy access logs (SSE-S3, ACLs enabled), only when this construct
+   * is outside us-east-1: standard logging v2 can deliver only from there.
+   */
+  public readonly logBucket?: s3.Bucket;
 
   /** The sign-out function. */
   public readonly signOutFunction: cloudfront.Function;
@@ -204,6 +214,10 @@ export class ChatbotEdge extends Construct {
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
 
+    // One key for the web ACL's logs and CloudFront's, created when either needs it.
+    let key = props.logsEncryptionKey;
+    const logsKey = () => key ?? (key = createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL and CloudFront logs', props.removalPolicy));
+
     if (props.webAclArn) {
       this.webAclArn = props.webAclArn;
     } else {
@@ -212,14 +226,24 @@ export class ChatbotEdge extends Construct {
         maxUploadBytes: props.maxUploadBytes,
         uploadPath: props.uploadPath,
         logRetention: props.logRetention,
-        logsEncryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot web ACL logs', props.removalPolicy),
+        logsEncryptionKey: logsKey(),
         removalPolicy: props.removalPolicy,
       }, props));
       this.webAclArn = this.webAcl.webAclArn;
     }
 
-    // CloudFront's standard logs are written with bucket ACLs, so this bucket keeps them enabled.
-    this.logBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, props.removalPolicy);
+    // Standard logging v2 delivers from us-east-1 only; elsewhere (the distribution in a regional
+    // stack) the legacy logs go to a bucket, which CloudFront writes with ACLs.
+    const logsV2 = Stack.of(this).region === 'us-east-1';
+    if (logsV2) {
+      this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogGroup', {
+        encryptionKey: logsKey(),
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: props.removalPolicy,
+      });
+    } else {
+      this.logBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, props.removalPolicy);
+    }
 
     const timeouts = { readTimeout: props.originReadTimeout ?? Duration.seconds(60), keepaliveTimeout: Duration.seconds(60) };
     // A VPC origin reaches the load balancer by its ARN through CloudFront's network interfaces in
@@ -267,9 +291,7 @@ export class ChatbotEdge extends Construct {
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
       webAclId: this.webAclArn,
       geoRestriction: props.geoRestriction,
-      enableLogging: true,
-      logBucket: this.logBucket,
-      logFilePrefix: 'cloudfront/',
+      ...(this.logBucket ? { enableLogging: true, logBucket: this.logBucket, logFilePrefix: 'cloudfront/' } : {}),
       defaultBehavior: appBehavior,
       additionalBehaviors: {
         [signOutPath]: {
@@ -279,8 +301,19 @@ export class ChatbotEdge extends Construct {
       },
     });
 
-    emptyAfterWriterIsGone(this.logBucket, this.distribution);
+    if (this.logBucket) {
+      emptyAfterWriterIsGone(this.logBucket, this.distribution);
+    }
+    if (this.accessLogGroup) {
+      deliverAccessLogsToLogGroup(this, this.distribution, this.accessLogGroup);
+    }
 
+    acknowledgeFindings(this.distribution, [controlTowerRule('cloudfront_default_root_object_configured_check')],
+      'The origin is the app itself, which answers its root path; a default root object rewrites requests for / to a file name, which is meant '
+      + 'for a bucket origin (where it stops a listing of the bucket) and would break an app that does not serve that file.');
+    acknowledgeFindings(this.distribution, [controlTowerRule('cloudfront_origin_failover_enabled_check')],
+      'CloudFront fails over between origins only for GET, HEAD and OPTIONS requests, and the app needs POST (file uploads, form posts); the '
+      + 'one origin is a load balancer across two Availability Zones. A second origin would be a second deployment of the app in another region.');
     if (!props.geoRestriction) {
       acknowledgeFindings(this.distribution, ['AwsSolutions-CFR1'],
         'No country is excluded by default: every request must pass the web ACL and a Cognito login. Set the geoRestriction prop to allow or deny countries.');

@@ -161,13 +161,22 @@ export interface ChatbotCloudFrontIngressOptions {
   readonly stickinessDuration?: Duration;
 
   /**
-   * Whether to create the dashboard and the alarms (5xx rate, unhealthy hosts, running tasks) with
-   * their encrypted SNS topic. The running-tasks alarm reads Container Insights, which a cluster
-   * given in `cluster` must have enabled.
+   * Whether to create the alarms (5xx rate, unhealthy hosts, running tasks) with their encrypted
+   * SNS topic. The running-tasks alarm reads Container Insights, which a cluster given in `cluster`
+   * must have enabled.
    *
    * @default true
    */
   readonly monitoring?: boolean;
+
+  /**
+   * Whether to add a CloudWatch dashboard (requests, 5xx, latency, healthy hosts, task CPU and
+   * memory, WAF). It costs 3 USD a month; the alarms watch the app without it. Refused with
+   * `monitoring: false`.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 
   /**
    * The topic the alarms notify. Refused with `monitoring: false`.

@@ -7,8 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createKey } from '../shared/encryption';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
+import { PropTypes, PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotMonitoring`.
@@ -45,6 +46,14 @@ export interface ChatbotMonitoringProps {
   readonly serverErrorRatePercent?: number;
 
   /**
+   * Whether to add a CloudWatch dashboard. It costs 3 USD a month; the alarms watch the app
+   * without it.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
    * The topic the alarms notify.
    *
    * @default - a new topic encrypted with a customer-managed key, TLS only
@@ -52,8 +61,17 @@ export interface ChatbotMonitoringProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * A KMS key of this app to encrypt the new alarm topic with, instead of a key of its own (a
+   * customer-managed key costs 1 USD a month). The construct adds to its key policy the statement
+   * that lets CloudWatch alarms use it. Refused together with `alarmTopic`.
+   *
+   * @default - a new key
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
    * What happens to the new topic's KMS key when the stack is deleted. Refused together with
-   * `alarmTopic`.
+   * `alarmTopic` or `topicEncryptionKey`.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -61,13 +79,13 @@ export interface ChatbotMonitoringProps {
 }
 
 /**
- * A CloudWatch dashboard for the chat app (requests, 5xx, latency, healthy hosts, task CPU and
- * memory, WAF allowed and blocked) and alarms on the 5xx rate, unhealthy hosts and the number of
- * running tasks, notifying an encrypted SNS topic.
+ * Alarms on the 5xx rate, unhealthy hosts and the number of running tasks, notifying an encrypted
+ * SNS topic, and on request a CloudWatch dashboard for the chat app (requests, 5xx, latency,
+ * healthy hosts, task CPU and memory, WAF allowed and blocked).
  */
 export class ChatbotMonitoring extends Construct {
-  /** The dashboard. */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard; undefined unless `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   /** The topic the alarms notify. Subscribe your team to it. */
   public readonly alarmTopic: sns.ITopic;
@@ -86,6 +104,10 @@ export class ChatbotMonitoring extends Construct {
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     v.check(!(props.removalPolicy !== undefined && props.alarmTopic), 'removalPolicy',
       'only applies to the key of the topic this construct creates, but `alarmTopic` was given.', 'Remove it; your topic keeps its own settings.');
+    v.check(!(props.topicEncryptionKey && props.alarmTopic), 'topicEncryptionKey',
+      'encrypts the topic this construct creates, but `alarmTopic` was given.', 'Remove it; your topic keeps its own encryption.');
+    v.check(!(props.removalPolicy !== undefined && props.topicEncryptionKey), 'removalPolicy',
+      'only applies to a key this construct creates, but `topicEncryptionKey` was given.', 'Remove it; set the removal policy on your key.');
     v.throwIfInvalid();
 
     if (props.alarmTopic) {
@@ -96,19 +118,20 @@ export class ChatbotMonitoring extends Construct {
         StringEquals: { 'aws:SourceAccount': stack.account },
         ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
       };
-      const key = new kms.Key(this, 'TopicKey', {
-        description: 'Encrypts the chatbot alarm topic',
-        enableKeyRotation: true,
-        removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
-      });
+      const key = props.topicEncryptionKey ?? createKey(this, 'TopicKey', 'Encrypts the chatbot alarm topic', props.removalPolicy ?? DEFAULT_REMOVAL_POLICY);
       // CloudWatch publishes alarm notifications to the encrypted topic.
-      key.addToResourcePolicy(new iam.PolicyStatement({
+      const added = key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarms',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: fromThisAccountsAlarms,
       }));
+      const keyCheck = new PropsValidator('ChatbotMonitoring', this, props);
+      keyCheck.check(added.statementAdded, 'topicEncryptionKey',
+        'is an imported key, whose policy this construct cannot extend to let CloudWatch alarms use it: no alarm would be delivered.',
+        'Pass a kms.Key defined in this app, or leave it out for a key of its own.');
+      keyCheck.throwIfInvalid();
       const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'Chatbot alarms' });
       // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
       // this statement CloudWatch could not publish the alarms.
@@ -183,27 +206,30 @@ export class ChatbotMonitoring extends Construct {
     // A service with no running task reports no data at all: that is an outage, not a quiet night.
     (this.alarms[2].node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Requests and target 5xx', left: [requests], right: [target5xx], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Target response time', left: [tg.targetResponseTime({ period, statistic: 'p90' }), tg.targetResponseTime({ period, statistic: 'p50' })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
-    );
-    if (props.webAclMetricName) {
-      const waf = (metricName: string) => new cloudwatch.Metric({
-        namespace: 'AWS/WAFV2',
-        metricName,
-        dimensionsMap: { WebACL: props.webAclMetricName!, Rule: 'ALL' },
-        region: 'us-east-1',
-        period,
-        statistic: 'Sum',
-      });
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'WAF requests (us-east-1)', left: [waf('AllowedRequests'), waf('BlockedRequests')], width: 24 }));
+    if (props.dashboard) {
+      const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Requests and target 5xx', left: [requests], right: [target5xx], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Target response time', left: [tg.targetResponseTime({ period, statistic: 'p90' }), tg.targetResponseTime({ period, statistic: 'p50' })], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Healthy and unhealthy tasks', left: [healthy, unhealthy], width: 8 }),
+      );
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
+        new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
+        new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
+      );
+      if (props.webAclMetricName) {
+        const waf = (metricName: string) => new cloudwatch.Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: { WebACL: props.webAclMetricName!, Rule: 'ALL' },
+          region: 'us-east-1',
+          period,
+          statistic: 'Sum',
+        });
+        dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'WAF requests (us-east-1)', left: [waf('AllowedRequests'), waf('BlockedRequests')], width: 24 }));
+      }
+      this.dashboard = dashboard;
     }
   }
 }
@@ -215,6 +241,8 @@ const MONITORING_TYPES: PropTypes = {
   minRunningTasks: numberType('2'),
   webAclMetricName: stringType(),
   serverErrorRatePercent: numberType('5'),
+  dashboard: booleanType(),
   alarmTopic: objectType('sns.ITopic', 'topicArn'),
+  topicEncryptionKey: objectType('kms.IKey', 'keyArn'),
   removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
 };

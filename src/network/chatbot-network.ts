@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { Ipv4Block, MAX_PREFIX, MIN_PREFIX, contains, fitsInOrder, overlaps, parseCidr, prefixLength, privateRangeOf } from '../shared/cidr';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
@@ -403,4 +403,7 @@ function markDefaultSecurityGroupHandler(scope: Construct): void {
   ]);
   // aws-cdk-lib writes both DependsOn and a GetAtt to the handler's role.
   ignoreCfnLintChecks(handler, ['W3005']);
+  acknowledgeFindings(handler, [controlTowerRule('lambda_inside_vpc_check')],
+    'aws-cdk-lib\'s deploy-time function that removes the rules of the VPC\'s default security group: it runs only while CloudFormation deploys, '
+    + 'calls two EC2 APIs and handles no data. Inside the VPC it would need an EC2 interface endpoint (about 15 USD a month) for those two calls.');
 }

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
@@ -218,15 +218,19 @@ export class ChatbotOriginVerify extends Construct {
     });
     this._rotationFunction = fn;
 
-    // Secrets Manager of this account only may invoke it (the grant above names no source).
+    // Secrets Manager may invoke it for this secret only (the grant above names no source).
     for (const child of fn.node.children) {
       if (child instanceof lambda.CfnPermission) {
         child.sourceAccount = stack.account;
+        child.sourceArn = this.secret.secretArn;
       }
     }
     const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
     // aws-cdk-lib makes the function depend on its role, which the Role reference already does.
     ignoreCfnLintChecks(cfnFunction, ['W3005']);
+    acknowledgeFindings(fn, [controlTowerRule('lambda_inside_vpc_check')],
+      'The rotation calls the CloudFront API, which has no VPC endpoint, and the ELB and Secrets Manager APIs; the app\'s VPC has no internet '
+      + 'route by default, so inside it the function could not reach them. It runs once a rotation, with a role limited to this secret and these rules.');
     skipCheckovChecks(cfnFunction, [
       ['CKV_AWS_117', 'The function calls the CloudFront API, which has no VPC endpoint, and the app\'s VPC has no internet route by default.'],
       ['CKV_AWS_116', 'Secrets Manager invokes rotation functions synchronously and retries failed steps; a dead-letter queue only receives failed asynchronous invocations.'],

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { createKey } from '../shared/encryption';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes } from '../shared/validation';
 
@@ -61,7 +62,7 @@ export class ChatbotRepository extends Construct {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       encryption: ecr.RepositoryEncryption.KMS,
-      encryptionKey: props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts chatbot container images', enableKeyRotation: true, removalPolicy }),
+      encryptionKey: props.encryptionKey ?? createKey(this, 'Key', 'Encrypts chatbot container images', removalPolicy),
       removalPolicy,
       emptyOnDelete: removalPolicy === RemovalPolicy.DESTROY ? true : undefined,
       lifecycleRules: [

@@ -64,9 +64,10 @@ export interface ChatbotContainerOptions {
   readonly entryPoint?: string[];
 
   /**
-   * Non-secret configuration for the container, by environment variable name. Each value is
-   * stored as an SSM String parameter and injected through the task definition's `secrets`, so the
-   * task definition holds no plain environment variables. Names the construct sets itself
+   * Non-secret configuration for the container, by environment variable name: plain environment
+   * variables of the task definition, readable by whoever may describe it. A name that looks like a
+   * credential (`PASSWORD`, `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: put those in
+   * `secrets` or `generatedSecrets` (Secrets Manager). Names the construct sets itself
    * (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are
    * refused.
    *

@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
@@ -17,6 +16,7 @@ import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { propName } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
+import { looksLikeCredential } from '../shared/secret-names';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import {
   PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
@@ -122,9 +122,11 @@ export interface ChatbotServiceProps {
   readonly bedrockModels?: string[];
 
   /**
-   * Configuration values for the container. Each one is stored as an SSM String parameter and
-   * injected as an environment variable through the task definition's `secrets`, so that the
-   * task definition holds no plain environment variables. This adds an `ssm` interface endpoint.
+   * Non-secret configuration values for the container, as plain environment variables of the task
+   * definition (names of resources, model ids, paths, feature switches). They are readable by anyone
+   * who may describe the task definition, so a name that looks like a credential (`PASSWORD`,
+   * `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: pass those in `secrets` or `generatedSecrets`,
+   * which come from Secrets Manager.
    *
    * @default - only the built-in values (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`)
    */
@@ -252,9 +254,6 @@ export class ChatbotService extends Construct {
   /** The secrets this construct generated, by environment variable name. */
   public readonly generatedSecrets: { [name: string]: secretsmanager.Secret };
 
-  /** The SSM parameters holding the container's configuration, by environment variable name. */
-  public readonly configParameters: { [name: string]: ssm.IStringParameter };
-
   constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
     super(scope, id);
     validateServiceProps(this, props);
@@ -274,7 +273,7 @@ export class ChatbotService extends Construct {
     });
 
     const ecsTasks = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
-    const executionRole = new ManagedPolicyRole(this, 'ExecutionRole', { assumedBy: ecsTasks, description: 'Pulls the chatbot image, writes its logs and reads its configuration' });
+    const executionRole = new ManagedPolicyRole(this, 'ExecutionRole', { assumedBy: ecsTasks, description: 'Pulls the chatbot image, writes its logs and reads its secrets' });
     const taskRole = new ManagedPolicyRole(this, 'TaskRole', { assumedBy: ecsTasks, description: 'The chatbot app: Amazon Bedrock and the resources granted to it' });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       executionRole,
@@ -300,7 +299,6 @@ export class ChatbotService extends Construct {
       ...(props.bedrockModels && props.bedrockModels.length > 0 ? { BEDROCK_MODEL_ID: bedrockModelId(props.bedrockModels[0]) } : {}),
       ...(props.config ?? {}),
     };
-    this.configParameters = {};
     const secrets: { [name: string]: ecs.Secret } = {};
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {
       secrets[name] = ecs.Secret.fromSecretsManager(secret);
@@ -317,17 +315,11 @@ export class ChatbotService extends Construct {
       this.generatedSecrets[name] = secret;
       secrets[name] = ecs.Secret.fromSecretsManager(secret);
     }
-    for (const [name, value] of Object.entries(config)) {
-      const parameter = new ssm.StringParameter(this, `Config${name}`, {
-        description: `Chatbot container setting ${name}`,
-        stringValue: value,
-      });
-      this.configParameters[name] = parameter;
-      secrets[name] = ecs.Secret.fromSsmParameter(parameter);
-    }
 
     this.container = this.taskDefinition.addContainer('App', {
       image: props.image,
+      // A hard limit equal to the task's memory: the one container may use all of it, and no more.
+      memoryLimitMiB,
       portMappings: [{ containerPort: this.containerPort, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
@@ -339,8 +331,13 @@ export class ChatbotService extends Construct {
       entryPoint: props.entryPoint,
       readonlyRootFilesystem: true,
       stopTimeout: deployment.stopTimeout,
+      environment: config,
       secrets,
     });
+    acknowledgeFindings(this.taskDefinition, ['AwsSolutions-ECS2'],
+      'The plain environment variables are non-secret settings (resource names, model ids, paths); names that look like credentials are '
+      + 'refused at synth and every secret is injected from Secrets Manager. Reading these from SSM parameters instead would add an ssm '
+      + 'interface endpoint (about 15 USD a month in two zones) to protect values that are not secret.');
 
     const writable = props.writableDirectories ?? ['/tmp', '/home/chatbot'];
     writable.forEach((path, i) => {
@@ -398,7 +395,7 @@ export class ChatbotService extends Construct {
     const executionPolicy = executionRole.grantsPolicy;
     if (executionPolicy && JSON.stringify(executionPolicy.document.toJSON()).includes('ecr:GetAuthorizationToken')) {
       acknowledgeFindings(executionPolicy, ['AwsSolutions-IAM5[Resource::*]'],
-        'ecr:GetAuthorizationToken supports no resource-level permission (its only resource is *); every other action of the execution role is scoped to the image repository, the log group and the configuration parameters.');
+        'ecr:GetAuthorizationToken supports no resource-level permission (its only resource is *); every other action of the execution role is scoped to the image repository, the log group and the container secrets.');
     }
   }
 }
@@ -526,15 +523,10 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   v.check(!(injected.includes('BEDROCK_MODEL_ID') && (props.bedrockModels ?? []).length > 0), p('config'),
     `sets BEDROCK_MODEL_ID, which the construct sets to the first of \`${propName(props, 'bedrockModels')}\`.`,
     `Put the model to use first in \`${propName(props, 'bedrockModels')}\` and remove the variable.`);
-  for (const [name, value] of Object.entries(props.config ?? {})) {
-    if (Token.isUnresolved(value)) {
-      continue;
-    }
-    // Each value becomes an SSM String parameter: at least 1 character, at most 4 KB (standard tier).
-    v.check(value.length > 0, p('config'), `'${name}' is empty, and an SSM parameter cannot hold an empty value.`,
-      'Give it a value, or remove the key and let the app use its own default.');
-    v.check(Buffer.byteLength(value, 'utf8') <= 4096, p('config'), `'${name}' is ${Buffer.byteLength(value, 'utf8')} bytes; an SSM String parameter holds 4096 at most.`,
-      'Put large values in a file in the image, or in S3, and pass their location instead.');
+  // Plain environment variables are visible to whoever may describe the task definition.
+  for (const name of Object.keys(props.config ?? {})) {
+    v.check(!looksLikeCredential(name), p('config'), `'${name}' looks like a credential, and configuration values are plain environment variables of the task definition.`,
+      `Pass it in \`${propName(props, 'secrets')}\` (a Secrets Manager secret) or \`${propName(props, 'generatedSecrets')}\` instead.`);
   }
   for (const [prop, list] of [['command', props.command], ['entryPoint', props.entryPoint]] as const) {
     v.check(list === undefined || list.length > 0, prop, 'is an empty list.', 'Leave it out to use the image\'s own, or give the program and its arguments.');
@@ -613,3 +605,4 @@ function bedrockModelId(model: string): string {
   // arn:aws:bedrock:region:account:inference-profile/ID or ...::foundation-model/ID
   return model.substring(model.indexOf('/') + 1);
 }
+

@@ -10,13 +10,23 @@ import { DEFAULT_REMOVAL_POLICY } from './removal-policy';
  * for the log groups of one construct. It follows the removal policy of those log groups: a
  * retained log group stays readable only with its key.
  */
-export function createLogsKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy = DEFAULT_REMOVAL_POLICY): kms.Key {
+/**
+ * A customer-managed KMS key with yearly rotation whose grants are limited to AWS services (see
+ * `limitGrantsToAwsServices`), following `removalPolicy`.
+ */
+export function createKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy = DEFAULT_REMOVAL_POLICY): kms.Key {
   const key = new kms.Key(scope, id, {
     description,
     enableKeyRotation: true,
     rotationPeriod: Duration.days(365),
     removalPolicy,
   });
+  limitGrantsToAwsServices(key);
+  return key;
+}
+
+export function createLogsKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy = DEFAULT_REMOVAL_POLICY): kms.Key {
+  const key = createKey(scope, id, description, removalPolicy);
   const region = Stack.of(scope).region;
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchLogs',
@@ -47,4 +57,23 @@ export function createEncryptedLogGroup(scope: Construct, id: string, props: {
     retention: props.retention,
     removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
   });
+}
+
+/**
+ * Denies `kms:CreateGrant` on the key unless the grant is for an AWS resource or the caller is an
+ * AWS service. The services that use this library's keys (ECS, Secrets Manager, Lambda, S3,
+ * DynamoDB, ECR) create their grants that way; a principal of the account cannot hand the key's
+ * use to someone else through a grant of its own.
+ */
+export function limitGrantsToAwsServices(key: kms.Key): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'GrantsOnlyForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: {
+      BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+    },
+  }));
 }

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeFindings } from './acknowledge';
+import { acknowledgeFindings, controlTowerRule } from './acknowledge';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval } from './removal-policy';
 import { skipCheckovChecks } from './template-checks';
 
@@ -23,12 +23,18 @@ export function createServiceLogBucket(scope: Construct, id: string, objectOwner
     ...bucketRemoval(removalPolicy),
     lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
   });
-  acknowledgeFindings(bucket, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
-    'This bucket is itself the destination of access logs; logging its own access would log every log delivery.');
+  sendEventsToEventBridge(bucket);
+  acknowledgeFindings(bucket, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
+    controlTowerRule('s3_bucket_logging_enabled_check')],
+  'This bucket is itself the destination of access logs; logging its own access would log every log delivery.');
   acknowledgeFindings(bucket, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
     'Access-log bucket, versioned and retained; replicating logs to another region is a user choice (bring your own bucket with replication).');
-  acknowledgeFindings(bucket, ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS'],
-    'The AWS service writing these logs supports only SSE-S3 (AES-256) on its destination bucket, not SSE-KMS.');
+  acknowledgeFindings(bucket, ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS',
+    controlTowerRule('s3_bucket_default_encryption_kms_check')],
+  'The AWS service writing these logs supports only SSE-S3 (AES-256) on its destination bucket, not SSE-KMS.');
+  acknowledgeFindings(bucket, [controlTowerRule('s3_bucket_object_lock_enabled_check')],
+    'With a default retention, S3 Object Lock refuses every upload that carries no content checksum, and AWS does not document that its log '
+    + 'delivery sends one: the logs could stop arriving unnoticed. The bucket is versioned, so an overwritten or deleted log file stays recoverable for 30 days.');
   skipCheckovChecks(bucket.node.defaultChild as s3.CfnBucket, [['CKV_AWS_18',
     'This bucket is itself the destination of access logs; logging access to it would need another log bucket failing the same check, or logging into itself, which logs every delivery.']]);
   return bucket;
@@ -44,4 +50,13 @@ export function emptyAfterWriterIsGone(bucket: s3.IBucket, writer: IConstruct): 
   if (autoDelete) {
     writer.node.addDependency(autoDelete);
   }
+}
+
+/**
+ * Sends the bucket's object events (new log files, deletions) to the account's default EventBridge
+ * bus, free of charge, for whoever wants to watch or process them. Set on the bucket resource itself:
+ * aws-cdk-lib's `eventBridgeEnabled` would add a notification custom resource and its function.
+ */
+export function sendEventsToEventBridge(bucket: s3.Bucket): void {
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }

@@ -8,6 +8,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { createKey } from '../shared/encryption';
+import { sendEventsToEventBridge } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { nameUniquePerStackInstance } from '../shared/unique-name';
@@ -100,7 +102,7 @@ export class ChatbotStorage extends Construct {
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const needsKey = !props.bucket || !props.table;
     const key = needsKey
-      ? props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the chatbot files and metadata', enableKeyRotation: true, removalPolicy })
+      ? props.encryptionKey ?? createKey(this, 'Key', 'Encrypts the chatbot files and metadata', removalPolicy)
       : undefined;
     this.encryptionKey = key;
 
@@ -118,6 +120,7 @@ export class ChatbotStorage extends Construct {
         ...bucketRemoval(removalPolicy),
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       });
+      sendEventsToEventBridge(bucket);
       if (props.accessLogsBucket) {
         logAccessTo(bucket, props.accessLogsBucket, 's3-access/files/');
       }

@@ -60,16 +60,19 @@ describe('two tiers (examples/two-tier)', () => {
   test('each service has its own task definition, and the frontend learns the backend URL', () => {
     regional.resourceCountIs('AWS::ECS::TaskDefinition', 2);
     regional.resourceCountIs('AWS::ECS::Service', 2);
-    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: 'https://backend.team-chat.example.com' });
     regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ Secrets: Match.arrayWith([Match.objectLike({ Name: 'BACKEND_URL' })]), HealthCheck: Match.absent() })],
+      ContainerDefinitions: [Match.objectLike({
+        Environment: Match.arrayWith([{ Name: 'BACKEND_URL', Value: 'https://backend.team-chat.example.com' }]),
+        HealthCheck: Match.absent(),
+      })],
     });
   });
 
   test('secrets are injected as ECS secrets, and the execution role reads exactly those', () => {
     regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
-        Environment: Match.absent(),
+        // The secret never appears as a plain variable.
+        Environment: Match.not(Match.arrayWith([Match.objectLike({ Name: 'SEARCH_API_KEY' })])),
         Secrets: Match.arrayWith([{
           Name: 'SEARCH_API_KEY',
           ValueFrom: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-central-1:', { Ref: 'AWS::AccountId' }, ':secret:chatbot/search-api-key']] },

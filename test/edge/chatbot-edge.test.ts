@@ -15,16 +15,38 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 
 describe('CloudFront distribution', () => {
-  test('serves the custom domain with TLS 1.2 minimum, HTTP/2 and HTTP/3, and access logs', () => {
+  test('serves the custom domain with TLS 1.2 minimum, HTTP/2 and HTTP/3', () => {
     edge.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['chat.example.com'],
         HttpVersion: 'http2and3',
         ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
-        Logging: Match.objectLike({ Bucket: Match.anyValue(), Prefix: 'cloudfront/' }),
         WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] },
       }),
     });
+  });
+
+  test('access logs through standard logging v2 into a KMS-encrypted log group of the edge stack: no log bucket in us-east-1', () => {
+    edge.resourceCountIs('AWS::S3::Bucket', 0);
+    const distributionId = Object.keys(edge.findResources('AWS::CloudFront::Distribution'))[0];
+    const source = Object.values(edge.findResources('AWS::Logs::DeliverySource'));
+    expect(source).toHaveLength(1);
+    expect(source[0].Properties.LogType).toBe('ACCESS_LOGS');
+    expect(JSON.stringify(source[0].Properties.ResourceArn)).toContain(distributionId);
+    const destination = Object.entries(edge.findResources('AWS::Logs::DeliveryDestination'));
+    expect(destination).toHaveLength(1);
+    const logGroupId = destination[0][1].Properties.DestinationResourceArn['Fn::GetAtt'][0];
+    edge.hasResource('AWS::Logs::LogGroup', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] }, RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+    expect(edge.toJSON().Resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
+    edge.hasResource('AWS::Logs::Delivery', {
+      Properties: { DeliveryDestinationArn: { 'Fn::GetAtt': [destination[0][0], 'Arn'] } },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('AccessLogsSource')]),
+    });
+    // Names are per account and region: they carry the stack instance's id.
+    expect(JSON.stringify(source[0].Properties.Name)).toContain('AWS::StackId');
   });
 
   test('reaches the origin over HTTPS only, by a DNS name known at synth time, with the origin-verify header', () => {

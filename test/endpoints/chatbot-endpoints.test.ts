@@ -17,7 +17,7 @@ describe('VPC endpoints', () => {
     });
   });
 
-  test.each(['bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs', 'ssm'])('%s interface endpoint with private DNS in the private subnets', (service) => {
+  test.each(['bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs'])('%s interface endpoint with private DNS in the private subnets', (service) => {
     regional.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Interface',
       ServiceName: `com.amazonaws.eu-west-1.${service}`,
@@ -25,6 +25,12 @@ describe('VPC endpoints', () => {
       SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
       SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointsSecurityGroup'), 'GroupId'] }],
     });
+  });
+
+  test('exactly the four interface endpoints the tasks need: no ssm or secretsmanager without secrets', () => {
+    const services = Object.values(regional.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+      .map((e) => String(e.Properties.ServiceName).replace('com.amazonaws.eu-west-1.', '')).sort();
+    expect(services).toEqual(['bedrock-runtime', 'ecr.api', 'ecr.dkr', 'logs']);
   });
 
   test('endpoints admit HTTPS from the tasks only', () => {

@@ -4,10 +4,25 @@ import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ACK_FILE = path.join(ROOT, 'test', 'nag-acknowledgements.json');
+const GUARD_FILE = path.join(ROOT, 'test', 'guard-exceptions.json');
+const GUARD_PREFIX = 'cdk-validator-cfnguard::';
+
+type Reviewed = { [example: string]: Array<{ path: string; id: string; reason: string }> };
+
+/** The library's acknowledgements in every example: the Control Tower ones, or all the others. */
+function acknowledgements(controlTower: boolean): Reviewed {
+  const current: Reviewed = {};
+  for (const name of Object.keys(EXAMPLES)) {
+    current[name] = exampleAssembly(name).stacks.flatMap((s) => s.acknowledgements)
+      .filter((a) => a.id.startsWith(GUARD_PREFIX) === controlTower)
+      .map((a) => ({ path: a.path, id: a.id.replace(/^Annotation::/, ''), reason: a.reason }));
+  }
+  return current;
+}
 
 describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
-  test('synthesizes with zero findings under AwsSolutions, HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1', () => {
-    // exampleAssembly() synthesizes with the four packs as validation plugins; any finding throws.
+  test('synthesizes with zero findings under AwsSolutions, HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1 and the Control Tower proactive controls', () => {
+    // exampleAssembly() synthesizes with the packs and the controls as validation plugins; any finding throws.
     const assembly = exampleAssembly(name);
     expect(assembly.violations).toBe(0);
     expect(assembly.stacks.length).toBeGreaterThan(0);
@@ -22,15 +37,8 @@ describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
   });
 });
 
-test('the library\'s acknowledgements match the reviewed list in test/nag-acknowledgements.json', () => {
-  const current: { [example: string]: Array<{ path: string; id: string; reason: string }> } = {};
-  for (const name of Object.keys(EXAMPLES)) {
-    current[name] = exampleAssembly(name).stacks.flatMap((s) => s.acknowledgements.map((a) => ({
-      path: a.path,
-      id: a.id.replace(/^Annotation::/, ''),
-      reason: a.reason,
-    })));
-  }
+test('the library\'s cdk-nag acknowledgements match the reviewed list in test/nag-acknowledgements.json', () => {
+  const current = acknowledgements(false);
   if (process.env.UPDATE_NAG_ACKNOWLEDGEMENTS === '1') {
     fs.writeFileSync(ACK_FILE, JSON.stringify(current, null, 2) + '\n');
   }
@@ -38,6 +46,19 @@ test('the library\'s acknowledgements match the reviewed list in test/nag-acknow
   // A new, changed or removed acknowledgement must show up as a reviewed diff of that file
   // (regenerate it with UPDATE_NAG_ACKNOWLEDGEMENTS=1 npx jest test/examples).
   expect(current).toEqual(reviewed);
+  for (const acks of Object.values(current)) {
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  }
+});
+
+test('the library\'s Control Tower exceptions match the reviewed list in test/guard-exceptions.json', () => {
+  const current = acknowledgements(true);
+  if (process.env.UPDATE_NAG_ACKNOWLEDGEMENTS === '1') {
+    fs.writeFileSync(GUARD_FILE, JSON.stringify(current, null, 2) + '\n');
+  }
+  expect(current).toEqual(JSON.parse(fs.readFileSync(GUARD_FILE, 'utf-8')));
   for (const acks of Object.values(current)) {
     for (const ack of acks) {
       expect(ack.reason.length).toBeGreaterThan(60);

@@ -1,9 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ChatbotMonitoring } from '../../src';
+import { ChatbotMonitoring, ChatbotMonitoringProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
 const regional = exampleTemplate('storage', 'us-west-2');
@@ -44,6 +45,27 @@ describe('monitoring', () => {
     });
   });
 
+  test('the topic shares the chatbot\'s key, whose policy lets this account\'s alarms use it: no key of its own', () => {
+    const topic = Object.values(regional.findResources('AWS::SNS::Topic'))[0];
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    expect(keyId).toMatch(/^ChatbotEncryptionKey/);
+    // The storage example has one more key, for the bucket and table.
+    expect(Object.keys(regional.findResources('AWS::KMS::Key')).filter((id) => !id.startsWith('ChatbotStorage'))).toEqual([keyId]);
+    const statements = regional.toJSON().Resources[keyId].Properties.KeyPolicy.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({
+      Sid: 'AllowCloudWatchAlarms',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': expect.anything() } }),
+    }));
+  });
+
+  test('no dashboard unless asked for: examples/basic has the alarms only', () => {
+    const basic = exampleTemplate('basic', 'eu-west-1');
+    basic.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    basic.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
   test('dashboard graphs the load balancer, the tasks and the WAF (from us-east-1)', () => {
     const body = JSON.stringify(Object.values(regional.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
     for (const metric of ['RequestCount', 'HTTPCode_Target_5XX_Count', 'TargetResponseTime', 'HealthyHostCount', 'CPUUtilization', 'MemoryUtilization', 'AllowedRequests', 'BlockedRequests']) {
@@ -65,6 +87,7 @@ describe('ChatbotMonitoring alone, on an imported load balancer, target group an
     service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
     minRunningTasks: 3,
     alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:123456789012:ops'),
+    dashboard: true,
   });
   const own = Template.fromStack(stack);
 
@@ -88,5 +111,55 @@ describe('ChatbotMonitoring alone, on an imported load balancer, target group an
     expect(body).toMatch(/AWS\/ECS.*CPUUtilization.*ClusterName.*my-cluster.*ServiceName.*my-service/);
     expect(body).toContain('MemoryUtilization');
     expect(body).not.toContain('AWS/WAFV2');
+  });
+});
+
+describe('ChatbotMonitoring refuses a topic key it cannot use', () => {
+  const monitoring = (extra: (stack: Stack) => Partial<ChatbotMonitoringProps>) => () => {
+    const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+    new ChatbotMonitoring(stack, 'Monitoring', {
+      loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
+      targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
+        targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067',
+        loadBalancerArns: albArn,
+      }),
+      service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+      minRunningTasks: 2,
+      ...extra(stack),
+    });
+  };
+  const importedKey = (stack: Stack) => kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+
+  test('an imported key, whose policy it cannot extend for CloudWatch', () => {
+    expect(monitoring((s) => ({ topicEncryptionKey: importedKey(s) }))).toThrow(/topicEncryptionKey.*imported key.*Pass a kms.Key defined in this app/s);
+  });
+
+  test('a key next to the user\'s own topic', () => {
+    expect(monitoring((s) => ({ topicEncryptionKey: new kms.Key(s, 'K'), alarmTopic: sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:123456789012:ops') })))
+      .toThrow(/topicEncryptionKey.*`alarmTopic` was given/s);
+  });
+
+  test('a removal policy for a key it does not create', () => {
+    expect(monitoring((s) => ({ topicEncryptionKey: new kms.Key(s, 'K'), removalPolicy: RemovalPolicy.DESTROY })))
+      .toThrow(/removalPolicy.*`topicEncryptionKey` was given/s);
+  });
+
+  test('a key of the app is accepted and no second key is created', () => {
+    const stack = new Stack(new App(), 'Ok', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const key = new kms.Key(stack, 'AppKey');
+    const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+    new ChatbotMonitoring(stack, 'Monitoring', {
+      loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
+      targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
+        targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067', loadBalancerArns: albArn,
+      }),
+      service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+      minRunningTasks: 2,
+      topicEncryptionKey: key,
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } });
   });
 });

@@ -59,7 +59,7 @@ describe('deployment timings', () => {
 
     test('interface endpoints sit in one subnet, the S3 gateway still serves both route tables', () => {
       const interfaces = Object.values(t.findResources('AWS::EC2::VPCEndpoint')).filter((e) => e.Properties.VpcEndpointType === 'Interface');
-      expect(interfaces.length).toBe(5);
+      expect(interfaces.length).toBe(4);
       for (const e of interfaces) {
         expect(e.Properties.SubnetIds).toEqual([{ Ref: expect.stringMatching(/PrivateSubnet1/) }]);
       }

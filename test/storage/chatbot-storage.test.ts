@@ -69,18 +69,16 @@ describe('storage (examples/storage)', () => {
     }
   });
 
-  test('the container learns the bucket and table names from SSM parameters, not plain environment variables', () => {
+  test('the container learns the bucket and table names from its environment', () => {
     regional.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
-        Environment: Match.absent(),
-        Secrets: Match.arrayWith([
-          Match.objectLike({ Name: 'FILES_BUCKET' }),
-          Match.objectLike({ Name: 'METADATA_TABLE' }),
+        Environment: Match.arrayWith([
+          { Name: 'FILES_BUCKET', Value: { Ref: Match.stringLikeRegexp('StorageFiles') } },
+          { Name: 'METADATA_TABLE', Value: { Ref: Match.stringLikeRegexp('StorageMetadata') } },
         ]),
       })],
     });
-    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: { Ref: Match.stringLikeRegexp('StorageFiles') } });
-    regional.hasResourceProperties('AWS::SSM::Parameter', { Value: { Ref: Match.stringLikeRegexp('StorageMetadata') } });
+    regional.resourceCountIs('AWS::SSM::Parameter', 0);
   });
 });
 
