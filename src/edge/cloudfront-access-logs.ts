@@ -29,7 +29,7 @@ export function deliverAccessLogsToLogGroup(scope: Construct, distribution: clou
     deliverySourceName: source.name,
     deliveryDestinationArn: destination.attrArn,
   });
-  delivery.addDependency(source);
+  delivery.addResourceDependency(source);
   acknowledgeFindings(distribution, ['AwsSolutions-CFR3', controlTowerRule('cloudfront_access_logs_enabled_check')],
     'Access logging is on, through CloudFront standard logging v2 into a KMS-encrypted CloudWatch log group (AWS::Logs::Delivery); '
     + 'these rules read only the legacy S3 logging setting, whose bucket could not be KMS-encrypted.');
