@@ -16,3 +16,4 @@ export * from './service/deployment-settings';
 export * from './image/chatbot-image';
 export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
+export * from './bedrock/chatbot-guardrail';

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { ChatbotAuth } from './auth/chatbot-auth';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
+import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
@@ -62,12 +63,36 @@ export interface SecureContainerChatbotProps {
   readonly ingress?: ChatbotIngress;
 
   /**
-   * Amazon Bedrock models the app may invoke (model ids or ARNs). The first one is passed to the
-   * container as `BEDROCK_MODEL_ID`.
+   * Amazon Bedrock models the app may invoke, as the Bedrock console shows them: foundation-model
+   * ids (`anthropic.claude-3-haiku-20240307-v1:0`), geographic or global inference profile ids
+   * (`eu.anthropic.claude-3-haiku-20240307-v1:0`, `us.`, `apac.`, `jp.`, `au.`, `global.`), or ARNs
+   * (including application inference profiles). The task role may invoke exactly these, including
+   * the foundation models a profile routes to, only through that profile (see the README's Bedrock
+   * section). The first one reaches the container as `BEDROCK_MODEL_ID`, all of them as
+   * `BEDROCK_ALLOWED_MODELS` (comma-separated).
    *
    * @default - no Bedrock access
    */
   readonly bedrockModels?: string[];
+
+  /**
+   * A Bedrock guardrail for every model call of the app (and of the backend, when it has
+   * `bedrockModels` and no guardrail of its own): `ChatbotGuardrail.create({...})` or
+   * `ChatbotGuardrail.fromArn(arn, version)`. The task role may invoke the models only with it; its
+   * id and version reach the container as `BEDROCK_GUARDRAIL_ID` and `BEDROCK_GUARDRAIL_VERSION`.
+   *
+   * @default - no guardrail
+   */
+  readonly bedrockGuardrail?: ChatbotGuardrail;
+
+  /**
+   * Bedrock knowledge bases (ids or ARNs) the app may query (`bedrock:Retrieve`,
+   * `bedrock:RetrieveAndGenerate`). Adds the `bedrock-agent-runtime` interface endpoint (about
+   * 7.30 USD a month per Availability Zone) when the construct creates the VPC endpoints.
+   *
+   * @default - none
+   */
+  readonly bedrockKnowledgeBases?: string[];
 
   /**
    * How many tasks to run (at least 2), and the autoscaling minimum.
@@ -385,6 +410,8 @@ export class SecureContainerChatbot extends Construct {
       memoryLimitMiB: container.memoryLimitMiB,
       cpuArchitecture: container.cpuArchitecture,
       bedrockModels: props.bedrockModels,
+      bedrockGuardrail: props.bedrockGuardrail,
+      bedrockKnowledgeBases: props.bedrockKnowledgeBases,
       config: { ...derivedConfig, ...container.environment },
       secrets: container.secrets,
       generatedSecrets: container.generatedSecrets,
@@ -408,6 +435,7 @@ export class SecureContainerChatbot extends Construct {
           ...(usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : []),
         ],
         dynamoDbGateway: this.storage !== undefined,
+        bedrockAgentRuntime: (props.bedrockKnowledgeBases ?? []).length > 0,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
     }
@@ -447,6 +475,7 @@ export class SecureContainerChatbot extends Construct {
     if (props.backend) {
       this.backend = new ChatbotBackend(this, 'Backend', withPropPrefix({
         ...props.backend,
+        bedrockGuardrail: props.backend.bedrockGuardrail ?? ((props.backend.bedrockModels ?? []).length > 0 ? props.bedrockGuardrail : undefined),
         vpc: this.vpc,
         // The same subnets as the frontend: the ones the VPC endpoints serve.
         subnets: this.service.subnets,
@@ -674,6 +703,9 @@ function ingressPropNames(props: string[]): { [prop: string]: string } {
 // Variables the construct sets in the container, and the prop each one comes from.
 const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
   ['BEDROCK_MODEL_ID', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
+  ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
   ['SIGNOUT_PATH', 'ingress', () => true],
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],

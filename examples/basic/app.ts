@@ -20,7 +20,8 @@ export function buildBasicExample(app: App): Stack {
     container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
     domainName: 'chat.example.com',
     hostedZone,
-    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    // A geographic inference profile id as the Bedrock console shows it: EU regions only.
+    bedrockModels: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
   });
   return stack;
 }

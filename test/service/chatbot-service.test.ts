@@ -49,12 +49,13 @@ describe('Fargate service', () => {
         Secrets: [
           { Name: 'SIGNOUT_PATH', ValueFrom: Match.anyValue() },
           { Name: 'BEDROCK_MODEL_ID', ValueFrom: Match.anyValue() },
+          { Name: 'BEDROCK_ALLOWED_MODELS', ValueFrom: Match.anyValue() },
         ],
         LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
       })],
       Volumes: [{ Name: 'writable-0' }, { Name: 'writable-1' }],
     });
-    regional.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: 'anthropic.claude-3-haiku-20240307-v1:0' });
+    regional.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' });
   });
 
   test('task security group admits only the load balancer, on the container port', () => {
@@ -68,15 +69,22 @@ describe('Fargate service', () => {
     });
   });
 
-  test('Bedrock is granted on the named model only, never bedrock:* or on *', () => {
+  test('an eu. profile id: the profile in eu-west-1 and the model in every EU destination, only through the profile; never bedrock:* or on *', () => {
+    const profile = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1:', { Ref: 'AWS::AccountId' },
+      ':inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0']] };
+    const model = (region: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${region}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`]] });
     regional.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: [{
-          Sid: 'InvokeChosenBedrockModels',
-          Effect: 'Allow',
-          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']] },
-        }],
+        Statement: [
+          { Sid: 'InvokeProfile0', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: profile },
+          {
+            Sid: 'InvokeModelThroughProfile0',
+            Effect: 'Allow',
+            Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            Resource: ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3'].map(model),
+            Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
+          },
+        ],
       },
     });
     const statements = Object.values(regional.findResources('AWS::IAM::ManagedPolicy'))
