@@ -17,3 +17,4 @@ export * from './image/chatbot-image';
 export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
 export * from './bedrock/chatbot-guardrail';
+export * from './bedrock/chatbot-invocation-logging';

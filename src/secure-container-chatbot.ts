@@ -13,6 +13,7 @@ import { ChatbotAuth } from './auth/chatbot-auth';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
+import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
@@ -93,6 +94,16 @@ export interface SecureContainerChatbotProps {
    * @default - none
    */
   readonly bedrockKnowledgeBases?: string[];
+
+  /**
+   * Turns on Amazon Bedrock model invocation logging into a log group encrypted with the
+   * chatbot's key. The setting is per account and region: it covers every Bedrock call there and
+   * replaces any earlier setting, which is put back when the stack is deleted. Uses the library's
+   * one custom resource (CloudFormation has no resource for this setting).
+   *
+   * @default - invocation logging is left as it is (off unless the account turned it on)
+   */
+  readonly bedrockInvocationLogging?: ChatbotInvocationLoggingOptions;
 
   /**
    * How many tasks to run (at least 2), and the autoscaling minimum.
@@ -305,6 +316,9 @@ export class SecureContainerChatbot extends Construct {
   /** Files and metadata; undefined without `storage`. */
   public readonly storage?: ChatbotStorage;
 
+  /** Bedrock model invocation logging; undefined without `bedrockInvocationLogging`. */
+  public readonly invocationLogging?: ChatbotInvocationLogging;
+
   /** The backend service; undefined without `backend`. */
   public readonly backend?: ChatbotBackend;
 
@@ -438,6 +452,13 @@ export class SecureContainerChatbot extends Construct {
         bedrockAgentRuntime: (props.bedrockKnowledgeBases ?? []).length > 0,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
+    }
+    if (props.bedrockInvocationLogging) {
+      this.invocationLogging = new ChatbotInvocationLogging(this, 'InvocationLogging', withPropPrefix({
+        ...props.bedrockInvocationLogging,
+        encryptionKey: this.encryptionKey,
+        removalPolicy: props.removalPolicy,
+      }, 'bedrockInvocationLogging.', { removalPolicy: 'removalPolicy' }));
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 

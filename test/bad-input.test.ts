@@ -146,7 +146,8 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['a knowledge base in another region', 'eu-west-1',
     chatbot(() => ({ bedrockKnowledgeBases: ['arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ'] })), 'bedrockKnowledgeBases'],
   ['BEDROCK_GUARDRAIL_ID set by hand next to a guardrail', 'eu-west-1', chatbot(() => ({
-    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.create(),
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create(),
     container: { image: IMAGE, environment: { BEDROCK_GUARDRAIL_ID: 'x' } },
   })), 'container.environment'],
   ['domain too long for the sign-out redirect', 'eu-west-1', chatbot(() => ({ domainName: `${'a'.repeat(60)}.example.com` })), 'domainName'],

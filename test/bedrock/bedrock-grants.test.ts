@@ -28,7 +28,9 @@ describe('the task role gets exactly what each id form needs', () => {
   test('a foundation-model id: that model in the stack\'s region', () => {
     const { statements } = taskStatements('eu-west-1', { bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'] });
     expect(statements).toEqual([{
-      Sid: 'InvokeModel0', Effect: 'Allow', Action: INVOKE,
+      Sid: 'InvokeModel0',
+      Effect: 'Allow',
+      Action: INVOKE,
       Resource: arn(':bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'),
     }]);
   });
@@ -39,7 +41,9 @@ describe('the task role gets exactly what each id form needs', () => {
     expect(statements).toEqual([
       { Sid: 'InvokeProfile0', Effect: 'Allow', Action: INVOKE, Resource: profile },
       {
-        Sid: 'InvokeModelThroughProfile0', Effect: 'Allow', Action: INVOKE,
+        Sid: 'InvokeModelThroughProfile0',
+        Effect: 'Allow',
+        Action: INVOKE,
         Resource: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((r) => arn(`:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`)),
         Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
       },
@@ -52,7 +56,9 @@ describe('the task role gets exactly what each id form needs', () => {
     expect(statements).toEqual([
       { Sid: 'InvokeProfile0', Effect: 'Allow', Action: INVOKE, Resource: profile },
       {
-        Sid: 'InvokeModelThroughProfile0', Effect: 'Allow', Action: INVOKE,
+        Sid: 'InvokeModelThroughProfile0',
+        Effect: 'Allow',
+        Action: INVOKE,
         Resource: [
           arn(':bedrock:eu-central-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
           arn(':bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
@@ -68,7 +74,9 @@ describe('the task role gets exactly what each id form needs', () => {
     expect(statements).toEqual([
       { Sid: 'InvokeProfile0', Effect: 'Allow', Action: INVOKE, Resource: profile },
       {
-        Sid: 'InvokeModelThroughProfile0', Effect: 'Allow', Action: INVOKE,
+        Sid: 'InvokeModelThroughProfile0',
+        Effect: 'Allow',
+        Action: INVOKE,
         Resource: ['ap-northeast-1', 'ap-northeast-3'].map((r) => arn(`:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`)),
         Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
       },
@@ -81,7 +89,9 @@ describe('the task role gets exactly what each id form needs', () => {
     expect(statements).toEqual([
       { Sid: 'InvokeProfile0', Effect: 'Allow', Action: INVOKE, Resource: profile },
       {
-        Sid: 'InvokeModelsThroughProfile0', Effect: 'Allow', Action: INVOKE,
+        Sid: 'InvokeModelsThroughProfile0',
+        Effect: 'Allow',
+        Action: INVOKE,
         Resource: arn(':bedrock:*::foundation-model/*'),
         Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
       },
@@ -223,7 +233,9 @@ describe('knowledge bases', () => {
       bedrockKnowledgeBases: ['ABCDEFGHIJ', `arn:aws:bedrock:eu-west-1:${ACCOUNT}:knowledge-base/KLMNOPQRST`],
     });
     expect(statements).toEqual([{
-      Sid: 'QueryKnowledgeBases', Effect: 'Allow', Action: ['bedrock:Retrieve', 'bedrock:RetrieveAndGenerate'],
+      Sid: 'QueryKnowledgeBases',
+      Effect: 'Allow',
+      Action: ['bedrock:Retrieve', 'bedrock:RetrieveAndGenerate'],
       Resource: [arn(`:bedrock:eu-west-1:${ACCOUNT}:knowledge-base/ABCDEFGHIJ`), `arn:aws:bedrock:eu-west-1:${ACCOUNT}:knowledge-base/KLMNOPQRST`],
     }]);
   });

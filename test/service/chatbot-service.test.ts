@@ -70,8 +70,10 @@ describe('Fargate service', () => {
   });
 
   test('an eu. profile id: the profile in eu-west-1 and the model in every EU destination, only through the profile; never bedrock:* or on *', () => {
-    const profile = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1:', { Ref: 'AWS::AccountId' },
-      ':inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0']] };
+    const profile = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1:', { Ref: 'AWS::AccountId' },
+        ':inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0']],
+    };
     const model = (region: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${region}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`]] });
     regional.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
