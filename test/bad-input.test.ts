@@ -129,7 +129,9 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['a guardrail filtering answers for prompt attacks', 'eu-west-1', chatbot(() => ({
     bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'],
     bedrockGuardrail: ChatbotGuardrail.create({
-      contentFilters: [{ type: GuardrailContentFilterType.PROMPT_ATTACK, inputStrength: GuardrailFilterStrength.HIGH, outputStrength: GuardrailFilterStrength.HIGH }],
+      contentFilters: [{
+        type: GuardrailContentFilterType.PROMPT_ATTACK, inputStrength: GuardrailFilterStrength.HIGH, outputStrength: GuardrailFilterStrength.HIGH,
+      }],
     }),
   })), 'bedrockGuardrail.contentFilters'],
   ['a guardrail with an unknown PII type', 'eu-west-1', chatbot(() => ({

@@ -57,16 +57,22 @@ describe('the construct', () => {
     expect(handler.Properties.PolicyDocument.Statement).toEqual([
       expect.objectContaining({ Sid: 'LogsOfTheHandler' }),
       {
-        Sid: 'SetInvocationLogging', Effect: 'Allow', Resource: '*',
+        Sid: 'SetInvocationLogging',
+        Effect: 'Allow',
+        Resource: '*',
         Action: ['bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'],
       },
       {
-        Sid: 'PassTheLoggingRoleToBedrock', Effect: 'Allow', Action: 'iam:PassRole',
+        Sid: 'PassTheLoggingRoleToBedrock',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
         Resource: { 'Fn::GetAtt': [id(logging.loggingRole), 'Arn'] },
         Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
       },
       {
-        Sid: 'KeepThePreviousSetting', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Sid: 'KeepThePreviousSetting',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:123456789012:parameter/', { Ref: expect.stringMatching(/PreviousSetting/) }]] },
       },
     ]);
@@ -126,11 +132,17 @@ describe('the handler', () => {
       }
     };
     const responses: Array<[string, string]> = [];
-    const deps = { api: { bedrock: { send }, ssm: { send } }, cmd, respond: async (_: unknown, status: string, physicalId: string) => { responses.push([status, physicalId]); } };
+    const respond = async (_: unknown, status: string, physicalId: string) => {
+      responses.push([status, physicalId]);
+    };
+    const deps = { api: { bedrock: { send }, ssm: { send } }, cmd, respond };
     return { state, deps, responses };
   }
   const event = (type: string, physicalId?: string) => ({
-    RequestType: type, PhysicalResourceId: physicalId, RequestId: 'r1', ResponseURL: 'https://example.com/x',
+    RequestType: type,
+    PhysicalResourceId: physicalId,
+    RequestId: 'r1',
+    ResponseURL: 'https://example.com/x',
     ResourceProperties: { LoggingConfig: desired, PreviousSettingParameter: 'param' },
   });
   const ours = { ...desired, textDataDeliveryEnabled: true, imageDataDeliveryEnabled: false, embeddingDataDeliveryEnabled: false };
