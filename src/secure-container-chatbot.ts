@@ -756,6 +756,9 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   const cloudFront = props.ingress?.cloudFrontOptions ?? (props.ingress ? undefined : {});
   const httpApi = props.ingress?.httpApiOptions;
 
+  const logging = props.bedrockInvocationLogging as unknown;
+  v.check(logging === undefined || (typeof logging === 'object' && logging !== null && !Array.isArray(logging)), 'bedrockInvocationLogging',
+    `is ${JSON.stringify(logging)}, not an object.`, 'Pass { } to turn invocation logging on with the defaults, or leave it out.');
   v.check(!!props.hostedZone, 'hostedZone', 'is missing.', 'Pass the Route 53 hosted zone of the domain (HostedZone.fromHostedZoneAttributes).');
   v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
     'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');

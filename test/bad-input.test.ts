@@ -144,6 +144,9 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['a guardrail with no policy at all', 'eu-west-1', chatbot(() => ({
     bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.create({ contentFilters: [] }),
   })), 'bedrockGuardrail'],
+  ['JS: invocation logging as true', 'eu-west-1', chatbot(() => ({ bedrockInvocationLogging: true as never })), 'bedrockInvocationLogging'],
+  ['invocation logging that records nothing', 'eu-west-1',
+    chatbot(() => ({ bedrockInvocationLogging: { textData: false } })), 'bedrockInvocationLogging.textData'],
   ['a knowledge base id of the wrong length', 'eu-west-1', chatbot(() => ({ bedrockKnowledgeBases: ['KB1'] })), 'bedrockKnowledgeBases'],
   ['a knowledge base in another region', 'eu-west-1',
     chatbot(() => ({ bedrockKnowledgeBases: ['arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ'] })), 'bedrockKnowledgeBases'],

@@ -9,7 +9,9 @@ import {
  * Seed 002: the basic architecture plus an S3 bucket for files and a DynamoDB table for metadata,
  * encrypted at rest and reached through gateway endpoints, autoscaling between 2 and 6 tasks, and
  * WAF limits on the request rate per IP and on the upload size. A Bedrock guardrail created from
- * options checks every prompt and answer: content filters, a denied topic, PII masking.
+ * options checks every prompt and answer: content filters, a denied topic, PII masking. Bedrock model
+ * invocation logging records the prompts and answers (a setting of the whole account and region,
+ * put back as it was when the stack is deleted).
  */
 export function buildStorageExample(app: App): Stack {
   const stack = new Stack(app, 'ChatbotStorage', { env: { region: 'us-west-2' } });
@@ -42,6 +44,7 @@ export function buildStorageExample(app: App): Stack {
         { type: 'CREDIT_DEBIT_CARD_NUMBER', action: GuardrailPiiAction.BLOCK },
       ],
     }),
+    bedrockInvocationLogging: { textData: true },
     storage: {},
     desiredCount: 2,
     maxTaskCount: 6,

@@ -196,7 +196,6 @@ export class ChatbotInvocationLogging extends Construct {
       ['CKV_AWS_117', 'Runs only while CloudFormation deploys the stack and calls the Bedrock control plane, which has no endpoint in the app\'s VPC.'],
       ['CKV_AWS_116', 'CloudFormation invokes custom resource handlers synchronously; a dead-letter queue only receives failed asynchronous invocations.'],
       ['CKV_AWS_115', 'CloudFormation invokes it once per stack operation; a concurrency reservation fails in accounts at the minimum concurrency quota of 10.'],
-      ['CKV_AWS_173', 'The function has no environment variables.'],
     ]);
     acknowledgeFindings(handlerRole.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
       'The Bedrock model invocation logging actions (Get/Put/DeleteModelInvocationLoggingConfiguration) act on an account-and-region setting and support no resource-level permission (the Service Authorization Reference lists no resource type for them); every other action of the role names its resource.');
