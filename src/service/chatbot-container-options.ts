@@ -67,8 +67,8 @@ export interface ChatbotContainerOptions {
    * Non-secret configuration for the container, by environment variable name. Each value is
    * stored as an SSM String parameter and injected through the task definition's `secrets`, so the
    * task definition holds no plain environment variables. Names the construct sets itself
-   * (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are
-   * refused.
+   * (`BEDROCK_MODEL_ID`, `BEDROCK_ALLOWED_MODELS`, `BEDROCK_GUARDRAIL_ID`, `BEDROCK_GUARDRAIL_VERSION`,
+   * `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are refused.
    *
    * @default - only the values the construct sets
    */

@@ -147,7 +147,7 @@ export interface ChatbotServiceProps {
    * injected as an environment variable through the task definition's `secrets`, so that the
    * task definition holds no plain environment variables. This adds an `ssm` interface endpoint.
    *
-   * @default - only the built-in values (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`)
+   * @default - only the built-in values (`SIGNOUT_PATH`, and the `BEDROCK_*` ones from the Bedrock props)
    */
   readonly config?: { [name: string]: string };
 
