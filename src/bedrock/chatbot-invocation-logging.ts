@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -104,6 +104,14 @@ export class ChatbotInvocationLogging extends Construct {
       'Leave textData on, or remove the invocation logging.');
     v.throwIfInvalid();
     const stack = Stack.of(this);
+    // One setting per account and region: a second one in the same app would replace the first.
+    const other = this.node.root.node.findAll().find((c) => c !== this && c instanceof ChatbotInvocationLogging
+      && Stack.of(c).account === stack.account && Stack.of(c).region === stack.region);
+    if (other) {
+      Annotations.of(this).addWarningV2('secure-container-chatbot:invocationLogging',
+        `Bedrock model invocation logging is one setting per account and region, and ${other.node.path} already turns it on for the same account and region: `
+        + 'the last stack deployed wins, and deleting one puts back what it replaced. Turn it on in one stack only.');
+    }
 
     const key = props.encryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the Bedrock model invocation logs', props.removalPolicy);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { addNagPacks } from '../../examples/nag-packs';
 import { ChatbotInvocationLogging } from '../../src';
 
@@ -99,6 +99,18 @@ test('the four cdk-nag packs pass with only the acknowledgements the construct m
   addNagPacks(app);
   expect(() => app.synth()).not.toThrow();
   fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+test('a second invocation logging for the same account and region draws a warning naming the first', () => {
+  const app = new App();
+  const env = { region: 'eu-west-1', account: '123456789012' };
+  new ChatbotInvocationLogging(new Stack(app, 'A', { env }), 'Logging');
+  const second = new Stack(app, 'B', { env });
+  new ChatbotInvocationLogging(second, 'Logging');
+  const elsewhere = new Stack(app, 'C', { env: { ...env, region: 'eu-central-1' } });
+  new ChatbotInvocationLogging(elsewhere, 'Logging');
+  expect(Annotations.fromStack(second).findWarning('*', Match.stringLikeRegexp('A/Logging already turns it on for the same account and region'))).toHaveLength(1);
+  expect(Annotations.fromStack(elsewhere).findWarning('*', Match.anyValue())).toHaveLength(0);
 });
 
 describe('the handler', () => {
