@@ -368,6 +368,15 @@ export class ChatbotService extends Construct {
       stopTimeout: deployment.stopTimeout,
       secrets,
     });
+    // The task role may invoke exactly these models, with exactly this guardrail version: when they
+    // change, the task definition must change too, so that ECS replaces the running tasks (which read
+    // their configuration at start) rather than leaving them with values the role no longer allows.
+    if (models.length > 0) {
+      this.container.addDockerLabel('secure-container-chatbot.bedrock-models', models.join(','));
+    }
+    if (guardrail) {
+      this.container.addDockerLabel('secure-container-chatbot.bedrock-guardrail', `${guardrail.guardrailId}:${guardrail.guardrailVersion}`);
+    }
 
     const writable = props.writableDirectories ?? ['/tmp', '/home/chatbot'];
     writable.forEach((path, i) => {

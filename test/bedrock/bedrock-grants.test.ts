@@ -131,6 +131,15 @@ describe('guardrails', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Description: 'Chatbot container setting BEDROCK_GUARDRAIL_ID', Value: 'abc123def456' });
     template.hasResourceProperties('AWS::SSM::Parameter', { Description: 'Chatbot container setting BEDROCK_GUARDRAIL_VERSION', Value: '3' });
     template.resourceCountIs('AWS::Bedrock::Guardrail', 0);
+    // A change of models or guardrail version changes the task definition, so ECS replaces the tasks.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        DockerLabels: {
+          'secure-container-chatbot.bedrock-models': 'anthropic.claude-3-haiku-20240307-v1:0',
+          'secure-container-chatbot.bedrock-guardrail': 'abc123def456:3',
+        },
+      })],
+    });
   });
 
   test('with a profile, both the profile and the routed models carry the guardrail and the profile conditions', () => {
