@@ -98,6 +98,7 @@ project.addTask('bench', {
 
 // Lambda handlers are plain JavaScript beside their construct; jsii compiles only TypeScript.
 project.compileTask.exec('mkdir -p lib/origin-verify && cp -r src/origin-verify/rotation-handler lib/origin-verify/');
+project.compileTask.exec('mkdir -p lib/bedrock && cp -r src/bedrock/invocation-logging-handler lib/bedrock/');
 
 // Only the compiled library goes into the npm package.
 project.addPackageIgnore('/examples/');

@@ -33,6 +33,8 @@ export interface Assembly {
 }
 
 const ACK_KEY = 'aws:cdk:acknowledged-rules';
+// The library's per-resource exceptions to AWS Control Tower controls (src/shared/acknowledge.ts).
+const CONTROL_TOWER_EXCEPTION = 'secure-container-chatbot:control-tower-exception';
 
 export function readAssembly(outdir: string): Assembly {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
@@ -83,6 +85,10 @@ function readAcknowledgements(outdir: string, artifact: any): Acknowledgement[] 
   const acks: Acknowledgement[] = [];
   for (const [constructPath, entries] of Object.entries(metadata)) {
     for (const entry of entries) {
+      if (entry.type === CONTROL_TOWER_EXCEPTION) {
+        acks.push({ path: constructPath, id: entry.data.id, reason: entry.data.reason });
+        continue;
+      }
       if (entry.type !== ACK_KEY) {
         continue;
       }

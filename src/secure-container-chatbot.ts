@@ -13,6 +13,8 @@ import { Construct } from 'constructs';
 import { ChatbotAuth } from './auth/chatbot-auth';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
+import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
+import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
@@ -70,12 +72,46 @@ export interface SecureContainerChatbotProps {
   readonly ingress?: ChatbotIngress;
 
   /**
-   * Amazon Bedrock models the app may invoke (model ids or ARNs). The first one is passed to the
-   * container as `BEDROCK_MODEL_ID`.
+   * Amazon Bedrock models the app may invoke, as the Bedrock console shows them: foundation-model
+   * ids (`anthropic.claude-3-haiku-20240307-v1:0`), geographic or global inference profile ids
+   * (`eu.anthropic.claude-3-haiku-20240307-v1:0`, `us.`, `apac.`, `jp.`, `au.`, `global.`), or ARNs
+   * (including application inference profiles). The task role may invoke exactly these, including
+   * the foundation models a profile routes to, only through that profile (see the README's Bedrock
+   * section). The first one reaches the container as `BEDROCK_MODEL_ID`, all of them as
+   * `BEDROCK_ALLOWED_MODELS` (comma-separated).
    *
    * @default - no Bedrock access
    */
   readonly bedrockModels?: string[];
+
+  /**
+   * A Bedrock guardrail for every model call of the app (and of the backend, when it has
+   * `bedrockModels` and no guardrail of its own): `ChatbotGuardrail.create({...})` or
+   * `ChatbotGuardrail.fromArn(arn, version)`. The task role may invoke the models only with it; its
+   * id and version reach the container as `BEDROCK_GUARDRAIL_ID` and `BEDROCK_GUARDRAIL_VERSION`.
+   *
+   * @default - no guardrail
+   */
+  readonly bedrockGuardrail?: ChatbotGuardrail;
+
+  /**
+   * Bedrock knowledge bases (ids or ARNs) the app may query (`bedrock:Retrieve`,
+   * `bedrock:RetrieveAndGenerate`). Adds the `bedrock-agent-runtime` interface endpoint (about
+   * 7.30 USD a month per Availability Zone) when the construct creates the VPC endpoints.
+   *
+   * @default - none
+   */
+  readonly bedrockKnowledgeBases?: string[];
+
+  /**
+   * Turns on Amazon Bedrock model invocation logging into a log group encrypted with the
+   * chatbot's key. The setting is per account and region: it covers every Bedrock call there and
+   * replaces any earlier setting, which is put back when the stack is deleted. Uses the library's
+   * one custom resource (CloudFormation has no resource for this setting).
+   *
+   * @default - invocation logging is left as it is (off unless the account turned it on)
+   */
+  readonly bedrockInvocationLogging?: ChatbotInvocationLoggingOptions;
 
   /**
    * How many tasks to run (at least 2), and the autoscaling minimum.
@@ -289,6 +325,9 @@ export class SecureContainerChatbot extends Construct {
   /** Files and metadata; undefined without `storage`. */
   public readonly storage?: ChatbotStorage;
 
+  /** Bedrock model invocation logging; undefined without `bedrockInvocationLogging`. */
+  public readonly invocationLogging?: ChatbotInvocationLogging;
+
   /** The backend service; undefined without `backend`. */
   public readonly backend?: ChatbotBackend;
 
@@ -397,6 +436,8 @@ export class SecureContainerChatbot extends Construct {
       memoryLimitMiB: container.memoryLimitMiB,
       cpuArchitecture: container.cpuArchitecture,
       bedrockModels: props.bedrockModels,
+      bedrockGuardrail: props.bedrockGuardrail,
+      bedrockKnowledgeBases: props.bedrockKnowledgeBases,
       config: { ...derivedConfig, ...container.environment },
       secrets: container.secrets,
       generatedSecrets: container.generatedSecrets,
@@ -417,8 +458,16 @@ export class SecureContainerChatbot extends Construct {
         // ECS fetches the containers' secrets at task start; plain configuration needs no endpoint.
         additionalInterfaceServices: usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : [],
         dynamoDbGateway: this.storage !== undefined,
+        bedrockAgentRuntime: (props.bedrockKnowledgeBases ?? []).length > 0,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
+    }
+    if (props.bedrockInvocationLogging) {
+      this.invocationLogging = new ChatbotInvocationLogging(this, 'InvocationLogging', withPropPrefix({
+        ...props.bedrockInvocationLogging,
+        encryptionKey: this.encryptionKey,
+        removalPolicy: props.removalPolicy,
+      }, 'bedrockInvocationLogging.', { removalPolicy: 'removalPolicy' }));
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
@@ -457,6 +506,7 @@ export class SecureContainerChatbot extends Construct {
     if (props.backend) {
       this.backend = new ChatbotBackend(this, 'Backend', withPropPrefix({
         ...props.backend,
+        bedrockGuardrail: props.backend.bedrockGuardrail ?? ((props.backend.bedrockModels ?? []).length > 0 ? props.bedrockGuardrail : undefined),
         vpc: this.vpc,
         // The same subnets as the frontend: the ones the VPC endpoints serve.
         subnets: this.service.subnets,
@@ -732,6 +782,9 @@ function ingressPropNames(props: string[]): { [prop: string]: string } {
 // Variables the construct sets in the container, and the prop each one comes from.
 const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
   ['BEDROCK_MODEL_ID', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
+  ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
   ['SIGNOUT_PATH', 'ingress', () => true],
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
@@ -761,6 +814,9 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   const cloudFront = props.ingress?.cloudFrontOptions ?? (props.ingress ? undefined : {});
   const httpApi = props.ingress?.httpApiOptions;
 
+  const logging = props.bedrockInvocationLogging as unknown;
+  v.check(logging === undefined || (typeof logging === 'object' && logging !== null && !Array.isArray(logging)), 'bedrockInvocationLogging',
+    `is ${JSON.stringify(logging)}, not an object.`, 'Pass { } to turn invocation logging on with the defaults, or leave it out.');
   if (!props.hostedZone) {
     // DNS outside Route 53: every certificate must come validated from the user.
     v.check(props.certificate !== undefined, 'hostedZone', 'is missing, and so is `certificate`: a new certificate is validated by a record in the hosted zone.',

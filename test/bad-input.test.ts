@@ -19,6 +19,7 @@ import {
   ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotEndpoints, ChatbotHttpApi, ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
   ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
   ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+  ChatbotGuardrail, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction,
 } from '../src';
 import { backendContext } from './support/own-parts';
 import { withPropPrefix } from '../src/shared/prop-prefix';
@@ -122,7 +123,54 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['health check timeout not shorter than the interval', 'eu-west-1',
     chatbot(() => ({ deployment: { healthCheckInterval: Duration.seconds(5), healthCheckTimeout: Duration.seconds(5) } })), 'deployment.healthCheckTimeout'],
   ['deployment that cannot start a new task', 'eu-west-1', chatbot(() => ({ deployment: { maxHealthyPercent: 100 } })), 'deployment.maxHealthyPercent'],
-  ['bare inference profile id', 'eu-west-1', chatbot(() => ({ bedrockModels: ['us.anthropic.claude-3-5-sonnet-20241022-v2:0'] })), 'bedrockModels'],
+  ['a us. inference profile in eu-west-1, which only eu. and global. serve', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['us.anthropic.claude-3-5-sonnet-20241022-v2:0'] })), 'bedrockModels'],
+  ['an eu. inference profile ARN in a US region', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0'] })), 'bedrockModels'],
+  ['a geography prefix with a malformed model id', 'eu-west-1', chatbot(() => ({ bedrockModels: ['eu.Claude 3 Haiku'] })), 'bedrockModels'],
+  ['an inference profile ARN without a known geography', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['arn:aws:bedrock:eu-west-1:123456789012:inference-profile/xx.anthropic.claude-3-haiku-20240307-v1:0'] })), 'bedrockModels'],
+  ['an inference profile ARN of aws-us-gov in eu-west-1', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-haiku-20240307-v1:0'] })), 'bedrockModels'],
+  ['a guardrail without models', 'eu-west-1', chatbot(() => ({ bedrockGuardrail: ChatbotGuardrail.create() })), 'bedrockGuardrail'],
+  ['a guardrail ARN with its version in it', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.fromArn('arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123def456:1', '1') })),
+    'bedrockGuardrail'],
+  ['a guardrail in another region', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.fromArn('arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456', '1') })),
+    'bedrockGuardrail'],
+  ['a guardrail at its DRAFT version', 'eu-west-1',
+    chatbot(() => ({ bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.fromArn('arn:aws:bedrock:eu-west-1:123456789012:guardrail/abc123def456', 'DRAFT') })),
+    'bedrockGuardrail'],
+  ['a guardrail filtering answers for prompt attacks', 'eu-west-1', chatbot(() => ({
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create({
+      contentFilters: [{
+        type: GuardrailContentFilterType.PROMPT_ATTACK, inputStrength: GuardrailFilterStrength.HIGH, outputStrength: GuardrailFilterStrength.HIGH,
+      }],
+    }),
+  })), 'bedrockGuardrail.contentFilters'],
+  ['a guardrail with an unknown PII type', 'eu-west-1', chatbot(() => ({
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create({ piiEntities: [{ type: 'SOCIAL_SECURITY', action: GuardrailPiiAction.BLOCK }] }),
+  })), 'bedrockGuardrail.piiEntities'],
+  ['a guardrail with a grounding threshold of 1', 'eu-west-1', chatbot(() => ({
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.create({ groundingThreshold: 1 }),
+  })), 'bedrockGuardrail.groundingThreshold'],
+  ['a guardrail with no policy at all', 'eu-west-1', chatbot(() => ({
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'], bedrockGuardrail: ChatbotGuardrail.create({ contentFilters: [] }),
+  })), 'bedrockGuardrail'],
+  ['JS: invocation logging as true', 'eu-west-1', chatbot(() => ({ bedrockInvocationLogging: true as never })), 'bedrockInvocationLogging'],
+  ['invocation logging that records nothing', 'eu-west-1',
+    chatbot(() => ({ bedrockInvocationLogging: { textData: false } })), 'bedrockInvocationLogging.textData'],
+  ['a knowledge base id of the wrong length', 'eu-west-1', chatbot(() => ({ bedrockKnowledgeBases: ['KB1'] })), 'bedrockKnowledgeBases'],
+  ['a knowledge base in another region', 'eu-west-1',
+    chatbot(() => ({ bedrockKnowledgeBases: ['arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ'] })), 'bedrockKnowledgeBases'],
+  ['BEDROCK_GUARDRAIL_ID set by hand next to a guardrail', 'eu-west-1', chatbot(() => ({
+    bedrockModels: ['eu.anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create(),
+    container: { image: IMAGE, environment: { BEDROCK_GUARDRAIL_ID: 'x' } },
+  })), 'container.environment'],
   ['domain too long for the sign-out redirect', 'eu-west-1', chatbot(() => ({ domainName: `${'a'.repeat(60)}.example.com` })), 'domainName'],
   ['wildcard Bedrock model', 'eu-west-1', chatbot(() => ({ bedrockModels: ['*'] })), 'bedrockModels'],
   ['upload limit of 0 bytes', 'eu-west-1', cloudFront(() => ({ maxUploadBytes: 0 })), 'ingress.maxUploadBytes'],
@@ -382,6 +430,16 @@ describe('values AWS accepts pass, at the edges of its ranges', () => {
       'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0',
       'arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
       'amazon.titan-embed-text-v2:0',
+      'eu.anthropic.claude-3-7-sonnet-20250219-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/a1b2c3d4e5f6',
+    ],
+  })));
+  accepts('an apac. profile in Tokyo, a jp. profile in Osaka, an au. profile in Melbourne', 'ap-northeast-1', service(() => ({
+    bedrockModels: [
+      'apac.anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:ap-northeast-3:123456789012:inference-profile/jp.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:ap-southeast-4:123456789012:inference-profile/au.anthropic.claude-sonnet-4-5-20250929-v1:0',
     ],
   })));
   accepts('/28 subnets in a /16 VPC and a /27 secondary block', 'eu-west-1', (s) => new ChatbotNetwork(s, 'N', {
@@ -422,8 +480,8 @@ describe('JavaScript and Python callers: every prop of a wrong type gives an Err
     ['ChatbotService', 'eu-west-1', (s, p) => new ChatbotService(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc'), image: IMAGE }),
       ['containerUser', 'signOutPath'],
       ['vpc', 'image', 'subnets', 'cluster', 'containerPort', 'desiredCount', 'maxTaskCount', 'cpuTargetPercent', 'memoryTargetPercent', 'cpu', 'memoryLimitMiB',
-        'cpuArchitecture', 'bedrockModels', 'config', 'secrets', 'generatedSecrets', 'writableDirectories', 'logRetention', 'logsEncryptionKey', 'removalPolicy',
-        'deployment']],
+        'cpuArchitecture', 'bedrockModels', 'bedrockGuardrail', 'bedrockKnowledgeBases', 'config', 'secrets', 'generatedSecrets', 'writableDirectories',
+        'logRetention', 'logsEncryptionKey', 'removalPolicy', 'deployment']],
     ['ChatbotNetwork', 'eu-west-1', (s, p) => new ChatbotNetwork(s, 'X', p), () => ({}), ['cidr', 'secondaryCidr'],
       ['maxAzs', 'publicSubnetCidrs', 'privateSubnetCidrs', 'taskSubnetCidrs', 'egress', 'flowLogRetention', 'logsEncryptionKey', 'removalPolicy']],
     ['ChatbotAuth', 'eu-west-1', (s, p) => new ChatbotAuth(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName', 'cognitoDomainPrefix'],
@@ -438,7 +496,7 @@ describe('JavaScript and Python callers: every prop of a wrong type gives an Err
     ['ChatbotStorage', 'eu-west-1', (s, p) => new ChatbotStorage(s, 'X', p), () => ({}), [], ['bucket', 'table', 'removalPolicy', 'encryptionKey', 'accessLogsBucket']],
     ['ChatbotRepository', 'eu-west-1', (s, p) => new ChatbotRepository(s, 'X', p), () => ({}), [], ['maxImageCount', 'encryptionKey', 'removalPolicy']],
     ['ChatbotEndpoints', 'eu-west-1', (s, p) => new ChatbotEndpoints(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc') }), [],
-      ['vpc', 'subnets', 'additionalInterfaceServices', 'oneAvailabilityZone', 'dynamoDbGateway']],
+      ['vpc', 'subnets', 'additionalInterfaceServices', 'oneAvailabilityZone', 'dynamoDbGateway', 'bedrockAgentRuntime']],
     ['ChatbotOriginVerify', 'eu-west-1', (s, p) => new ChatbotOriginVerify(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName'],
       ['encryptionKey', 'replicaRegions', 'rotationInterval', 'logRetention', 'removalPolicy']],
   ];

@@ -47,7 +47,9 @@ def current_user() -> str:
 def render_history(history: list[dict]) -> None:
     for turn in history:
         with st.chat_message(turn["role"]):
-            if turn.get("error"):
+            if turn.get("error") and turn["text"] == bedrock.GUARDRAIL_BLOCKED:
+                st.warning(turn["text"])
+            elif turn.get("error"):
                 st.error(turn["text"])
             else:
                 st.markdown(turn["text"])
@@ -65,7 +67,7 @@ def main() -> None:
         st.markdown(ui.signout_link_html(config.signout_path), unsafe_allow_html=True)
         if st.button("New conversation"):
             st.session_state.history = []
-        st.caption(f"Model: {ui.escape_markdown(config.model_id)}")
+        model_id = ui.choose_model(st, config.models)
 
     st.title("Chatbot")
     history: list[dict] = st.session_state.setdefault("history", [])
@@ -83,13 +85,19 @@ def main() -> None:
     with st.chat_message("assistant"):
         replies = bedrock.stream_reply(
             bedrock_client(config.region),
-            config.model_id,
+            model_id,
             bedrock.to_converse_messages(history),
             max_tokens=config.max_tokens,
             system_prompt=config.system_prompt,
+            guardrail=(config.guardrail_id, config.guardrail_version) if config.guardrail_id and config.guardrail_version else None,
         )
         try:
             answer = st.write_stream(replies)
+        except bedrock.GuardrailIntervened as err:
+            # The blocked exchange stays on screen but out of the next request, which it would block again.
+            question["failed"] = True
+            history.append({"role": "assistant", "text": err.user_message, "error": True})
+            st.warning(err.user_message)
         except bedrock.ChatError as err:
             # Keep the question and the notice on screen, but out of the next request.
             question["failed"] = True

@@ -41,7 +41,8 @@ export function buildBasicExample(app: App, variant: BasicExampleVariant = {}): 
     },
     domainName: 'chat.example.com',
     hostedZone,
-    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    // A geographic inference profile id as the Bedrock console shows it: EU regions only.
+    bedrockModels: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
     interfaceEndpointsInOneAz: variant.interfaceEndpointsInOneAz,
   });
   return stack;

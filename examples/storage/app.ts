@@ -1,12 +1,17 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import {
+  ChatbotGuardrail, ChatbotImage, ChatbotIngress, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction, SecureContainerChatbot,
+} from '../../src';
 
 /**
  * Seed 002: the basic architecture plus an S3 bucket for files and a DynamoDB table for metadata,
  * encrypted at rest and reached through gateway endpoints, autoscaling between 2 and 6 tasks, and
- * WAF limits on the request rate per IP and on the upload size.
+ * WAF limits on the request rate per IP and on the upload size. A Bedrock guardrail created from
+ * options checks every prompt and answer: content filters, a denied topic, PII masking. Bedrock model
+ * invocation logging records the prompts and answers (a setting of the whole account and region,
+ * put back as it was when the stack is deleted).
  */
 export function buildStorageExample(app: App): Stack {
   const stack = new Stack(app, 'ChatbotStorage', { env: { region: 'us-west-2' } });
@@ -20,7 +25,26 @@ export function buildStorageExample(app: App): Stack {
     container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
     domainName: 'docs-chat.example.com',
     hostedZone,
-    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create({
+      contentFilters: [
+        ...[GuardrailContentFilterType.HATE, GuardrailContentFilterType.INSULTS, GuardrailContentFilterType.SEXUAL, GuardrailContentFilterType.VIOLENCE]
+          .map((type) => ({ type, inputStrength: GuardrailFilterStrength.HIGH })),
+        { type: GuardrailContentFilterType.MISCONDUCT, inputStrength: GuardrailFilterStrength.MEDIUM },
+        { type: GuardrailContentFilterType.PROMPT_ATTACK, inputStrength: GuardrailFilterStrength.HIGH },
+      ],
+      deniedTopics: [{
+        name: 'Investment advice',
+        definition: 'Recommendations about buying, selling or holding financial products.',
+        examples: ['Which stock should I buy?'],
+      }],
+      blockProfanity: true,
+      piiEntities: [
+        { type: 'EMAIL', action: GuardrailPiiAction.ANONYMIZE },
+        { type: 'CREDIT_DEBIT_CARD_NUMBER', action: GuardrailPiiAction.BLOCK },
+      ],
+    }),
+    bedrockInvocationLogging: { textData: true },
     storage: {},
     desiredCount: 2,
     maxTaskCount: 6,

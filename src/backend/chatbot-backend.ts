@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateBackendOptions } from './validate-backend';
+import { ChatbotGuardrail } from '../bedrock/chatbot-guardrail';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
@@ -104,6 +105,13 @@ export interface ChatbotBackendOptions {
    * @default - none
    */
   readonly bedrockModels?: string[];
+
+  /**
+   * A Bedrock guardrail for the backend's model calls (see the chatbot's `bedrockGuardrail`).
+   *
+   * @default - the chatbot's `bedrockGuardrail` when the backend has `bedrockModels`, else none
+   */
+  readonly bedrockGuardrail?: ChatbotGuardrail;
 }
 
 /**
@@ -224,6 +232,7 @@ export class ChatbotBackend extends Construct {
       generatedSecrets: props.generatedSecrets,
       config: props.config,
       bedrockModels: props.bedrockModels,
+      bedrockGuardrail: props.bedrockGuardrail,
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,

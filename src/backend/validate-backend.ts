@@ -18,7 +18,8 @@ const BACKEND_OPTION_TYPES: PropTypes = {
   secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
   generatedSecrets: stringListType("['API_KEY']"),
   config: stringMapType("{ APP_MODE: 'production' }"),
-  bedrockModels: stringListType("['anthropic.claude-3-haiku-20240307-v1:0']"),
+  bedrockModels: stringListType("['eu.anthropic.claude-3-haiku-20240307-v1:0']"),
+  bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
 };
 
 /** Checks what the caller controls; `prefix` names the prop path (`backend.`) for the L3. */

@@ -36,6 +36,14 @@ export interface ChatbotEndpointsProps {
   readonly oneAvailabilityZone?: boolean;
 
   /**
+   * Add the `bedrock-agent-runtime` interface endpoint, for apps that query Bedrock knowledge
+   * bases or agents (it costs one more interface endpoint).
+   *
+   * @default false
+   */
+  readonly bedrockAgentRuntime?: boolean;
+
+  /**
    * Add a DynamoDB gateway endpoint next to the S3 one.
    *
    * @default false
@@ -99,6 +107,7 @@ export class ChatbotEndpoints extends Construct {
       ec2.InterfaceVpcEndpointAwsService.ECR,
       ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
       ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      ...(props.bedrockAgentRuntime ? [ec2.InterfaceVpcEndpointAwsService.BEDROCK_AGENT_RUNTIME] : []),
       ...(props.additionalInterfaceServices ?? []),
     ];
     for (const service of services) {
@@ -149,4 +158,5 @@ const ENDPOINTS_TYPES: PropTypes = {
   additionalInterfaceServices: objectListType('ec2.InterfaceVpcEndpointAwsService', 'shortName', '[ec2.InterfaceVpcEndpointAwsService.SSM]'),
   oneAvailabilityZone: booleanType(),
   dynamoDbGateway: booleanType(),
+  bedrockAgentRuntime: booleanType(),
 };

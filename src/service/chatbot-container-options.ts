@@ -68,8 +68,8 @@ export interface ChatbotContainerOptions {
    * variables of the task definition, readable by whoever may describe it. A name that looks like a
    * credential (`PASSWORD`, `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: put those in
    * `secrets` or `generatedSecrets` (Secrets Manager). Names the construct sets itself
-   * (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are
-   * refused.
+   * (`BEDROCK_MODEL_ID`, `BEDROCK_ALLOWED_MODELS`, `BEDROCK_GUARDRAIL_ID`, `BEDROCK_GUARDRAIL_VERSION`,
+   * `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are refused.
    *
    * @default - only the values the construct sets
    */

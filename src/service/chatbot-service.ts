@@ -5,10 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
+import { checkBedrockModels, checkKnowledgeBases, grantBedrock } from '../bedrock/bedrock-grants';
+import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-guardrail';
 import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
@@ -110,16 +111,36 @@ export interface ChatbotServiceProps {
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
-   * Amazon Bedrock models the task may invoke: model ids (`anthropic.claude-3-haiku-20240307-v1:0`,
-   * resolved to foundation-model ARNs in the stack's region) or full ARNs. For a cross-region
-   * inference profile, list its ARN and the foundation-model ARNs of every region it routes to
-   * (a bare profile id such as `us.anthropic...` is refused: it names no foundation model). The task role gets `bedrock:InvokeModel` and
-   * `bedrock:InvokeModelWithResponseStream` on exactly these. The first one is also given to the
-   * container as `BEDROCK_MODEL_ID`.
+   * Amazon Bedrock models the task may invoke, as the Bedrock console shows them: foundation-model
+   * ids (`anthropic.claude-3-haiku-20240307-v1:0`), geographic or global inference profile ids
+   * (`eu.anthropic...`, `us.`, `apac.`, `jp.`, `au.`, `us-gov.`, `global.`), or the ARN of any of
+   * these, of an application inference profile, or of a provisioned or custom model. The task role
+   * gets `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` (which the Converse APIs
+   * use) on exactly what each entry needs: a profile's ARN, and the foundation model in the regions
+   * the profile routes to, usable only through the profile (`bedrock:InferenceProfileArn`). A
+   * profile whose geography does not serve the stack's region is refused. The first entry reaches
+   * the container as `BEDROCK_MODEL_ID`, all of them (comma-separated) as `BEDROCK_ALLOWED_MODELS`.
    *
    * @default - no Bedrock access
    */
   readonly bedrockModels?: string[];
+
+  /**
+   * A guardrail for every model call: the task role may invoke the models only with it, may call
+   * `bedrock:ApplyGuardrail` on it, and gets its id and version as `BEDROCK_GUARDRAIL_ID` and
+   * `BEDROCK_GUARDRAIL_VERSION`. Refused without `bedrockModels`.
+   *
+   * @default - no guardrail
+   */
+  readonly bedrockGuardrail?: ChatbotGuardrail;
+
+  /**
+   * Bedrock knowledge bases (ids, or ARNs in the stack's region) the task may query with
+   * `bedrock:Retrieve` and `bedrock:RetrieveAndGenerate`.
+   *
+   * @default - none
+   */
+  readonly bedrockKnowledgeBases?: string[];
 
   /**
    * Non-secret configuration values for the container, as plain environment variables of the task
@@ -128,7 +149,7 @@ export interface ChatbotServiceProps {
    * `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: pass those in `secrets` or `generatedSecrets`,
    * which come from Secrets Manager.
    *
-   * @default - only the built-in values (`BEDROCK_MODEL_ID`, `SIGNOUT_PATH`)
+   * @default - only the built-in values (`SIGNOUT_PATH`, and the `BEDROCK_*` ones from the Bedrock props)
    */
   readonly config?: { [name: string]: string };
 
@@ -254,6 +275,9 @@ export class ChatbotService extends Construct {
   /** The secrets this construct generated, by environment variable name. */
   public readonly generatedSecrets: { [name: string]: secretsmanager.Secret };
 
+  /** The guardrail the app calls Bedrock with, when `bedrockGuardrail` is set. */
+  public readonly bedrockGuardrail?: ChatbotGuardrailConfig;
+
   constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
     super(scope, id);
     validateServiceProps(this, props);
@@ -293,10 +317,13 @@ export class ChatbotService extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const models = (props.bedrockModels ?? []).map((m) => bedrockModelArn(this, m));
+    const models = props.bedrockModels ?? [];
+    const guardrail = props.bedrockGuardrail?.bind(this, propName(props, 'bedrockGuardrail'));
+    this.bedrockGuardrail = guardrail;
     const config: { [name: string]: string } = {
       SIGNOUT_PATH: props.signOutPath ?? '/signout',
-      ...(props.bedrockModels && props.bedrockModels.length > 0 ? { BEDROCK_MODEL_ID: bedrockModelId(props.bedrockModels[0]) } : {}),
+      ...(models.length > 0 ? { BEDROCK_MODEL_ID: models[0], BEDROCK_ALLOWED_MODELS: models.join(',') } : {}),
+      ...(guardrail ? { BEDROCK_GUARDRAIL_ID: guardrail.guardrailId, BEDROCK_GUARDRAIL_VERSION: guardrail.guardrailVersion } : {}),
       ...(props.config ?? {}),
     };
     const secrets: { [name: string]: ecs.Secret } = {};
@@ -346,13 +373,7 @@ export class ChatbotService extends Construct {
       this.container.addMountPoints({ sourceVolume: name, containerPath: path, readOnly: false });
     });
 
-    if (models.length > 0) {
-      this.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
-        sid: 'InvokeChosenBedrockModels',
-        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: models,
-      }));
-    }
+    grantBedrock(this, this.taskDefinition, models, guardrail, props.bedrockKnowledgeBases ?? []);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -421,7 +442,9 @@ const SERVICE_TYPES: PropTypes = {
   cpu: numberType('512'),
   memoryLimitMiB: numberType('1024'),
   cpuArchitecture: objectType('ecs.CpuArchitecture', '_cpuArchitecture', 'ecs.CpuArchitecture.ARM64'),
-  bedrockModels: stringListType("['anthropic.claude-3-haiku-20240307-v1:0']"),
+  bedrockModels: stringListType("['eu.anthropic.claude-3-haiku-20240307-v1:0']"),
+  bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
+  bedrockKnowledgeBases: stringListType("['KB12345678']"),
   config: stringMapType("{ APP_MODE: 'production' }"),
   secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
   generatedSecrets: stringListType("['API_KEY']"),
@@ -432,14 +455,6 @@ const SERVICE_TYPES: PropTypes = {
   deployment: DEPLOYMENT_SETTINGS_TYPE,
   signOutPath: stringType("'/signout'"),
 };
-
-// A foundation-model id: provider, a dot, the model, then an optional version and context size
-// (`anthropic.claude-3-haiku-20240307-v1:0`, `anthropic.claude-3-sonnet-20240229-v1:0:28k`),
-// lower case as in Bedrock's API pattern.
-const BEDROCK_MODEL_ID = /^[a-z0-9-]{1,63}\.[a-z0-9.-]{1,63}(:[a-z0-9-]{1,63}){0,2}$/;
-// A Bedrock resource (foundation model, inference profile, provisioned or custom model, prompt
-// router) or a SageMaker endpoint of a Bedrock Marketplace model.
-const BEDROCK_ARN = /^arn:(aws[a-z-]*):(bedrock|sagemaker):([a-z0-9-]*):(\d{12})?:[a-z-]+\/\S+$/;
 
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...),
@@ -520,9 +535,18 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // The construct sets these two itself; a second source would silently replace one of them.
   v.check(!injected.includes('SIGNOUT_PATH'), p('config'), 'sets SIGNOUT_PATH, which the construct sets from `signOutPath`.',
     'Set `signOutPath` instead and remove the variable.');
-  v.check(!(injected.includes('BEDROCK_MODEL_ID') && (props.bedrockModels ?? []).length > 0), p('config'),
-    `sets BEDROCK_MODEL_ID, which the construct sets to the first of \`${propName(props, 'bedrockModels')}\`.`,
-    `Put the model to use first in \`${propName(props, 'bedrockModels')}\` and remove the variable.`);
+  for (const [name, prop, set] of [
+    ['BEDROCK_MODEL_ID', 'bedrockModels', (props.bedrockModels ?? []).length > 0],
+    ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (props.bedrockModels ?? []).length > 0],
+    ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', props.bedrockGuardrail !== undefined],
+    ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', props.bedrockGuardrail !== undefined],
+  ] as const) {
+    v.check(!(injected.includes(name) && set), p('config'), `sets ${name}, which the construct sets from \`${propName(props, prop)}\`.`,
+      `Set it through \`${propName(props, prop)}\` and remove the variable.`);
+  }
+  v.check(props.bedrockGuardrail === undefined || (props.bedrockModels ?? []).length > 0, p('bedrockGuardrail'),
+    `is set, but \`${p('bedrockModels')}\` is empty, so the app may call no model to guard.`, `List the models in \`${p('bedrockModels')}\`, or remove the guardrail.`);
+  checkKnowledgeBases(scope, v, props.bedrockKnowledgeBases ?? [], p('bedrockKnowledgeBases'));
   // Plain environment variables are visible to whoever may describe the task definition.
   for (const name of Object.keys(props.config ?? {})) {
     v.check(!looksLikeCredential(name), p('config'), `'${name}' looks like a credential, and configuration values are plain environment variables of the task definition.`,
@@ -537,39 +561,6 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
     const images = new PropsValidator('ChatbotService', scope);
     checkImagePlatform(scope, images, props.image, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, propName(props, 'image'), propName(props, 'cpuArchitecture'));
     images.throwIfInvalid();
-  }
-}
-
-/** Model ids and ARNs that Bedrock would refuse, or that grant more than the listed models. */
-function checkBedrockModels(scope: Construct, v: PropsValidator, models: string[], prop: string): void {
-  const region = Stack.of(scope).region;
-  const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
-  for (const model of models) {
-    if (Token.isUnresolved(model)) {
-      continue;
-    }
-    if (model === '*' || model.endsWith(':*') || model.endsWith('/*')) {
-      v.fail(prop, `must name models, not wildcards (got '${model}').`, 'List the model ids or ARNs the app calls.');
-      continue;
-    }
-    if (/^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(model)) {
-      v.fail(prop, `'${model}' is a cross-region inference profile id, which names no foundation model.`,
-        'Pass the profile\'s ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<id>) and the foundation-model ARNs of the regions it routes to.');
-      continue;
-    }
-    if (model.startsWith('arn:')) {
-      const match = BEDROCK_ARN.exec(model);
-      if (!match) {
-        v.fail(prop, `'${model}' is not the ARN of a Bedrock model or inference profile.`,
-          'Use an ARN such as arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0, or the bare model id.');
-      } else if (partition !== undefined && match[1] !== partition) {
-        v.fail(prop, `'${model}' is in partition ${match[1]}, but the stack is in ${region}, partition ${partition}, where IAM would never match it.`,
-          `Use the model's ARN in ${partition} (arn:${partition}:bedrock:...), or the bare model id.`);
-      }
-      continue;
-    }
-    v.check(BEDROCK_MODEL_ID.test(model), prop, `'${model}' is not a Bedrock model id (provider.model, such as anthropic.claude-3-haiku-20240307-v1:0).`,
-      'Copy the model id from the Bedrock console (Model catalog) or `aws bedrock list-foundation-models`, or pass the model\'s ARN.');
   }
 }
 
@@ -589,20 +580,3 @@ function checkTaskSubnets(v: PropsValidator, props: ChatbotServiceProps): void {
   v.check(inPublic.length === 0, prop, `selects ${inPublic.length} public subnet(s); tasks get no public IP, so there they could not pull their image or reach AWS.`,
     'Select private subnets (isolated with VPC endpoints, or with a NAT gateway), for example { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }.');
 }
-
-function bedrockModelArn(scope: Construct, model: string): string {
-  if (model.startsWith('arn:')) {
-    return model;
-  }
-  const stack = Stack.of(scope);
-  return `arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${model}`;
-}
-
-function bedrockModelId(model: string): string {
-  if (!model.startsWith('arn:')) {
-    return model;
-  }
-  // arn:aws:bedrock:region:account:inference-profile/ID or ...::foundation-model/ID
-  return model.substring(model.indexOf('/') + 1);
-}
-

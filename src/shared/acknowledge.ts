@@ -1,14 +1,29 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+/** Metadata type of an AWS Control Tower control acknowledged on one construct (see `controlTowerRule`). */
+export const CONTROL_TOWER_EXCEPTION = 'secure-container-chatbot:control-tower-exception';
+
+const CONTROL_TOWER_PREFIX = 'cdk-validator-cfnguard::';
+
 /**
- * Acknowledges cdk-nag findings that this architecture cannot avoid, on the exact construct that
- * draws them, with one reason shared by the listed rule ids. Every call site is reviewed through
- * the committed list in `test/nag-acknowledgements.json`.
+ * Acknowledges findings that this architecture cannot avoid, on the exact construct that draws
+ * them, with one reason shared by the listed rule ids. Every call site is reviewed through the
+ * committed lists in `test/nag-acknowledgements.json` (cdk-nag) and `test/guard-exceptions.json`
+ * (Control Tower controls).
+ *
+ * cdk-nag findings are annotations, which aws-cdk-lib acknowledges per construct. A policy plugin's
+ * violation, though, aws-cdk-lib would suppress by rule id across the whole app; so a Control Tower
+ * control is recorded as this construct's own metadata instead, which the examples' checks read per
+ * resource (`examples/nag-packs.ts`).
  */
 export function acknowledgeFindings(scope: IConstruct, ruleIds: string[], reason: string): void {
   for (const id of ruleIds) {
-    Validations.of(scope).acknowledge({ id, reason });
+    if (id.startsWith(CONTROL_TOWER_PREFIX)) {
+      scope.node.addMetadata(CONTROL_TOWER_EXCEPTION, { id, reason });
+    } else {
+      Validations.of(scope).acknowledge({ id, reason });
+    }
   }
 }
 
@@ -18,7 +33,7 @@ export function acknowledgeFindings(scope: IConstruct, ruleIds: string[], reason
  * acknowledgements are reviewed in `test/guard-exceptions.json`.
  */
 export function controlTowerRule(guardRuleName: string): string {
-  return `cdk-validator-cfnguard::${guardRuleName}`;
+  return `${CONTROL_TOWER_PREFIX}${guardRuleName}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from '../shared/acknowledge';
+import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { createKey } from '../shared/encryption';
 import { sendEventsToEventBridge } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
@@ -124,6 +124,9 @@ export class ChatbotStorage extends Construct {
       if (props.accessLogsBucket) {
         logAccessTo(bucket, props.accessLogsBucket, 's3-access/files/');
       }
+      acknowledgeFindings(bucket, [controlTowerRule('s3_bucket_object_lock_enabled_check')],
+        'Chat files must stay deletable: by the app when a user removes a file, and on a data-subject erasure request. Object Lock would keep every '
+        + 'version for its retention; versioning already keeps a deleted or overwritten file recoverable for 90 days.');
       acknowledgeFindings(bucket, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
         'Versioned, KMS-encrypted and retained; copying chat files to a second region is a data-residency decision left to the user (bring your own replicated bucket through the bucket prop).');
       this.bucket = bucket;

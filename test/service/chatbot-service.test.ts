@@ -47,7 +47,8 @@ describe('Fargate service', () => {
         ],
         Environment: [
           { Name: 'SIGNOUT_PATH', Value: '/signout' },
-          { Name: 'BEDROCK_MODEL_ID', Value: 'anthropic.claude-3-haiku-20240307-v1:0' },
+          { Name: 'BEDROCK_MODEL_ID', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+          { Name: 'BEDROCK_ALLOWED_MODELS', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
         ],
         Secrets: Match.absent(),
         LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
@@ -68,15 +69,24 @@ describe('Fargate service', () => {
     });
   });
 
-  test('Bedrock is granted on the named model only, never bedrock:* or on *', () => {
+  test('an eu. profile id: the profile in eu-west-1 and the model in every EU destination, only through the profile; never bedrock:* or on *', () => {
+    const profile = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1:', { Ref: 'AWS::AccountId' },
+        ':inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0']],
+    };
+    const model = (region: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${region}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`]] });
     regional.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: [{
-          Sid: 'InvokeChosenBedrockModels',
-          Effect: 'Allow',
-          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']] },
-        }],
+        Statement: [
+          { Sid: 'InvokeProfile0', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: profile },
+          {
+            Sid: 'InvokeModelThroughProfile0',
+            Effect: 'Allow',
+            Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            Resource: ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3'].map(model),
+            Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
+          },
+        ],
       },
     });
     const statements = Object.values(regional.findResources('AWS::IAM::ManagedPolicy'))

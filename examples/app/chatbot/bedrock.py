@@ -22,6 +22,10 @@ UNAVAILABLE = "The model is temporarily unavailable. Please try again in a momen
 UNREACHABLE = "The app could not reach Amazon Bedrock. Please try again in a moment."
 NO_ANSWER = "The model returned no answer. Try rephrasing your message."
 GENERIC = "Something went wrong while getting an answer. Please try again."
+GUARDRAIL_BLOCKED = (
+    "This conversation was stopped by the app's content policy (a Bedrock guardrail). "
+    "Rephrase your message, or start a new conversation."
+)
 
 # Error codes (lower-cased, as both API errors and stream exception events name them).
 _MESSAGES = {
@@ -48,6 +52,13 @@ class ChatError(Exception):
         self.code = code
 
 
+class GuardrailIntervened(ChatError):
+    """The guardrail blocked the prompt or the answer (stop reason ``guardrail_intervened``)."""
+
+    def __init__(self) -> None:
+        super().__init__(GUARDRAIL_BLOCKED, "guardrail_intervened")
+
+
 def friendly_message(code: Optional[str]) -> str:
     return _MESSAGES.get((code or "").lower(), GENERIC)
 
@@ -70,8 +81,9 @@ def build_request(
     messages: list[dict[str, Any]],
     max_tokens: int,
     system_prompt: Optional[str] = None,
+    guardrail: Optional[tuple[str, str]] = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``converse_stream``."""
+    """Keyword arguments for ``converse_stream``; ``guardrail`` is (id, version)."""
     request: dict[str, Any] = {
         "modelId": model_id,
         "messages": messages,
@@ -79,6 +91,9 @@ def build_request(
     }
     if system_prompt:
         request["system"] = [{"text": system_prompt}]
+    if guardrail:
+        # "sync": the guardrail checks each chunk before it is streamed, so nothing it would block reaches the user.
+        request["guardrailConfig"] = {"guardrailIdentifier": guardrail[0], "guardrailVersion": guardrail[1], "streamProcessingMode": "sync"}
     return request
 
 
@@ -93,11 +108,14 @@ def stream_reply(
     messages: list[dict[str, Any]],
     max_tokens: int,
     system_prompt: Optional[str] = None,
+    guardrail: Optional[tuple[str, str]] = None,
 ) -> Iterator[str]:
-    """Yield the answer's text as it streams in; raise ChatError if it fails or is empty."""
-    request = build_request(model_id, messages, max_tokens, system_prompt)
+    """Yield the answer's text as it streams in; raise ChatError if it fails or is empty, and
+    GuardrailIntervened (after the guardrail's own message, if any) when the guardrail blocked it."""
+    request = build_request(model_id, messages, max_tokens, system_prompt, guardrail)
     stream = None
     answered = False
+    intervened = False
     try:
         stream = client.converse_stream(**request)["stream"]
         for event in stream:
@@ -111,7 +129,10 @@ def stream_reply(
                 if name.lower().endswith("exception"):
                     raise _fail(name, str((body or {}).get("message", "")))
             stop = event.get("messageStop")
-            if stop and stop.get("stopReason") not in (None, "end_turn", "stop_sequence", "max_tokens"):
+            if stop and stop.get("stopReason") == "guardrail_intervened":
+                LOG.info("The guardrail intervened")
+                intervened = True
+            elif stop and stop.get("stopReason") not in (None, "end_turn", "stop_sequence", "max_tokens"):
                 LOG.info("Bedrock stopped the answer: %s", stop.get("stopReason"))
     except ClientError as err:  # includes EventStreamError, raised for exception events mid-stream
         error = err.response.get("Error", {})
@@ -123,5 +144,7 @@ def stream_reply(
         close = getattr(stream, "close", None)
         if callable(close):
             close()
+    if intervened:
+        raise GuardrailIntervened()
     if not answered:
         raise ChatError(NO_ANSWER, "empty")

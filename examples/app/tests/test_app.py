@@ -65,3 +65,38 @@ def test_missing_model_is_reported(app_env, monkeypatch):
     at = AppTest.from_file(APP).run()
     assert not at.exception
     assert "not configured" in at.error[0].value
+
+
+def test_guardrail_intervention_is_shown_as_a_clear_warning_and_left_out_of_the_next_request(app_env, monkeypatch):
+    monkeypatch.setenv("BEDROCK_GUARDRAIL_ID", "abc123def456")
+    monkeypatch.setenv("BEDROCK_GUARDRAIL_VERSION", "1")
+    app_env.add_stream(
+        text_events("Sorry, this request is not allowed here.", stop_reason="guardrail_intervened"),
+        expected_params={
+            "modelId": "test-model",
+            "messages": [{"role": "user", "content": [{"text": "Which stock should I buy?"}]}],
+            "inferenceConfig": {"maxTokens": 1024},
+            "guardrailConfig": {"guardrailIdentifier": "abc123def456", "guardrailVersion": "1", "streamProcessingMode": "sync"},
+        },
+    )
+    at = AppTest.from_file(APP).run()
+    at.chat_input[0].set_value("Which stock should I buy?").run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [bedrock.GUARDRAIL_BLOCKED]
+    assert at.session_state["history"][0]["failed"] is True
+    assert bedrock.to_converse_messages(at.session_state["history"]) == []
+
+
+def test_the_user_picks_among_the_allowed_models(app_env, monkeypatch):
+    monkeypatch.setenv("BEDROCK_ALLOWED_MODELS", "test-model,other-model")
+    app_env.add_stream(
+        text_events("From the other one"),
+        expected_params={"modelId": "other-model", "messages": [{"role": "user", "content": [{"text": "Hi?"}]}], "inferenceConfig": {"maxTokens": 1024}},
+    )
+    at = AppTest.from_file(APP).run()
+    picker = at.sidebar.selectbox[0]
+    assert list(picker.options) == ["test-model", "other-model"] and picker.value == "test-model"
+    picker.select("other-model").run()
+    at.chat_input[0].set_value("Hi?").run()
+    assert not at.exception and not at.error
+    assert "From the other one" in markdown(at)

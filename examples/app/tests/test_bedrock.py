@@ -129,3 +129,38 @@ def test_errors_are_logged_for_operators(bedrock_stub, caplog):
         reply(bedrock_stub.client)
     assert "AccessDeniedException" in caplog.text
     assert "not authorized" in caplog.text
+
+
+GUARDRAIL = ("abc123def456", "3")
+
+
+def test_the_guardrail_goes_with_every_request(bedrock_stub):
+    expected = {
+        "modelId": MODEL,
+        "messages": QUESTION,
+        "inferenceConfig": {"maxTokens": 256},
+        "guardrailConfig": {"guardrailIdentifier": "abc123def456", "guardrailVersion": "3", "streamProcessingMode": "sync"},
+    }
+    bedrock_stub.add_stream(text_events("Fine."), expected_params=expected)
+    assert reply(bedrock_stub.client, guardrail=GUARDRAIL) == "Fine."
+
+
+def test_without_a_guardrail_the_request_has_none():
+    assert "guardrailConfig" not in bedrock.build_request(MODEL, QUESTION, 100)
+
+
+def test_a_guardrail_intervention_is_reported_after_the_guardrail_message(bedrock_stub):
+    bedrock_stub.add_stream(text_events("Sorry, this request is not allowed here.", stop_reason="guardrail_intervened"))
+    received = []
+    with pytest.raises(bedrock.GuardrailIntervened) as caught:
+        for chunk in bedrock.stream_reply(bedrock_stub.client, MODEL, QUESTION, max_tokens=256, guardrail=GUARDRAIL):
+            received.append(chunk)
+    assert received == ["Sorry, this request is not allowed here."]
+    assert caught.value.code == "guardrail_intervened"
+    assert_friendly(caught.value, bedrock.GUARDRAIL_BLOCKED)
+
+
+def test_a_guardrail_intervention_without_text_is_still_a_guardrail_message(bedrock_stub):
+    bedrock_stub.add_stream(text_events(stop_reason="guardrail_intervened"))
+    with pytest.raises(bedrock.GuardrailIntervened):
+        reply(bedrock_stub.client, guardrail=GUARDRAIL)

@@ -94,3 +94,33 @@ def test_signout_link_opens_in_the_same_tab():
 
 def test_markdown_in_user_names_is_escaped():
     assert escape_markdown("**a_b**@x.com") == r"\*\*a\_b\*\*@x\.com"
+
+
+def test_allowed_models_from_the_environment_with_the_default_first():
+    s = load_settings([], {**ENV, "BEDROCK_ALLOWED_MODELS": "other-model, env-model,,other-model"})
+    assert s.allowed_models == ("other-model", "env-model")
+    assert s.models == ("other-model", "env-model")
+    assert s.model_id == "env-model"
+
+
+def test_a_default_outside_the_allowed_list_is_offered_first():
+    s = load_settings([], {**ENV, "BEDROCK_ALLOWED_MODELS": "a,b"})
+    assert s.models == ("env-model", "a", "b")
+
+
+def test_without_a_default_the_first_allowed_model_is_used(tmp_path):
+    path = config_file(tmp_path, 'allowed_models = ["eu.model-a", "eu.model-b"]\n')
+    s = load_settings(["--config", path], {"AWS_REGION": "eu-west-1"})
+    assert (s.model_id, s.models) == ("eu.model-a", ("eu.model-a", "eu.model-b"))
+
+
+def test_only_one_model_without_a_list():
+    assert load_settings([], ENV).models == ("env-model",)
+
+
+def test_guardrail_id_and_version_go_together():
+    s = load_settings([], {**ENV, "BEDROCK_GUARDRAIL_ID": "abc123", "BEDROCK_GUARDRAIL_VERSION": "2"})
+    assert (s.guardrail_id, s.guardrail_version) == ("abc123", "2")
+    assert load_settings([], ENV).guardrail_id is None
+    with pytest.raises(SettingsError, match="BEDROCK_GUARDRAIL_ID and BEDROCK_GUARDRAIL_VERSION"):
+        load_settings([], {**ENV, "BEDROCK_GUARDRAIL_ID": "abc123"})

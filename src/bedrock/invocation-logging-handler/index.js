@@ -1,0 +1,126 @@
+'use strict';
+// CloudFormation custom resource: Amazon Bedrock model invocation logging for the account and
+// region. CloudFormation has no resource for this setting (PutModelInvocationLoggingConfiguration),
+// so this handler sets it on create and update, and on delete puts back whatever was set before
+// the stack turned it on (or turns it off if nothing was). The previous setting is kept in an SSM
+// parameter owned by the stack. Node.js, AWS SDK v3 from the Lambda runtime.
+//
+// ResourceProperties: LoggingConfig (the desired loggingConfig, as the API takes it) and
+// PreviousSettingParameter (the parameter's name).
+
+const https = require('https');
+const { URL } = require('url');
+
+const NONE = 'none';
+
+function clients() {
+  const { BedrockClient } = require('@aws-sdk/client-bedrock');
+  const { SSMClient } = require('@aws-sdk/client-ssm');
+  return { bedrock: new BedrockClient({}), ssm: new SSMClient({}) };
+}
+
+function commands() {
+  const b = require('@aws-sdk/client-bedrock');
+  const s = require('@aws-sdk/client-ssm');
+  return {
+    get: () => new b.GetModelInvocationLoggingConfigurationCommand({}),
+    put: (loggingConfig) => new b.PutModelInvocationLoggingConfigurationCommand({ loggingConfig }),
+    remove: () => new b.DeleteModelInvocationLoggingConfigurationCommand({}),
+    getParameter: (name) => new s.GetParameterCommand({ Name: name }),
+    putParameter: (name, value) => new s.PutParameterCommand({ Name: name, Value: value, Overwrite: true }),
+  };
+}
+
+/** The desired setting as the API takes it, with the booleans CloudFormation turned into strings. */
+function desiredConfig(props) {
+  const config = JSON.parse(JSON.stringify(props.LoggingConfig));
+  for (const key of Object.keys(config)) {
+    if (config[key] === 'true' || config[key] === 'false') {
+      config[key] = config[key] === 'true';
+    }
+  }
+  return config;
+}
+
+/** True when the account's current setting is the one this stack put (same log group and role). */
+function isOurs(current, desired) {
+  const a = (current && current.cloudWatchConfig) || {};
+  const b = desired.cloudWatchConfig || {};
+  return !!a.logGroupName && a.logGroupName === b.logGroupName && a.roleArn === b.roleArn;
+}
+
+async function onEvent(event, api, cmd) {
+  const props = event.ResourceProperties;
+  const desired = desiredConfig(props);
+  const parameter = props.PreviousSettingParameter;
+  const physicalId = event.PhysicalResourceId || `bedrock-invocation-logging:${parameter}`;
+  const current = (await api.bedrock.send(cmd.get())).loggingConfig;
+  if (event.RequestType === 'Create') {
+    // A retried create finds its own setting in place: keep the previous one already stored.
+    if (!isOurs(current, desired)) {
+      await api.ssm.send(cmd.putParameter(parameter, current ? JSON.stringify(current) : NONE));
+    }
+    await api.bedrock.send(cmd.put(desired));
+    return physicalId;
+  }
+  if (event.RequestType === 'Update') {
+    await api.bedrock.send(cmd.put(desired));
+    return physicalId;
+  }
+  // Delete. A create that failed before storing anything has no physical id of ours.
+  if (!event.PhysicalResourceId || !event.PhysicalResourceId.startsWith('bedrock-invocation-logging:')) {
+    return physicalId;
+  }
+  if (!isOurs(current, desired)) {
+    console.log('The invocation logging setting was changed outside this stack; leaving it as it is.');
+    return physicalId;
+  }
+  const stored = (await api.ssm.send(cmd.getParameter(parameter))).Parameter.Value;
+  if (stored === NONE) {
+    await api.bedrock.send(cmd.remove());
+  } else {
+    await api.bedrock.send(cmd.put(JSON.parse(stored)));
+  }
+  return physicalId;
+}
+
+function respond(event, status, physicalId, reason) {
+  const body = JSON.stringify({
+    Status: status,
+    Reason: reason.substring(0, 1000),
+    PhysicalResourceId: physicalId,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  });
+  const url = new URL(event.ResponseURL);
+  return new Promise((resolve, reject) => {
+    const request = https.request({
+      hostname: url.hostname,
+      path: url.pathname + url.search,
+      method: 'PUT',
+      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+    }, (response) => {
+      response.resume();
+      response.on('end', resolve);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function handler(event, context, deps) {
+  const api = (deps && deps.api) || clients();
+  const cmd = (deps && deps.cmd) || commands();
+  const send = (deps && deps.respond) || respond;
+  try {
+    const physicalId = await onEvent(event, api, cmd);
+    await send(event, 'SUCCESS', physicalId, 'OK');
+  } catch (error) {
+    console.error(error);
+    // A failed create reports a physical id the delete of the rollback recognises as not ours.
+    await send(event, 'FAILED', event.PhysicalResourceId || `failed-${event.RequestId}`, `${error.name || 'Error'}: ${error.message || error}`);
+  }
+}
+
+module.exports = { handler, onEvent, isOurs, desiredConfig };
