@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ChatbotAuth } from './auth/chatbot-auth';
+import { ChatbotUserPoolWebAcl } from './auth/chatbot-user-pool-web-acl';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotEdge } from './edge/chatbot-edge';
@@ -295,6 +296,12 @@ export class SecureContainerChatbot extends Construct {
   /** Cognito login. */
   public readonly auth: ChatbotAuth;
 
+  /**
+   * The regional web ACL on the user pool's login endpoints; undefined unless the CloudFront
+   * ingress asks for it (`protectLogin`, `allowedIpRanges`, `allowedCountries`).
+   */
+  public readonly loginWebAcl?: ChatbotUserPoolWebAcl;
+
   /** The ingress this chatbot was built with (`ingress.variant` says which). */
   public readonly ingress: ChatbotIngress;
 
@@ -364,6 +371,7 @@ export class SecureContainerChatbot extends Construct {
     const derivedConfig: { [name: string]: string } = {
       ...(this.storage ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName } : {}),
       ...(props.backend ? { BACKEND_URL: `https://${backendDomainName}` } : {}),
+      ...(cloudFront?.allowedGroups ? { ALLOWED_GROUPS: cloudFront.allowedGroups.join(',') } : {}),
     };
 
     // Messages about the service's props name them as written here (`container.port`).
@@ -423,8 +431,25 @@ export class SecureContainerChatbot extends Construct {
       apiClients: httpApi !== undefined,
       cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
       sessionTimeout: cloudFront?.sessionTimeout,
+      identityProviders: cloudFront?.identityProviders,
+      cognitoUsers: cloudFront?.cognitoUsers,
       removalPolicy: props.userPool ? undefined : props.removalPolicy,
-    }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout'])));
+    }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout', 'identityProviders', 'cognitoUsers'])));
+
+    // Cognito's login endpoints do not pass through CloudFront: the allow-lists and a rate limit
+    // must apply there too, or they could be walked around.
+    const allowLists = cloudFront?.allowedIpRanges !== undefined || cloudFront?.allowedCountries !== undefined;
+    if (cloudFront && (cloudFront.protectLogin ?? allowLists)) {
+      this.loginWebAcl = new ChatbotUserPoolWebAcl(this, 'LoginWebAcl', withPropPrefix({
+        userPool: this.auth.userPool,
+        rateLimitPerIp: cloudFront.loginRateLimitPerIp,
+        allowedIpRanges: cloudFront.allowedIpRanges,
+        allowedCountries: cloudFront.allowedCountries,
+        logsEncryptionKey: this.encryptionKey,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      }, '', { ...ingressPropNames(['allowedIpRanges', 'allowedCountries']), rateLimitPerIp: 'ingress.loginRateLimitPerIp' }));
+    }
 
     // What the deploy guide's next steps need: where to create the first user, and where to go.
     new CfnOutput(this, 'UserPoolId', {
@@ -553,6 +578,8 @@ export class SecureContainerChatbot extends Construct {
       certificate: options.edgeCertificate,
       webAclArn: options.webAclArn,
       rateLimitPerIp: options.rateLimitPerIp,
+      allowedIpRanges: options.allowedIpRanges,
+      allowedCountries: options.allowedCountries,
       maxUploadBytes: options.maxUploadBytes,
       uploadPath: options.uploadPath,
       geoRestriction: options.geoRestriction,
@@ -562,7 +589,7 @@ export class SecureContainerChatbot extends Construct {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     }, '', {
-      ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
+      ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'allowedIpRanges', 'allowedCountries', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
       certificate: 'ingress.edgeCertificate',
     }));
     this._edge = edge;
@@ -678,6 +705,7 @@ const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotP
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
   ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+  ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
 ];
 
 function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps): void {
@@ -798,9 +826,34 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   }
   v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
     'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
+  checkLoginOptions(v, options);
   if (options.monitoring === false) {
     for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
+    }
+  }
+}
+
+function checkLoginOptions(v: PropsValidator, options: ChatbotCloudFrontIngressOptions): void {
+  const allowList = options.allowedIpRanges !== undefined ? 'ingress.allowedIpRanges' : options.allowedCountries !== undefined ? 'ingress.allowedCountries' : undefined;
+  v.check(!(allowList && options.protectLogin === false), 'ingress.protectLogin',
+    `is false, but \`${allowList}\` must apply to the user pool's login too, or it could be walked around (Cognito's login does not pass through CloudFront).`,
+    'Remove protectLogin (the allow-list turns the login protection on).');
+  v.check(!(allowList && options.webAclArn !== undefined), allowList ?? '',
+    'only applies to the web ACL the construct creates, but `ingress.webAclArn` was given.', 'Add the allow-list to your own web ACL and give it here only for the login, or remove webAclArn.');
+  v.check(options.loginRateLimitPerIp === undefined || (options.protectLogin ?? allowList !== undefined), 'ingress.loginRateLimitPerIp',
+    'is unused without the login protection.', 'Set ingress.protectLogin to true, or remove loginRateLimitPerIp.');
+  const groups = options.allowedGroups;
+  if (groups !== undefined) {
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) {
+      v.fail('ingress.allowedGroups', 'must be a list of group names.', 'Pass strings such as [\'chat-users\'].');
+    } else {
+      v.check(groups.length > 0, 'ingress.allowedGroups', 'is an empty list, which would refuse everyone.', 'Remove it to let every signed-in user in, or name the groups.');
+      for (const group of groups.filter((g) => !Token.isUnresolved(g))) {
+        v.check(group.trim() === group && group.length >= 1 && group.length <= 256 && !/[,\[\]"]/.test(group), 'ingress.allowedGroups',
+          `has '${group}', which cannot be matched: names are 1 to 256 characters without commas, brackets, quotes or surrounding spaces.`,
+          'Use the group name (or id, for Entra ID object ids) exactly as the provider sends it.');
+      }
     }
   }
 }
