@@ -16,3 +16,5 @@ export * from './service/deployment-settings';
 export * from './image/chatbot-image';
 export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
+export * from './auth/identity-provider';
+export * from './auth/chatbot-user-pool-web-acl';
