@@ -61,8 +61,8 @@ export interface ChatbotUserPoolWebAclProps {
  * A REGIONAL WAF web ACL on a Cognito user pool. The hosted login pages and the sign-in API are
  * public endpoints of Cognito that do not pass through CloudFront, so the web ACL in front of the
  * app does not see them: this one blocks addresses outside the allow-lists, rate-limits the
- * sign-in endpoints per IP address, and applies the AWS managed IP reputation and common rule
- * groups. It logs to an encrypted log group with cookies and the authorization header redacted.
+ * sign-in endpoints per IP address, and applies the AWS managed IP reputation, common and
+ * known-bad-inputs rule groups. It logs to an encrypted log group with cookies and the authorization header redacted.
  */
 export class ChatbotUserPoolWebAcl extends Construct {
   /** The web ACL. */
@@ -120,6 +120,7 @@ export class ChatbotUserPoolWebAcl extends Construct {
         rateLimitRule('RateLimitSignInPerIp', p, rateLimit, visibility),
         managedRule(p + 1, 'AWSManagedRulesAmazonIpReputationList', visibility),
         managedRule(p + 2, 'AWSManagedRulesCommonRuleSet', visibility, COMMON_RULE_SET_OVERRIDES),
+        managedRule(p + 3, 'AWSManagedRulesKnownBadInputsRuleSet', visibility),
       ],
     });
     this.webAclArn = this.cfnWebAcl.attrArn;

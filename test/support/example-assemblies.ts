@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
+import { buildEnterpriseSsoExample } from '../../examples/enterprise-sso/app';
 import { buildHttpApiExample } from '../../examples/http-api/app';
 import { addNagPacks } from '../../examples/nag-packs';
 import { buildStorageExample } from '../../examples/storage/app';
@@ -19,6 +20,7 @@ export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
   'storage': buildStorageExample,
   'two-tier': buildTwoTierExample,
   'http-api': buildHttpApiExample,
+  'enterprise-sso': buildEnterpriseSsoExample,
 };
 
 /**
