@@ -457,6 +457,22 @@ export class SecureContainerChatbot extends Construct {
       value: this.auth.userPool.userPoolId,
     });
     new CfnOutput(this, 'Url', { description: 'The app', value: this.url });
+    // What to enter on the identity providers' side, known only once the pool and domain exist.
+    const providers = cloudFront?.identityProviders ?? [];
+    if (providers.length > 0 && this.auth.userPoolDomain) {
+      const host = this.auth.cognitoHostName;
+      if (providers.some((p) => p.samlOptions)) {
+        new CfnOutput(this, 'SamlEntityId', {
+          description: 'SAML providers: the entity id (audience, identifier) of the application',
+          value: `urn:amazon:cognito:sp:${this.auth.userPool.userPoolId}`,
+        });
+        new CfnOutput(this, 'SamlReplyUrl', { description: 'SAML providers: the reply (assertion consumer service) URL', value: `https://${host}/saml2/idpresponse` });
+        new CfnOutput(this, 'SamlSignOutUrl', { description: 'SAML providers: the single logout URL', value: `https://${host}/saml2/logout` });
+      }
+      if (providers.some((p) => p.oidcOptions)) {
+        new CfnOutput(this, 'OidcRedirectUri', { description: 'OpenID Connect providers: the redirect URI of the client', value: `https://${host}/oauth2/idpresponse` });
+      }
+    }
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
     const alternativeNames = [

@@ -213,3 +213,26 @@ describe('examples/enterprise-sso', () => {
     regional.hasResourceProperties('AWS::SSM::Parameter', { Value: 'chat-users' });
   });
 });
+
+describe('what to enter on the provider\'s side', () => {
+  const outputs = exampleTemplate('enterprise-sso', 'eu-west-1').findOutputs('*');
+  const value = (prefix: string) => {
+    const found = Object.entries(outputs).filter(([id]) => id.startsWith(`Chatbot${prefix}`));
+    expect(found).toHaveLength(1);
+    return JSON.stringify(found[0][1].Value);
+  };
+
+  test('SAML: entity id from the user pool id, reply and logout URLs on the Cognito domain', () => {
+    expect(value('SamlEntityId')).toMatch(/^\{"Fn::Join":\["",\["urn:amazon:cognito:sp:",\{"Ref":"ChatbotAuthUserPool[0-9A-F]+"\}\]\]\}$/);
+    expect(value('SamlReplyUrl')).toMatch(/"https:\/\/",\{"Ref":"ChatbotAuthDomain[0-9A-F]+"\},".auth.eu-west-1.amazoncognito.com\/saml2\/idpresponse"/);
+    expect(value('SamlSignOutUrl')).toContain('.auth.eu-west-1.amazoncognito.com/saml2/logout');
+  });
+
+  test('OIDC: the redirect URI on the Cognito domain', () => {
+    expect(value('OidcRedirectUri')).toMatch(/"https:\/\/",\{"Ref":"ChatbotAuthDomain[0-9A-F]+"\},".auth.eu-west-1.amazoncognito.com\/oauth2\/idpresponse"/);
+  });
+
+  test('none without providers', () => {
+    expect(Object.keys(exampleTemplate('basic', 'eu-west-1').findOutputs('*')).filter((id) => /Saml|Oidc/.test(id))).toEqual([]);
+  });
+});
