@@ -16,7 +16,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
-  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcProviderOptions, ChatbotEndpoints, ChatbotHttpApi, ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
+  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcProviderOptions, ChatbotEndpoints, ChatbotHttpApi,
+  ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
   ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
   ChatbotServiceProps, ChatbotStorage, ChatbotUserPoolWebAcl, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
 } from '../src';

@@ -166,7 +166,8 @@ export class ChatbotIdentityProvider {
   /** The options of an OIDC provider; undefined for SAML. */
   public readonly oidcOptions?: ChatbotOidcProviderOptions;
 
-  private constructor(providerType: string, providerName: string, samlOptions?: ChatbotSamlProviderOptions, oidcOptions?: ChatbotOidcProviderOptions) {
+  private constructor(providerType: string, providerName: string, samlOptions?: ChatbotSamlProviderOptions,
+    oidcOptions?: ChatbotOidcProviderOptions) {
     this.providerType = providerType;
     this.providerName = providerName;
     this.samlOptions = samlOptions;
@@ -293,7 +294,8 @@ function isHttpsUrl(value: string): boolean {
 }
 
 /** Creates the user pool providers; each is a child of `scope` under the id `Provider<name>`. */
-export function createIdentityProviders(scope: Construct, userPool: cognito.IUserPool, providers: ChatbotIdentityProvider[]): cognito.IUserPoolIdentityProvider[] {
+export function createIdentityProviders(scope: Construct, userPool: cognito.IUserPool,
+  providers: ChatbotIdentityProvider[]): cognito.IUserPoolIdentityProvider[] {
   return providers.map((provider) => {
     const id = `Provider${provider.providerName.replace(/[^A-Za-z0-9]/g, '')}`;
     if (provider.samlOptions) {

@@ -19,7 +19,8 @@ import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
-  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required, stringListType, stringType,
+  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required,
+  stringListType, stringType,
   tryZoneName,
 } from '../shared/validation';
 

@@ -108,7 +108,8 @@ export type Visibility = (ruleName: string) => wafv2.CfnWebACL.VisibilityConfigP
  * (one IP set per IP version), then what comes from outside the allowed countries. The IP sets
  * are created under `scope` with the web ACL's `wafScope`.
  */
-export function allowListRules(scope: Construct, wafScope: string, lists: AllowLists, firstPriority: number, visibility: Visibility): wafv2.CfnWebACL.RuleProperty[] {
+export function allowListRules(scope: Construct, wafScope: string, lists: AllowLists, firstPriority: number,
+  visibility: Visibility): wafv2.CfnWebACL.RuleProperty[] {
   const rules: wafv2.CfnWebACL.RuleProperty[] = [];
   let priority = firstPriority;
   const ranges = lists.allowedIpRanges ?? [];
