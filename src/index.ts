@@ -18,3 +18,4 @@ export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
 export * from './auth/identity-provider';
 export * from './auth/chatbot-user-pool-web-acl';
+export * from './auth/chatbot-oidc-auth';

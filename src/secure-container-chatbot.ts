@@ -9,7 +9,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ChatbotAuth } from './auth/chatbot-auth';
+import { ChatbotAuth, IChatbotLoginActions } from './auth/chatbot-auth';
+import { ChatbotOidcAuth } from './auth/chatbot-oidc-auth';
 import { ChatbotUserPoolWebAcl } from './auth/chatbot-user-pool-web-acl';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
@@ -293,8 +294,11 @@ export class SecureContainerChatbot extends Construct {
    */
   public readonly monitoring?: ChatbotMonitoring;
 
-  /** Cognito login. */
-  public readonly auth: ChatbotAuth;
+  /**
+   * The login on the load balancer without Cognito; undefined unless the CloudFront ingress has
+   * `oidc`.
+   */
+  public readonly oidcAuth?: ChatbotOidcAuth;
 
   /**
    * The regional web ACL on the user pool's login endpoints; undefined unless the CloudFront
@@ -317,6 +321,7 @@ export class SecureContainerChatbot extends Construct {
   /** The app's URL, `https://<domainName>/`. */
   public readonly url: string;
 
+  private readonly _auth?: ChatbotAuth;
   private readonly _loadBalancer?: ChatbotLoadBalancer;
   private readonly _edge?: ChatbotEdge;
   private readonly _edgeStack?: Stack;
@@ -421,27 +426,39 @@ export class SecureContainerChatbot extends Construct {
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
-    this.auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
-      domainName: props.domainName,
-      userPool: props.userPool,
-      userPoolClient: cloudFront?.userPoolClient,
-      userPoolDomain: cloudFront?.userPoolDomain,
-      mfa: props.mfa,
-      featurePlan: props.featurePlan,
-      apiClients: httpApi !== undefined,
-      cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
-      sessionTimeout: cloudFront?.sessionTimeout,
-      identityProviders: cloudFront?.identityProviders,
-      cognitoUsers: cloudFront?.cognitoUsers,
-      removalPolicy: props.userPool ? undefined : props.removalPolicy,
-    }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout', 'identityProviders', 'cognitoUsers'])));
+    let login: IChatbotLoginActions;
+    if (cloudFront?.oidc) {
+      this.oidcAuth = new ChatbotOidcAuth(this, 'OidcAuth', withPropPrefix({
+        ...cloudFront.oidc,
+        domainName: props.domainName,
+        sessionTimeout: cloudFront.sessionTimeout,
+      }, 'ingress.oidc.', { domainName: 'domainName', sessionTimeout: 'ingress.sessionTimeout' }));
+      login = this.oidcAuth;
+    } else {
+      this._auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
+        domainName: props.domainName,
+        userPool: props.userPool,
+        userPoolClient: cloudFront?.userPoolClient,
+        userPoolDomain: cloudFront?.userPoolDomain,
+        mfa: props.mfa,
+        featurePlan: props.featurePlan,
+        apiClients: httpApi !== undefined,
+        cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
+        sessionTimeout: cloudFront?.sessionTimeout,
+        identityProviders: cloudFront?.identityProviders,
+        cognitoUsers: cloudFront?.cognitoUsers,
+        removalPolicy: props.userPool ? undefined : props.removalPolicy,
+      }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout', 'identityProviders', 'cognitoUsers'])));
+      login = this._auth;
+    }
+    const auth = this._auth;
 
     // Cognito's login endpoints do not pass through CloudFront: the allow-lists and a rate limit
     // must apply there too, or they could be walked around.
     const allowLists = cloudFront?.allowedIpRanges !== undefined || cloudFront?.allowedCountries !== undefined;
-    if (cloudFront && (cloudFront.protectLogin ?? allowLists)) {
+    if (auth && cloudFront && (cloudFront.protectLogin ?? allowLists)) {
       this.loginWebAcl = new ChatbotUserPoolWebAcl(this, 'LoginWebAcl', withPropPrefix({
-        userPool: this.auth.userPool,
+        userPool: auth.userPool,
         rateLimitPerIp: cloudFront.loginRateLimitPerIp,
         allowedIpRanges: cloudFront.allowedIpRanges,
         allowedCountries: cloudFront.allowedCountries,
@@ -452,19 +469,21 @@ export class SecureContainerChatbot extends Construct {
     }
 
     // What the deploy guide's next steps need: where to create the first user, and where to go.
-    new CfnOutput(this, 'UserPoolId', {
-      description: `Cognito user pool of ${props.domainName}: create the first user here (aws cognito-idp admin-create-user)`,
-      value: this.auth.userPool.userPoolId,
-    });
+    if (auth) {
+      new CfnOutput(this, 'UserPoolId', {
+        description: `Cognito user pool of ${props.domainName}: create the first user here (aws cognito-idp admin-create-user)`,
+        value: auth.userPool.userPoolId,
+      });
+    }
     new CfnOutput(this, 'Url', { description: 'The app', value: this.url });
     // What to enter on the identity providers' side, known only once the pool and domain exist.
     const providers = cloudFront?.identityProviders ?? [];
-    if (providers.length > 0 && this.auth.userPoolDomain) {
-      const host = this.auth.cognitoHostName;
+    if (auth && providers.length > 0 && auth.userPoolDomain) {
+      const host = auth.cognitoHostName;
       if (providers.some((p) => p.samlOptions)) {
         new CfnOutput(this, 'SamlEntityId', {
           description: 'SAML providers: the entity id (audience, identifier) of the application',
-          value: `urn:amazon:cognito:sp:${this.auth.userPool.userPoolId}`,
+          value: `urn:amazon:cognito:sp:${auth.userPool.userPoolId}`,
         });
         new CfnOutput(this, 'SamlReplyUrl', { description: 'SAML providers: the reply (assertion consumer service) URL', value: `https://${host}/saml2/idpresponse` });
         new CfnOutput(this, 'SamlSignOutUrl', { description: 'SAML providers: the single logout URL', value: `https://${host}/saml2/logout` });
@@ -549,7 +568,7 @@ export class SecureContainerChatbot extends Construct {
       containerPort: this.service.containerPort,
       healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
-      auth: this.auth,
+      auth: login,
       originVerifyHeaderValue: originVerify.headerValue,
       cloudFrontPrefixListId: options.cloudFrontPrefixListId,
       originDomainName,
@@ -626,7 +645,19 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * The load balancer with the Cognito login.
+   * The Cognito login.
+   *
+   * @throws Error with the CloudFront ingress's `oidc`, whose login is `oidcAuth`
+   */
+  public get auth(): ChatbotAuth {
+    if (!this._auth) {
+      throw new Error(`SecureContainerChatbot: \`auth\` (Cognito) does not exist because ${this.node.path} signs in with \`ingress.oidc\` directly. Use \`oidcAuth\`.`);
+    }
+    return this._auth;
+  }
+
+  /**
+   * The load balancer with the login.
    *
    * @throws Error with `ChatbotIngress.httpApi()`, which has a Network Load Balancer in `httpApi`
    */
@@ -843,6 +874,17 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
     'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
   checkLoginOptions(v, options);
+  if (options.oidc !== undefined) {
+    const cognitoOnly: Array<[string, unknown]> = [
+      ['userPool', props.userPool], ['mfa', props.mfa], ['featurePlan', props.featurePlan],
+      ...(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'identityProviders', 'cognitoUsers', 'protectLogin', 'loginRateLimitPerIp'] as const)
+        .map((prop): [string, unknown] => [`ingress.${prop}`, options[prop]]),
+    ];
+    for (const [prop, value] of cognitoOnly) {
+      v.check(value === undefined, prop, 'configures Cognito, but `ingress.oidc` signs users in at the OpenID Connect provider without Cognito.',
+        'Remove it, or remove ingress.oidc to sign in through Cognito (which can federate the same provider with identityProviders).');
+    }
+  }
   if (options.monitoring === false) {
     for (const prop of ['alarmTopic', 'serverErrorRatePercent'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');

@@ -129,28 +129,36 @@ export interface ChatbotAuthProps {
 }
 
 /**
- * What the ingress constructs need from a login: `ChatbotLoadBalancer` uses the two load balancer
- * actions, `ChatbotHttpApi` the user pool and app client for its JWT authorizer. `ChatbotAuth`
- * implements it; implement it yourself to put another login (an OIDC provider, an existing Cognito
- * setup) in front of the app.
+ * What the load balancer needs from a login: the action that signs users in and the one that
+ * ends the login's own session. `ChatbotAuth` (Cognito) and `ChatbotOidcAuth` (an OpenID Connect
+ * provider without Cognito) implement it.
  */
-export interface IChatbotAuth {
-  /** The user pool: the JWT issuer of the HTTP API's authorizer. */
-  readonly userPool: cognito.IUserPool;
-
-  /** The app client: the audience of the HTTP API's authorizer. */
-  readonly userPoolClient: cognito.IUserPoolClient;
-
+export interface IChatbotLoginActions {
   /**
    * A load balancer action that signs the user in (or checks the session cookie), then runs `next`.
    */
   authenticateThen(next: elbv2.ListenerAction): elbv2.ListenerAction;
 
   /**
-   * A load balancer action that sends the browser to Cognito's logout endpoint (the load
-   * balancer's own session cookies are expired before, by the edge's sign-out function).
+   * A load balancer action that sends the browser to the login's logout endpoint (Cognito's, or
+   * the OpenID Connect provider's end-session endpoint). The load balancer's own session cookies
+   * are expired before, by the edge's sign-out function.
    */
   cognitoLogoutRedirect(): elbv2.ListenerAction;
+}
+
+/**
+ * What the ingress constructs need from a Cognito login: `ChatbotLoadBalancer` uses the two load
+ * balancer actions, `ChatbotHttpApi` the user pool and app client for its JWT authorizer.
+ * `ChatbotAuth` implements it; implement it yourself to put an existing Cognito setup in front of
+ * the app.
+ */
+export interface IChatbotAuth extends IChatbotLoginActions {
+  /** The user pool: the JWT issuer of the HTTP API's authorizer. */
+  readonly userPool: cognito.IUserPool;
+
+  /** The app client: the audience of the HTTP API's authorizer. */
+  readonly userPoolClient: cognito.IUserPoolClient;
 }
 
 /**

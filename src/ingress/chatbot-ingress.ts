@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ChatbotOidcLoginOptions } from '../auth/chatbot-oidc-auth';
 import { ChatbotIdentityProvider } from '../auth/identity-provider';
 
 /**
@@ -239,6 +240,18 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default 300
    */
   readonly loginRateLimitPerIp?: number;
+
+  /**
+   * Sign in with an OpenID Connect provider directly, without Cognito: the load balancer's
+   * `authenticate-oidc` action with the provider's endpoints and a client secret from Secrets
+   * Manager. No user pool is created, so the Cognito props (`userPool`, `mfa`, `featurePlan`,
+   * `userPoolClient`, `userPoolDomain`, `cognitoDomainPrefix`, `identityProviders`,
+   * `cognitoUsers`, `protectLogin`, `loginRateLimitPerIp`) are refused with it; the allow-lists
+   * then apply to the CloudFront web ACL, the only way to the app (the provider hosts the login).
+   *
+   * @default - Cognito login
+   */
+  readonly oidc?: ChatbotOidcLoginOptions;
 }
 
 /**

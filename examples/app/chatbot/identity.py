@@ -10,7 +10,8 @@ After a successful Cognito login the ALB forwards every request with:
 
 Groups come from two places: the identity provider's groups, which the user pool keeps in the
 ``custom:groups`` attribute (a string such as ``[a, b]`` or ``["a","b"]``) and the ALB passes in
-``x-amzn-oidc-data``; and the user pool's own groups in the access token. When ``ALLOWED_GROUPS``
+``x-amzn-oidc-data``; the ``groups`` claim of a provider the ALB signs in with directly (without
+Cognito); and the user pool's own groups in the access token. When ``ALLOWED_GROUPS``
 (comma-separated) is set, only members of one of them get past ``is_allowed``.
 
 The JWT signature is deliberately NOT verified here. Verifying it needs the ALB's public key,
@@ -128,7 +129,8 @@ def identity_from_headers(headers: Optional[Mapping[str, str]]) -> Identity:
         return Identity(UNKNOWN_USER)
     claims = decode_jwt_payload(_header(headers, OIDC_DATA_HEADER)) or {}
     access = decode_jwt_payload(_header(headers, OIDC_ACCESS_TOKEN_HEADER)) or {}
-    groups = parse_groups(claims.get("custom:groups")) + parse_groups(access.get("cognito:groups"))
+    # custom:groups: a provider federated into Cognito; groups: a provider the ALB talks to directly.
+    groups = parse_groups(claims.get("custom:groups")) + parse_groups(claims.get("groups")) + parse_groups(access.get("cognito:groups"))
     return Identity(
         user=user_from_headers(headers),
         name=_clean(claims.get("name")),

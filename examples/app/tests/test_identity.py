@@ -152,3 +152,8 @@ def test_access_denied_page_says_who_and_which_groups():
     assert "admins, chat\\-users" in text
     assert "Your groups: finance." in text
     assert "none" in access_denied_markdown(Identity("bo@example.com"), frozenset({"x"}))
+
+
+def test_groups_claim_of_a_provider_without_cognito():
+    headers = {"x-amzn-oidc-data": token({"email": "cy@example.com", "groups": ["chat-users", "ops"]})}
+    assert identity_from_headers(headers).groups == ("chat-users", "ops")
