@@ -16,7 +16,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
-  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcProviderOptions, ChatbotEndpoints, ChatbotHttpApi,
+  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcAuth, ChatbotOidcProviderOptions, ChatbotEndpoints,
+  ChatbotHttpApi,
   ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
   ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
   ChatbotServiceProps, ChatbotStorage, ChatbotUserPoolWebAcl, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
@@ -449,6 +450,16 @@ describe('JavaScript and Python callers: every prop of a wrong type gives an Err
         'removalPolicy']],
     ['ChatbotWebAcl', 'us-east-1', (s, p) => new ChatbotWebAcl(s, 'X', p), (s) => ({ logsEncryptionKey: new kms.Key(s, 'K') }), ['uploadPath'],
       ['rateLimitPerIp', 'logRetention', 'maxUploadBytes', 'logsEncryptionKey', 'removalPolicy', 'allowedIpRanges', 'allowedCountries']],
+    ['ChatbotOidcAuth', 'eu-west-1', (s, p) => new ChatbotOidcAuth(s, 'X', p), () => ({
+      domainName: 'chat.example.com',
+      issuer: 'https://idp.example.com',
+      authorizationEndpoint: 'https://idp.example.com/a',
+      tokenEndpoint: 'https://idp.example.com/t',
+      userInfoEndpoint: 'https://idp.example.com/u',
+      clientId: 'c',
+      clientSecret: SecretValue.secretsManager('idp', { jsonField: 'clientSecret' }),
+    }), ['domainName', 'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'endSessionEndpoint', 'clientId', 'scope'],
+    ['clientSecret', 'sessionTimeout']],
     ['ChatbotUserPoolWebAcl', 'eu-west-1', (s, p) => new ChatbotUserPoolWebAcl(s, 'X', p),
       (s) => ({ logsEncryptionKey: new kms.Key(s, 'K'), userPool: new cognito.UserPool(s, 'P') }), [],
       ['userPool', 'rateLimitPerIp', 'allowedIpRanges', 'allowedCountries', 'logsEncryptionKey', 'logRetention', 'removalPolicy']],
