@@ -16,6 +16,6 @@ export * from './service/deployment-settings';
 export * from './image/chatbot-image';
 export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
-export * from './auth/identity-provider';
+export { ChatbotIdentityProvider, ChatbotSamlProviderOptions, ChatbotOidcProviderOptions } from './auth/identity-provider';
 export * from './auth/chatbot-user-pool-web-acl';
 export * from './auth/chatbot-oidc-auth';
