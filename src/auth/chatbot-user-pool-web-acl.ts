@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -125,13 +125,12 @@ export class ChatbotUserPoolWebAcl extends Construct {
     });
     this.webAclArn = this.cfnWebAcl.attrArn;
 
-    const association = new wafv2.CfnWebACLAssociation(this, 'Association', {
+    // Its GetAtt of the web ACL makes CloudFormation create the association after the web ACL and
+    // delete it before.
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.userPool.userPoolArn,
       webAclArn: this.webAclArn,
     });
-    if (!Token.isUnresolved(this.webAclArn)) {
-      association.node.addDependency(this.cfnWebAcl);
-    }
 
     this.logGroup = logWebAcl(this, this.cfnWebAcl, {
       encryptionKey: props.logsEncryptionKey,
