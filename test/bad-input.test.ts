@@ -166,6 +166,10 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['allowed group with a comma', 'eu-west-1', cloudFront(() => ({ allowedGroups: ['chat,users'] })), 'ingress.allowedGroups'],
   ['ALLOWED_GROUPS set by hand besides allowedGroups', 'eu-west-1',
     chatbot(() => ({ container: { image: IMAGE, environment: { ALLOWED_GROUPS: 'x' } }, ingress: ChatbotIngress.cloudFront({ allowedGroups: ['chat'] }) })), 'container.environment'],
+  ['edge allow-list with a web ACL of the user', 'us-east-1',
+    edge(() => ({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b', allowedCountries: ['DE'] })), 'allowedCountries'],
+  ['CloudFront web ACL allow-list with a malformed IPv6 range', 'us-east-1',
+    (s) => new ChatbotWebAcl(s, 'W', { allowedIpRanges: ['2001:db8::g/32'], logsEncryptionKey: new kms.Key(s, 'K') }), 'allowedIpRanges'],
   ['rate limit below WAF\'s minimum', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { rateLimitPerIp: 5, logsEncryptionKey: new kms.Key(s, 'K') }), 'rateLimitPerIp'],
   ['relative upload path', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { maxUploadBytes: 10, uploadPath: 'upload', logsEncryptionKey: new kms.Key(s, 'K') }), 'uploadPath'],
   ['storage key that encrypts nothing', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', {
