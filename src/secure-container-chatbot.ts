@@ -426,8 +426,11 @@ export class SecureContainerChatbot extends Construct {
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
-    let login: IChatbotLoginActions;
-    if (cloudFront?.oidc) {
+    let login: IChatbotLoginActions | undefined;
+    if (httpApi?.jwtIssuer !== undefined) {
+      // Tokens of the company's provider, checked by the API's JWT authorizer: no Cognito.
+      login = undefined;
+    } else if (cloudFront?.oidc) {
       this.oidcAuth = new ChatbotOidcAuth(this, 'OidcAuth', withPropPrefix({
         ...cloudFront.oidc,
         domainName: props.domainName,
@@ -531,7 +534,9 @@ export class SecureContainerChatbot extends Construct {
         targets: [this.service.fargateService],
         targetConnections: this.service.fargateService,
         containerPort: this.service.containerPort,
-        auth: this.auth,
+        auth: this._auth,
+        jwtIssuer: httpApi.jwtIssuer,
+        jwtAudience: httpApi.jwtAudience,
         logsEncryptionKey: this.encryptionKey,
         domainName: props.domainName,
         certificate: this.certificate,
@@ -542,7 +547,7 @@ export class SecureContainerChatbot extends Construct {
         logRetention: props.logRetention,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
-      }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit']), containerPort: 'container.port' }));
+      }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience']), containerPort: 'container.port' }));
       return;
     }
     const options = cloudFront ?? {};
@@ -568,7 +573,7 @@ export class SecureContainerChatbot extends Construct {
       containerPort: this.service.containerPort,
       healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
-      auth: login,
+      auth: login!,
       originVerifyHeaderValue: originVerify.headerValue,
       cloudFrontPrefixListId: options.cloudFrontPrefixListId,
       originDomainName,
@@ -651,7 +656,8 @@ export class SecureContainerChatbot extends Construct {
    */
   public get auth(): ChatbotAuth {
     if (!this._auth) {
-      throw new Error(`SecureContainerChatbot: \`auth\` (Cognito) does not exist because ${this.node.path} signs in with \`ingress.oidc\` directly. Use \`oidcAuth\`.`);
+      throw new Error(`SecureContainerChatbot: \`auth\` (Cognito) does not exist because ${this.node.path} uses an OpenID Connect provider directly `
+        + '(`ingress.oidc` or `ingress.jwtIssuer`). Use `oidcAuth` for the load balancer\'s login, `httpApi` for the API\'s authorizer.');
     }
     return this._auth;
   }
@@ -802,6 +808,12 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   }
   if (cloudFront) {
     checkCloudFrontIngress(v, props, cloudFront, region);
+  }
+  if (httpApi?.jwtIssuer !== undefined) {
+    for (const [prop, value] of [['userPool', props.userPool], ['mfa', props.mfa], ['featurePlan', props.featurePlan]] as const) {
+      v.check(value === undefined, prop, 'configures Cognito, but `ingress.jwtIssuer` accepts the tokens of an OpenID Connect provider without Cognito.',
+        'Remove it, or remove ingress.jwtIssuer and ingress.jwtAudience to use Cognito.');
+    }
   }
   if (httpApi) {
     v.check(container?.healthCheckPath === undefined, 'container.healthCheckPath', 'is unused with `ingress: ChatbotIngress.httpApi()`, whose Network Load Balancer checks the port over TCP.',

@@ -272,6 +272,23 @@ export interface ChatbotHttpApiIngressOptions {
    * @default 100
    */
   readonly throttlingBurstLimit?: number;
+
+  /**
+   * Accept the JWT access tokens of an OpenID Connect provider directly, without Cognito: its
+   * issuer (https). The provider must issue access tokens as JWTs signed with keys from its
+   * discovery document; providers with opaque access tokens cannot be used. No user pool is
+   * created, so `userPool`, `mfa` and `featurePlan` are refused with it.
+   *
+   * @default - a Cognito user pool is the issuer
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * The audiences accepted with `jwtIssuer` (the `aud` claim, or `client_id`). Required with it.
+   *
+   * @default - the Cognito app client id
+   */
+  readonly jwtAudience?: string[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { addNagPacks } from '../../examples/nag-packs';
@@ -118,5 +119,40 @@ describe('OpenID Connect without Cognito: bad input', () => {
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
       ingress: ChatbotIngress.cloudFront({ oidc: OKTA, cognitoDomainPrefix: 'my-chat', protectLogin: true }),
     })).toThrow(/`ingress\.cognitoDomainPrefix`: configures Cognito[\s\S]*`ingress\.protectLogin`: configures Cognito/);
+  });
+});
+
+describe('HTTP API with the JWT access tokens of an OpenID Connect provider', () => {
+  const api = (options: { jwtIssuer?: string; jwtAudience?: string[] }, extra: object = {}) => {
+    const stack = new Stack(new App(), 'Api', { env: { region: 'eu-west-1' } });
+    new SecureContainerChatbot(stack, 'Chat', {
+      container: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim') },
+      domainName: 'api.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+      ingress: ChatbotIngress.httpApi(options),
+      ...extra,
+    });
+    return stack;
+  };
+
+  test('the authorizer checks the provider\'s issuer and audience; no Cognito', () => {
+    const template = Template.fromStack(api({ jwtIssuer: 'https://login.microsoftonline.com/tenant/v2.0', jwtAudience: ['api://chatbot'] }));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://login.microsoftonline.com/tenant/v2.0', Audience: ['api://chatbot'] },
+    });
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    expect(Object.keys(template.findOutputs('*')).some((id) => id.includes('UserPoolId'))).toBe(false);
+  });
+
+  test.each([
+    ['an issuer over http', { jwtIssuer: 'http://idp.example.com', jwtAudience: ['a'] }, {}, 'ingress.jwtIssuer'],
+    ['an issuer without audience', { jwtIssuer: 'https://idp.example.com' }, {}, 'ingress.jwtAudience'],
+    ['an audience without issuer', { jwtAudience: ['a'] }, {}, 'ingress.jwtAudience'],
+    ['MFA with the provider\'s tokens', { jwtIssuer: 'https://idp.example.com', jwtAudience: ['a'] }, { mfa: cognito.Mfa.OPTIONAL }, 'mfa'],
+  ])('refuses %s', (_what, options, extra, prop) => {
+    expect(() => api(options, extra)).toThrow(new RegExp('`' + prop.replace(/\./g, '\\.') + '`: '));
   });
 });
