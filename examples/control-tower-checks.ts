@@ -44,7 +44,7 @@ function exceptionsByResource(app: IConstruct): Map<string, Set<string>> {
       continue;
     }
     const stack = Stack.of(construct);
-    const owners = [construct];
+    const owners: IConstruct[] = [construct];
     const parent = construct.node.scope;
     if (parent && parent.node.defaultChild === construct) {
       owners.push(parent); // the L2 that this resource is the default child of

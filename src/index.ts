@@ -18,3 +18,6 @@ export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';
 export * from './bedrock/chatbot-guardrail';
 export * from './bedrock/chatbot-invocation-logging';
+export { ChatbotIdentityProvider, ChatbotSamlProviderOptions, ChatbotOidcProviderOptions } from './auth/identity-provider';
+export * from './auth/chatbot-user-pool-web-acl';
+export * from './auth/chatbot-oidc-auth';

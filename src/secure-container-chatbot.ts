@@ -10,7 +10,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ChatbotAuth } from './auth/chatbot-auth';
+import { ChatbotAuth, IChatbotLoginActions } from './auth/chatbot-auth';
+import { ChatbotOidcAuth } from './auth/chatbot-oidc-auth';
+import { ChatbotUserPoolWebAcl } from './auth/chatbot-user-pool-web-acl';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
@@ -340,8 +342,17 @@ export class SecureContainerChatbot extends Construct {
    */
   public readonly monitoring?: ChatbotMonitoring;
 
-  /** Cognito login. */
-  public readonly auth: ChatbotAuth;
+  /**
+   * The login on the load balancer without Cognito; undefined unless the CloudFront ingress has
+   * `oidc`.
+   */
+  public readonly oidcAuth?: ChatbotOidcAuth;
+
+  /**
+   * The regional web ACL on the user pool's login endpoints; undefined unless the CloudFront
+   * ingress asks for it (`protectLogin`, `allowedIpRanges`, `allowedCountries`).
+   */
+  public readonly loginWebAcl?: ChatbotUserPoolWebAcl;
 
   /** The ingress this chatbot was built with (`ingress.variant` says which). */
   public readonly ingress: ChatbotIngress;
@@ -358,6 +369,7 @@ export class SecureContainerChatbot extends Construct {
   /** The app's URL, `https://<domainName>/`. */
   public readonly url: string;
 
+  private readonly _auth?: ChatbotAuth;
   private readonly _loadBalancer?: ChatbotLoadBalancer;
   private readonly _edge?: ChatbotEdge;
   private readonly _edgeStack?: Stack;
@@ -415,6 +427,7 @@ export class SecureContainerChatbot extends Construct {
     const derivedConfig: { [name: string]: string } = {
       ...(this.storage ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName } : {}),
       ...(props.backend ? { BACKEND_URL: `https://${backendDomainName}` } : {}),
+      ...(cloudFront?.allowedGroups ? { ALLOWED_GROUPS: cloudFront.allowedGroups.join(',') } : {}),
     };
 
     // Messages about the service's props name them as written here (`container.port`).
@@ -471,25 +484,75 @@ export class SecureContainerChatbot extends Construct {
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
 
-    this.auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
-      domainName: props.domainName,
-      userPool: props.userPool,
-      userPoolClient: cloudFront?.userPoolClient,
-      userPoolDomain: cloudFront?.userPoolDomain,
-      mfa: props.mfa,
-      featurePlan: props.featurePlan,
-      apiClients: httpApi !== undefined,
-      cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
-      sessionTimeout: cloudFront?.sessionTimeout,
-      removalPolicy: props.userPool ? undefined : props.removalPolicy,
-    }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout'])));
+    let login: IChatbotLoginActions | undefined;
+    if (httpApi?.jwtIssuer !== undefined) {
+      // Tokens of the company's provider, checked by the API's JWT authorizer: no Cognito.
+      login = undefined;
+    } else if (cloudFront?.oidc) {
+      this.oidcAuth = new ChatbotOidcAuth(this, 'OidcAuth', withPropPrefix({
+        ...cloudFront.oidc,
+        domainName: props.domainName,
+        sessionTimeout: cloudFront.sessionTimeout,
+      }, 'ingress.oidc.', { domainName: 'domainName', sessionTimeout: 'ingress.sessionTimeout' }));
+      login = this.oidcAuth;
+    } else {
+      this._auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
+        domainName: props.domainName,
+        userPool: props.userPool,
+        userPoolClient: cloudFront?.userPoolClient,
+        userPoolDomain: cloudFront?.userPoolDomain,
+        mfa: props.mfa,
+        featurePlan: props.featurePlan,
+        apiClients: httpApi !== undefined,
+        cognitoDomainPrefix: cloudFront?.cognitoDomainPrefix,
+        sessionTimeout: cloudFront?.sessionTimeout,
+        identityProviders: cloudFront?.identityProviders,
+        cognitoUsers: cloudFront?.cognitoUsers,
+        removalPolicy: props.userPool ? undefined : props.removalPolicy,
+      }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout', 'identityProviders', 'cognitoUsers'])));
+      login = this._auth;
+    }
+    const auth = this._auth;
+
+    // Cognito's login endpoints do not pass through CloudFront: the allow-lists and a rate limit
+    // must apply there too, or they could be walked around.
+    const allowLists = cloudFront?.allowedIpRanges !== undefined || cloudFront?.allowedCountries !== undefined;
+    if (auth && cloudFront && (cloudFront.protectLogin ?? allowLists)) {
+      this.loginWebAcl = new ChatbotUserPoolWebAcl(this, 'LoginWebAcl', withPropPrefix({
+        userPool: auth.userPool,
+        rateLimitPerIp: cloudFront.loginRateLimitPerIp,
+        allowedIpRanges: cloudFront.allowedIpRanges,
+        allowedCountries: cloudFront.allowedCountries,
+        logsEncryptionKey: this.encryptionKey,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      }, '', { ...ingressPropNames(['allowedIpRanges', 'allowedCountries']), rateLimitPerIp: 'ingress.loginRateLimitPerIp' }));
+    }
 
     // What the deploy guide's next steps need: where to create the first user, and where to go.
-    new CfnOutput(this, 'UserPoolId', {
-      description: `Cognito user pool of ${props.domainName}: create the first user here (aws cognito-idp admin-create-user)`,
-      value: this.auth.userPool.userPoolId,
-    });
+    if (auth) {
+      new CfnOutput(this, 'UserPoolId', {
+        description: `Cognito user pool of ${props.domainName}: create the first user here (aws cognito-idp admin-create-user)`,
+        value: auth.userPool.userPoolId,
+      });
+    }
     new CfnOutput(this, 'Url', { description: 'The app', value: this.url });
+    // What to enter on the identity providers' side, known only once the pool and domain exist.
+    const providers = cloudFront?.identityProviders ?? [];
+    if (auth && providers.length > 0 && auth.userPoolDomain) {
+      const host = auth.cognitoHostName;
+      if (providers.some((p) => p.samlOptions)) {
+        new CfnOutput(this, 'SamlEntityId', {
+          description: 'SAML providers: the entity id (audience, identifier) of the application',
+          value: `urn:amazon:cognito:sp:${auth.userPool.userPoolId}`,
+        });
+        new CfnOutput(this, 'SamlReplyUrl', { description: 'SAML providers: the reply (assertion consumer service) URL', value: `https://${host}/saml2/idpresponse` });
+        new CfnOutput(this, 'SamlSignOutUrl', { description: 'SAML providers: the single logout URL', value: `https://${host}/saml2/logout` });
+      }
+      if (providers.some((p) => p.oidcOptions)) {
+        new CfnOutput(this, 'OidcRedirectUri', { description: 'OpenID Connect providers: the redirect URI of the client', value: `https://${host}/oauth2/idpresponse` });
+      }
+    }
 
     // One regional certificate: the public name, the origin name CloudFront connects to, the backend.
     const alternativeNames = [
@@ -535,7 +598,9 @@ export class SecureContainerChatbot extends Construct {
         targets: [this.service.fargateService],
         targetConnections: this.service.fargateService,
         containerPort: this.service.containerPort,
-        auth: this.auth,
+        auth: this._auth,
+        jwtIssuer: httpApi.jwtIssuer,
+        jwtAudience: httpApi.jwtAudience,
         logsEncryptionKey: this.encryptionKey,
         domainName: props.domainName,
         certificate: this.certificate,
@@ -546,7 +611,7 @@ export class SecureContainerChatbot extends Construct {
         logRetention: props.logRetention,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
-      }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit']), containerPort: 'container.port' }));
+      }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience']), containerPort: 'container.port' }));
       if (!props.hostedZone) {
         dnsRecordOutput(this, 'DnsRecord', props.domainName, (this._httpApi.node.findChild('DomainName') as apigwv2.DomainName).regionalDomainName, 'the HTTP API\'s regional custom domain');
       }
@@ -587,7 +652,7 @@ export class SecureContainerChatbot extends Construct {
       containerPort: this.service.containerPort,
       healthCheckPath: container.healthCheckPath,
       certificate: this.certificate,
-      auth: this.auth,
+      auth: login!,
       originVerifyHeaderValue: originVerify?.headerValue,
       cloudFrontPrefixListId: options.cloudFrontPrefixListId,
       originDomainName: vpcOrigin ? undefined : originDomainName,
@@ -638,6 +703,8 @@ export class SecureContainerChatbot extends Construct {
       certificate: options.edgeCertificate,
       webAclArn: options.webAclArn,
       rateLimitPerIp: options.rateLimitPerIp,
+      allowedIpRanges: options.allowedIpRanges,
+      allowedCountries: options.allowedCountries,
       maxUploadBytes: options.maxUploadBytes,
       uploadPath: options.uploadPath,
       geoRestriction: options.geoRestriction,
@@ -647,7 +714,7 @@ export class SecureContainerChatbot extends Construct {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     }, '', {
-      ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
+      ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'allowedIpRanges', 'allowedCountries', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
       certificate: 'ingress.edgeCertificate',
       hostedZone: 'hostedZone',
     }));
@@ -670,7 +737,20 @@ export class SecureContainerChatbot extends Construct {
   }
 
   /**
-   * The load balancer with the Cognito login.
+   * The Cognito login.
+   *
+   * @throws Error with the CloudFront ingress's `oidc`, whose login is `oidcAuth`
+   */
+  public get auth(): ChatbotAuth {
+    if (!this._auth) {
+      throw new Error(`SecureContainerChatbot: \`auth\` (Cognito) does not exist because ${this.node.path} uses an OpenID Connect provider directly `
+        + '(`ingress.oidc` or `ingress.jwtIssuer`). Use `oidcAuth` for the load balancer\'s login, `httpApi` for the API\'s authorizer.');
+    }
+    return this._auth;
+  }
+
+  /**
+   * The load balancer with the login.
    *
    * @throws Error with `ChatbotIngress.httpApi()`, which has a Network Load Balancer in `httpApi`
    */
@@ -789,6 +869,7 @@ const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotP
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
   ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+  ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
 ];
 
 function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps): void {
@@ -858,6 +939,12 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
   } else if (props.networkOptions?.loadBalancerSubnets) {
     v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); the HTTP API has none.',
       'Remove it, or use ChatbotIngress.cloudFrontVpcOrigin().');
+  }
+  if (httpApi?.jwtIssuer !== undefined) {
+    for (const [prop, value] of [['userPool', props.userPool], ['mfa', props.mfa], ['featurePlan', props.featurePlan]] as const) {
+      v.check(value === undefined, prop, 'configures Cognito, but `ingress.jwtIssuer` accepts the tokens of an OpenID Connect provider without Cognito.',
+        'Remove it, or remove ingress.jwtIssuer and ingress.jwtAudience to use Cognito.');
+    }
   }
   if (httpApi) {
     v.check(container?.healthCheckPath === undefined, 'container.healthCheckPath', 'is unused with `ingress: ChatbotIngress.httpApi()`, whose Network Load Balancer checks the port over TCP.',
@@ -930,6 +1017,18 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   }
   v.check(options.uploadPath === undefined || options.maxUploadBytes !== undefined, 'ingress.uploadPath', 'is unused without `ingress.maxUploadBytes`.',
     'Set ingress.maxUploadBytes to limit uploads on that path, or remove ingress.uploadPath.');
+  checkLoginOptions(v, options);
+  if (options.oidc !== undefined) {
+    const cognitoOnly: Array<[string, unknown]> = [
+      ['userPool', props.userPool], ['mfa', props.mfa], ['featurePlan', props.featurePlan],
+      ...(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'identityProviders', 'cognitoUsers', 'protectLogin', 'loginRateLimitPerIp'] as const)
+        .map((prop): [string, unknown] => [`ingress.${prop}`, options[prop]]),
+    ];
+    for (const [prop, value] of cognitoOnly) {
+      v.check(value === undefined, prop, 'configures Cognito, but `ingress.oidc` signs users in at the OpenID Connect provider without Cognito.',
+        'Remove it, or remove ingress.oidc to sign in through Cognito (which can federate the same provider with identityProviders).');
+    }
+  }
   if (options.monitoring === false) {
     for (const prop of ['alarmTopic', 'serverErrorRatePercent', 'dashboard'] as const) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
@@ -964,6 +1063,30 @@ function checkVpcOriginIngress(v: PropsValidator, props: SecureContainerChatbotP
   if (own && own.privateSubnets.length === 0) {
     v.fail(props.vpc ? 'vpc' : 'cluster', 'has no private subnets with a route out (PRIVATE_WITH_EGRESS), where the internal load balancer goes: its login could not reach Cognito\'s token endpoint, which has no private endpoint.',
       'Give the VPC private subnets that route to a NAT gateway, or let the construct create the VPC.');
+  }
+}
+
+function checkLoginOptions(v: PropsValidator, options: ChatbotCloudFrontIngressOptions): void {
+  const allowList = options.allowedIpRanges !== undefined ? 'ingress.allowedIpRanges' : options.allowedCountries !== undefined ? 'ingress.allowedCountries' : undefined;
+  v.check(!(allowList && options.protectLogin === false), 'ingress.protectLogin',
+    `is false, but \`${allowList}\` must apply to the user pool's login too, or it could be walked around (Cognito's login does not pass through CloudFront).`,
+    'Remove protectLogin (the allow-list turns the login protection on).');
+  v.check(!(allowList && options.webAclArn !== undefined), allowList ?? '',
+    'only applies to the web ACL the construct creates, but `ingress.webAclArn` was given.', 'Add the allow-list to your own web ACL and give it here only for the login, or remove webAclArn.');
+  v.check(options.loginRateLimitPerIp === undefined || (options.protectLogin ?? allowList !== undefined), 'ingress.loginRateLimitPerIp',
+    'is unused without the login protection.', 'Set ingress.protectLogin to true, or remove loginRateLimitPerIp.');
+  const groups = options.allowedGroups;
+  if (groups !== undefined) {
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) {
+      v.fail('ingress.allowedGroups', 'must be a list of group names.', 'Pass strings such as [\'chat-users\'].');
+    } else {
+      v.check(groups.length > 0, 'ingress.allowedGroups', 'is an empty list, which would refuse everyone.', 'Remove it to let every signed-in user in, or name the groups.');
+      for (const group of groups.filter((g) => !Token.isUnresolved(g))) {
+        v.check(group.trim() === group && group.length >= 1 && group.length <= 256 && !/[,\[\]"]/.test(group), 'ingress.allowedGroups',
+          `has '${group}', which cannot be matched: names are 1 to 256 characters without commas, brackets, quotes or surrounding spaces.`,
+          'Use the group name (or id, for Entra ID object ids) exactly as the provider sends it.');
+      }
+    }
   }
 }
 

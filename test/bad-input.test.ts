@@ -16,9 +16,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
-  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotEndpoints, ChatbotHttpApi, ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
+  ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcAuth, ChatbotOidcProviderOptions, ChatbotEndpoints,
+  ChatbotHttpApi,
+  ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
   ChatbotLoadBalancerProps, ChatbotMonitoring, ChatbotMonitoringProps, ChatbotNetwork, ChatbotOriginVerify, ChatbotRepository, ChatbotService,
-  ChatbotServiceProps, ChatbotStorage, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
+  ChatbotServiceProps, ChatbotStorage, ChatbotUserPoolWebAcl, ChatbotWebAcl, SecureContainerChatbot, SecureContainerChatbotProps,
   ChatbotGuardrail, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction,
 } from '../src';
 import { backendContext } from './support/own-parts';
@@ -67,6 +69,10 @@ const edge = (extra: (stack: Stack) => Partial<ChatbotEdgeProps>) => (stack: Sta
   originDomainName: 'origin.chat.example.com',
   originVerifyHeaderValue: SecretValue.secretsManager('origin-verify', { jsonField: 'value' }),
   ...extra(stack),
+});
+// An OIDC provider with a valid secret reference, changed by `options`.
+const oidc = (options: Partial<ChatbotOidcProviderOptions>) => ChatbotIdentityProvider.oidc({
+  name: 'Okta', issuerUrl: 'https://example.okta.com', clientId: 'client', clientSecret: SecretValue.secretsManager('okta', { jsonField: 'clientSecret' }), ...options,
 });
 // What a JavaScript caller can write and the compiler would refuse.
 const js = (props: { [prop: string]: unknown }) => props as unknown as Partial<ChatbotServiceProps & ChatbotBackendProps>;
@@ -199,6 +205,35 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     return new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', userPoolClient: pool.addClient('C'), userPoolDomain: pool.addDomain('D', { cognitoDomain: { domainPrefix: 'x1' } }) });
   }, 'userPoolClient'],
   ['session longer than a week', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', sessionTimeout: Duration.days(8) }), 'sessionTimeout'],
+  ['SAML provider without metadata', 'eu-west-1', cloudFront(() => ({ identityProviders: [ChatbotIdentityProvider.saml({ name: 'EntraID' })] })),
+    'ingress.identityProviders[0].metadataUrl'],
+  ['OIDC issuer over http', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({ issuerUrl: 'http://idp.example.com' })] })), 'ingress.identityProviders[0].issuerUrl'],
+  ['OIDC client secret from another region', 'eu-west-1', cloudFront(() => ({
+    identityProviders: [oidc({ clientSecret: SecretValue.secretsManager('arn:aws:secretsmanager:us-east-1:123456789012:secret:okta-AbCdEf', { jsonField: 'clientSecret' }) })],
+  })), 'ingress.identityProviders[0].clientSecret'],
+  ['OIDC client secret in plain text', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({ clientSecret: SecretValue.unsafePlainText('s3cret') })] })),
+    'ingress.identityProviders[0].clientSecret'],
+  ['provider name with an underscore', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({ name: 'My_Okta' })] })), 'ingress.identityProviders[0].name'],
+  ['provider name Cognito keeps', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({ name: 'Cognito' })] })), 'ingress.identityProviders[0].name'],
+  ['provider name of 2 characters', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({ name: 'ok' })] })), 'ingress.identityProviders[0].name'],
+  ['two providers of one name', 'eu-west-1', cloudFront(() => ({ identityProviders: [oidc({}), oidc({})] })), 'ingress.identityProviders[1].name'],
+  ['no Cognito users and no provider', 'eu-west-1', cloudFront(() => ({ cognitoUsers: false })), 'ingress.cognitoUsers'],
+  ['providers on the HTTP API', 'eu-west-1', (s) => new ChatbotAuth(s, 'A', { domainName: 'chat.example.com', apiClients: true, identityProviders: [oidc({})] }), 'identityProviders'],
+  ['allow-list with a malformed range', 'eu-west-1', cloudFront(() => ({ allowedIpRanges: ['203.0.113.0/33'] })), 'ingress.allowedIpRanges'],
+  ['allow-list with an IPv6 range of /0', 'eu-west-1', cloudFront(() => ({ allowedIpRanges: ['::/0'] })), 'ingress.allowedIpRanges'],
+  ['allow-list with a country name', 'eu-west-1', cloudFront(() => ({ allowedCountries: ['Germany'] })), 'ingress.allowedCountries'],
+  ['allow-list without the login protection', 'eu-west-1', cloudFront(() => ({ allowedCountries: ['DE'], protectLogin: false })), 'ingress.protectLogin'],
+  ['allow-list with a web ACL of the user', 'eu-west-1',
+    cloudFront(() => ({ allowedCountries: ['DE'], webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' })), 'ingress.allowedCountries'],
+  ['login rate limit without the login protection', 'eu-west-1', cloudFront(() => ({ loginRateLimitPerIp: 100 })), 'ingress.loginRateLimitPerIp'],
+  ['login rate limit below WAF\'s minimum', 'eu-west-1', cloudFront(() => ({ protectLogin: true, loginRateLimitPerIp: 5 })), 'ingress.loginRateLimitPerIp'],
+  ['allowed group with a comma', 'eu-west-1', cloudFront(() => ({ allowedGroups: ['chat,users'] })), 'ingress.allowedGroups'],
+  ['ALLOWED_GROUPS set by hand besides allowedGroups', 'eu-west-1',
+    chatbot(() => ({ container: { image: IMAGE, environment: { ALLOWED_GROUPS: 'x' } }, ingress: ChatbotIngress.cloudFront({ allowedGroups: ['chat'] }) })), 'container.environment'],
+  ['edge allow-list with a web ACL of the user', 'us-east-1',
+    edge(() => ({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b', allowedCountries: ['DE'] })), 'allowedCountries'],
+  ['CloudFront web ACL allow-list with a malformed IPv6 range', 'us-east-1',
+    (s) => new ChatbotWebAcl(s, 'W', { allowedIpRanges: ['2001:db8::g/32'], logsEncryptionKey: new kms.Key(s, 'K') }), 'allowedIpRanges'],
   ['rate limit below WAF\'s minimum', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { rateLimitPerIp: 5, logsEncryptionKey: new kms.Key(s, 'K') }), 'rateLimitPerIp'],
   ['relative upload path', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { maxUploadBytes: 10, uploadPath: 'upload', logsEncryptionKey: new kms.Key(s, 'K') }), 'uploadPath'],
   ['storage key that encrypts nothing', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', {
@@ -345,9 +380,10 @@ describe('bad input fails at synth time, naming the prop and the fix, and leaves
       message = (error as Error).message;
     }
     // The prop, in backticks, then what is wrong, then a sentence saying what to do.
-    expect(message).toMatch(new RegExp('`' + prop.replace(/\./g, '\\.') + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    const name = prop.replace(/[.[\]]/g, '\\$&');
+    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
     // A caller who catches the error cannot deploy the half-built tree.
-    expect(() => app.synth()).toThrow(new RegExp('`' + prop.replace(/\./g, '\\.') + '`'));
+    expect(() => app.synth()).toThrow(new RegExp('`' + name + '`'));
   });
 });
 
@@ -485,14 +521,27 @@ describe('JavaScript and Python callers: every prop of a wrong type gives an Err
     ['ChatbotNetwork', 'eu-west-1', (s, p) => new ChatbotNetwork(s, 'X', p), () => ({}), ['cidr', 'secondaryCidr'],
       ['maxAzs', 'publicSubnetCidrs', 'privateSubnetCidrs', 'taskSubnetCidrs', 'egress', 'flowLogRetention', 'logsEncryptionKey', 'removalPolicy']],
     ['ChatbotAuth', 'eu-west-1', (s, p) => new ChatbotAuth(s, 'X', p), () => ({ domainName: 'chat.example.com' }), ['domainName', 'cognitoDomainPrefix'],
-      ['userPool', 'userPoolClient', 'userPoolDomain', 'mfa', 'featurePlan', 'apiClients', 'sessionTimeout', 'removalPolicy']],
+      ['userPool', 'userPoolClient', 'userPoolDomain', 'mfa', 'featurePlan', 'apiClients', 'sessionTimeout', 'removalPolicy', 'cognitoUsers']],
     ['ChatbotEdge', 'us-east-1', (s, p) => new ChatbotEdge(s, 'X', p),
       (s) => ({ domainName: 'chat.example.com', hostedZone: zone(s), originDomainName: 'origin.chat.example.com', originVerifyHeaderValue: 'x' }),
       ['domainName', 'originDomainName', 'webAclArn', 'uploadPath', 'signOutPath', 'cognitoLogoutPath'],
       ['hostedZone', 'certificate', 'rateLimitPerIp', 'maxUploadBytes', 'geoRestriction', 'priceClass', 'originReadTimeout', 'logRetention', 'logsEncryptionKey',
         'removalPolicy']],
     ['ChatbotWebAcl', 'us-east-1', (s, p) => new ChatbotWebAcl(s, 'X', p), (s) => ({ logsEncryptionKey: new kms.Key(s, 'K') }), ['uploadPath'],
-      ['rateLimitPerIp', 'logRetention', 'maxUploadBytes', 'logsEncryptionKey', 'removalPolicy']],
+      ['rateLimitPerIp', 'logRetention', 'maxUploadBytes', 'logsEncryptionKey', 'removalPolicy', 'allowedIpRanges', 'allowedCountries']],
+    ['ChatbotOidcAuth', 'eu-west-1', (s, p) => new ChatbotOidcAuth(s, 'X', p), () => ({
+      domainName: 'chat.example.com',
+      issuer: 'https://idp.example.com',
+      authorizationEndpoint: 'https://idp.example.com/a',
+      tokenEndpoint: 'https://idp.example.com/t',
+      userInfoEndpoint: 'https://idp.example.com/u',
+      clientId: 'c',
+      clientSecret: SecretValue.secretsManager('idp', { jsonField: 'clientSecret' }),
+    }), ['domainName', 'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'endSessionEndpoint', 'clientId', 'scope'],
+    ['clientSecret', 'sessionTimeout']],
+    ['ChatbotUserPoolWebAcl', 'eu-west-1', (s, p) => new ChatbotUserPoolWebAcl(s, 'X', p),
+      (s) => ({ logsEncryptionKey: new kms.Key(s, 'K'), userPool: new cognito.UserPool(s, 'P') }), [],
+      ['userPool', 'rateLimitPerIp', 'allowedIpRanges', 'allowedCountries', 'logsEncryptionKey', 'logRetention', 'removalPolicy']],
     ['ChatbotStorage', 'eu-west-1', (s, p) => new ChatbotStorage(s, 'X', p), () => ({}), [], ['bucket', 'table', 'removalPolicy', 'encryptionKey', 'accessLogsBucket']],
     ['ChatbotRepository', 'eu-west-1', (s, p) => new ChatbotRepository(s, 'X', p), () => ({}), [], ['maxImageCount', 'encryptionKey', 'removalPolicy']],
     ['ChatbotEndpoints', 'eu-west-1', (s, p) => new ChatbotEndpoints(s, 'X', p), (s) => ({ vpc: new ec2.Vpc(s, 'Vpc') }), [],

@@ -36,12 +36,12 @@ def bedrock_client(region: str):
     )
 
 
-def current_user() -> str:
+def current_identity() -> identity.Identity:
     try:
         headers = st.context.headers
     except Exception:  # no request context (for example in a bare script run)
-        return identity.UNKNOWN_USER
-    return identity.user_from_headers(headers)
+        return identity.Identity(identity.UNKNOWN_USER)
+    return identity.identity_from_headers(headers)
 
 
 def render_history(history: list[dict]) -> None:
@@ -62,9 +62,15 @@ def main() -> None:
         st.error(f"The chatbot is not configured: {err}")
         st.stop()
 
+    user = current_identity()
+    allowed = identity.allowed_groups(os.environ)
     with st.sidebar:
-        st.markdown(f"Signed in as **{ui.escape_markdown(current_user())}**")
+        st.markdown(ui.user_summary_markdown(user))
         st.markdown(ui.signout_link_html(config.signout_path), unsafe_allow_html=True)
+    if not identity.is_allowed(user, allowed):
+        st.error(ui.access_denied_markdown(user, allowed))
+        st.stop()
+    with st.sidebar:
         if st.button("New conversation"):
             st.session_state.history = []
         model_id = ui.choose_model(st, config.models)

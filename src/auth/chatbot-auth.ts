@@ -3,7 +3,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import { Construct } from 'constructs';
+import { ChatbotIdentityProvider, GROUPS_ATTRIBUTE, checkIdentityProviders, createIdentityProviders } from './identity-provider';
 import { acknowledgeFindings } from '../shared/acknowledge';
+import { propName } from '../shared/prop-prefix';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
 import {
@@ -103,31 +105,60 @@ export interface ChatbotAuthProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Company identity providers (SAML 2.0, OpenID Connect) federated into the user pool. The app
+   * client supports exactly these, plus the pool's own users with `cognitoUsers`. With a single
+   * provider and no Cognito users, the load balancer's login goes straight to the provider
+   * (no Cognito chooser page). Refused with `apiClients` (federation needs the hosted login).
+   *
+   * A provider that maps groups (`groupsAttribute`, `groupsClaim`) writes them to the user pool
+   * attribute `custom:groups`, which a new pool then has; a pool given in `userPool` must have it.
+   *
+   * @default - none: only the user pool's own users sign in
+   */
+  readonly identityProviders?: ChatbotIdentityProvider[];
+
+  /**
+   * Whether the user pool's own users (created by an administrator) may sign in besides the
+   * identity providers.
+   *
+   * @default - true without `identityProviders`, false with them
+   */
+  readonly cognitoUsers?: boolean;
 }
 
 /**
- * What the ingress constructs need from a login: `ChatbotLoadBalancer` uses the two load balancer
- * actions, `ChatbotHttpApi` the user pool and app client for its JWT authorizer. `ChatbotAuth`
- * implements it; implement it yourself to put another login (an OIDC provider, an existing Cognito
- * setup) in front of the app.
+ * What the load balancer needs from a login: the action that signs users in and the one that
+ * ends the login's own session. `ChatbotAuth` (Cognito) and `ChatbotOidcAuth` (an OpenID Connect
+ * provider without Cognito) implement it.
  */
-export interface IChatbotAuth {
-  /** The user pool: the JWT issuer of the HTTP API's authorizer. */
-  readonly userPool: cognito.IUserPool;
-
-  /** The app client: the audience of the HTTP API's authorizer. */
-  readonly userPoolClient: cognito.IUserPoolClient;
-
+export interface IChatbotLoginActions {
   /**
    * A load balancer action that signs the user in (or checks the session cookie), then runs `next`.
    */
   authenticateThen(next: elbv2.ListenerAction): elbv2.ListenerAction;
 
   /**
-   * A load balancer action that sends the browser to Cognito's logout endpoint (the load
-   * balancer's own session cookies are expired before, by the edge's sign-out function).
+   * A load balancer action that sends the browser to the login's logout endpoint (Cognito's, or
+   * the OpenID Connect provider's end-session endpoint). The load balancer's own session cookies
+   * are expired before, by the edge's sign-out function.
    */
   cognitoLogoutRedirect(): elbv2.ListenerAction;
+}
+
+/**
+ * What the ingress constructs need from a Cognito login: `ChatbotLoadBalancer` uses the two load
+ * balancer actions, `ChatbotHttpApi` the user pool and app client for its JWT authorizer.
+ * `ChatbotAuth` implements it; implement it yourself to put an existing Cognito setup in front of
+ * the app.
+ */
+export interface IChatbotAuth extends IChatbotLoginActions {
+  /** The user pool: the JWT issuer of the HTTP API's authorizer. */
+  readonly userPool: cognito.IUserPool;
+
+  /** The app client: the audience of the HTTP API's authorizer. */
+  readonly userPoolClient: cognito.IUserPoolClient;
 }
 
 /**
@@ -151,7 +182,19 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
   /** Where Cognito sends users after sign-out: `https://<domainName>/`. */
   public readonly signOutRedirectUrl: string;
 
+  /** The identity providers federated into the user pool (empty without `identityProviders`). */
+  public readonly identityProviders: cognito.IUserPoolIdentityProvider[];
+
+  /**
+   * The managed login style of the app client (managed login version 2), when this construct
+   * created both the app client and the domain. It uses Cognito's default look; set a logo and
+   * colours through its L1 properties (`settings`, `assets`, with `useCognitoProvidedValues`
+   * false), as the README shows.
+   */
+  public readonly managedLoginBranding?: cognito.CfnManagedLoginBranding;
+
   private readonly sessionTimeout: Duration;
+  private readonly directProvider?: string;
 
   constructor(scope: Construct, id: string, props: ChatbotAuthProps) {
     super(scope, id);
@@ -163,6 +206,9 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
     const mfa = props.mfa ?? cognito.Mfa.REQUIRED;
     const featurePlan = props.featurePlan ?? cognito.FeaturePlan.ESSENTIALS;
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
+    const providers = props.identityProviders ?? [];
+    const cognitoUsers = props.cognitoUsers ?? providers.length === 0;
+    this.identityProviders = [];
 
     if (props.userPool) {
       this.userPool = props.userPool;
@@ -172,6 +218,10 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
         signInAliases: { email: true },
         autoVerify: { email: true },
         standardAttributes: { email: { required: true, mutable: true } },
+        // Federated attributes are written at every sign-in, so they must be mutable.
+        customAttributes: providers.some((p) => p.mapsGroups)
+          ? { [GROUPS_ATTRIBUTE.replace('custom:', '')]: new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }) }
+          : undefined,
         passwordPolicy: {
           minLength: 12,
           requireLowercase: true,
@@ -217,6 +267,15 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
       return;
     }
 
+    this.identityProviders = createIdentityProviders(this, this.userPool, providers);
+    if (providers.length === 1 && !cognitoUsers) {
+      this.directProvider = providers[0].providerName;
+    }
+    const supportedIdentityProviders = [
+      ...(cognitoUsers ? [cognito.UserPoolClientIdentityProvider.COGNITO] : []),
+      ...providers.map((p) => cognito.UserPoolClientIdentityProvider.custom(p.providerName)),
+    ];
+    const ownClient = props.userPoolClient === undefined;
     this.userPoolClient = props.userPoolClient ?? new cognito.UserPoolClient(this, 'AppClient', {
       userPool: this.userPool,
       generateSecret: true,
@@ -228,17 +287,30 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
         callbackUrls: [this.callbackUrl],
         logoutUrls: [this.signOutRedirectUrl],
       },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
       enableTokenRevocation: true,
     });
 
+    // The client names the providers, which must exist before it.
+    this.identityProviders.forEach((provider) => this.userPoolClient.node.addDependency(provider));
+
     this.userPoolDomain = props.userPoolDomain ?? new cognito.UserPoolDomain(this, 'Domain', {
       userPool: this.userPool,
       cognitoDomain: { domainPrefix: props.cognitoDomainPrefix ?? defaultDomainPrefix(this) },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
+    // Managed login (version 2) shows a client's pages only once the client has a style.
+    if (ownClient && props.userPoolDomain === undefined) {
+      this.managedLoginBranding = new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+        userPoolId: this.userPool.userPoolId,
+        clientId: this.userPoolClient.userPoolClientId,
+        useCognitoProvidedValues: true,
+      });
+      this.managedLoginBranding.node.addDependency(this.userPoolDomain);
+    }
   }
 
   /** The Cognito domain's host name, `<prefix>.auth.<region>.amazoncognito.com`. */
@@ -259,6 +331,8 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
       userPoolDomain: this.requireDomain(),
       scope: 'openid email profile',
       sessionTimeout: this.sessionTimeout,
+      // With one provider and no Cognito users, Cognito skips its chooser page.
+      authenticationRequestExtraParams: this.directProvider ? { identity_provider: this.directProvider } : undefined,
       onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
       next,
     });
@@ -300,8 +374,16 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
     apiClients: booleanType(),
     sessionTimeout: durationType('Duration.hours(8)'),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+    cognitoUsers: booleanType(),
   });
   const v = new PropsValidator('ChatbotAuth', scope, props);
+  checkIdentityProviders(v, scope, propName(props, 'identityProviders'), props.identityProviders);
+  const hasProviders = (props.identityProviders ?? []).length > 0;
+  v.check(!(props.apiClients && props.identityProviders !== undefined), 'identityProviders',
+    'needs the hosted login of the browser flow, but `apiClients` is set (API clients sign in with SRP against Cognito\'s own users).',
+    'Remove identityProviders, or remove apiClients for the browser login flow.');
+  v.check(props.cognitoUsers !== false || hasProviders, 'cognitoUsers', 'is false, but no `identityProviders` were given, so nobody could sign in.',
+    'Give identityProviders, or remove cognitoUsers.');
   if (!Token.isUnresolved(props.domainName)) {
     v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
       'Pass the public host name of the app, such as chat.example.com.');

@@ -21,7 +21,8 @@ import { inheritPropNames } from '../shared/prop-prefix';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
-  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required, stringType,
+  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required,
+  stringListType, stringType,
   tryZoneName,
 } from '../shared/validation';
 
@@ -94,6 +95,20 @@ export interface ChatbotEdgeProps {
    * @default 1000
    */
   readonly rateLimitPerIp?: number;
+
+  /**
+   * The only IPv4 and IPv6 ranges (CIDR blocks) the web ACL lets through (see `ChatbotWebAcl`).
+   *
+   * @default - every address
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * The only countries (ISO 3166-1 alpha-2 codes) the web ACL lets through.
+   *
+   * @default - every country
+   */
+  readonly allowedCountries?: string[];
 
   /**
    * Largest upload, in bytes, the web ACL accepts on the upload path (see `ChatbotWebAcl`).
@@ -223,6 +238,8 @@ export class ChatbotEdge extends Construct {
     } else {
       this.webAcl = new ChatbotWebAcl(this, 'WebAcl', inheritPropNames({
         rateLimitPerIp: props.rateLimitPerIp,
+        allowedIpRanges: props.allowedIpRanges,
+        allowedCountries: props.allowedCountries,
         maxUploadBytes: props.maxUploadBytes,
         uploadPath: props.uploadPath,
         logRetention: props.logRetention,
@@ -349,6 +366,8 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
     certificate: objectType('acm.ICertificate', 'certificateArn'),
     webAclArn: stringType(),
     rateLimitPerIp: numberType('1000'),
+    allowedIpRanges: stringListType("['203.0.113.0/24']"),
+    allowedCountries: stringListType("['DE']"),
     maxUploadBytes: numberType('10485760'),
     uploadPath: stringType("'/_stcore/upload_file'"),
     signOutPath: stringType("'/signout'"),
@@ -405,6 +424,10 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
     v.check(aclRegion === 'us-east-1' && props.webAclArn.includes(':global/webacl/'), 'webAclArn',
       `'${props.webAclArn}' is not a CLOUDFRONT-scope web ACL in us-east-1.`,
       'Create the web ACL with Scope CLOUDFRONT in us-east-1 (its ARN contains :global/webacl/), or leave the prop out to get one.');
+    for (const prop of ['allowedIpRanges', 'allowedCountries'] as const) {
+      v.check(props[prop] === undefined, prop, 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
+        'Add the allow-list to your own web ACL and remove the prop.');
+    }
     for (const [prop, value] of [['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes]] as const) {
       v.check(value === undefined, prop, 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
         'Add the rule to your own web ACL and remove this prop.');

@@ -1,14 +1,13 @@
-import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { logRetentionType } from '../shared/aws-limits';
-import { createEncryptedLogGroup } from '../shared/encryption';
 import { greaterThanRegex } from '../shared/number-regex';
 import { checkRemovalPolicy } from '../shared/removal-policy';
-import { nameUniquePerStackInstance } from '../shared/unique-name';
-import { PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringType } from '../shared/validation';
+import { PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
+import { COMMON_RULE_SET_OVERRIDES, allowListRules, checkAllowLists, logWebAcl, managedRule, rateLimitRule } from '../shared/web-acl-rules';
 
 /**
  * Props for `ChatbotWebAcl`.
@@ -53,6 +52,22 @@ export interface ChatbotWebAclProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The only IPv4 and IPv6 ranges (CIDR blocks) allowed; requests from elsewhere get a 403.
+   * Give the same list to the user pool's web ACL (`ChatbotUserPoolWebAcl`) so that the login
+   * cannot be reached from elsewhere either (`SecureContainerChatbot` does).
+   *
+   * @default - every address
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * The only countries (ISO 3166-1 alpha-2 codes, such as `DE`) requests may come from.
+   *
+   * @default - every country
+   */
+  readonly allowedCountries?: string[];
 }
 
 /**
@@ -98,6 +113,7 @@ export class ChatbotWebAcl extends Construct {
       v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(props.uploadPath), 'uploadPath', `must be an absolute path (got '${props.uploadPath}').`, 'Use a path prefix such as /_stcore/upload_file.');
     }
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+    checkAllowLists(v, props);
     v.throwIfInvalid();
 
     const metricPrefix = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
@@ -106,19 +122,13 @@ export class ChatbotWebAcl extends Construct {
       sampledRequestsEnabled: true,
       metricName: `${metricPrefix}-${name}`.slice(-128),
     });
-    type Override = wafv2.CfnWebACL.RuleActionOverrideProperty;
-    const managed = (priority: number, name: string, ruleActionOverrides?: Override[]): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
-      visibilityConfig: visibility(name),
-    });
-
     this.metricName = `${metricPrefix}-WebAcl`.slice(-128);
+    // Where requests may come from is decided first; the other rules keep their priorities after it.
+    const allowLists = allowListRules(this, 'CLOUDFRONT', props, 0, visibility);
+    const p = allowLists.length;
     const uploadRules: wafv2.CfnWebACL.RuleProperty[] = maxUpload === undefined ? [] : [{
       name: 'MaxUploadSize',
-      priority: 4,
+      priority: p + 4,
       action: { block: {} },
       statement: {
         andStatement: {
@@ -151,35 +161,20 @@ export class ChatbotWebAcl extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: this.metricName },
       rules: [
-        {
-          name: 'RateLimitPerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
-          visibilityConfig: visibility('RateLimitPerIp'),
-        },
-        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
-        managed(2, 'AWSManagedRulesCommonRuleSet', [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
-        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        ...allowLists,
+        rateLimitRule('RateLimitPerIp', p, rateLimit, visibility),
+        managedRule(p + 1, 'AWSManagedRulesAmazonIpReputationList', visibility),
+        managedRule(p + 2, 'AWSManagedRulesCommonRuleSet', visibility, COMMON_RULE_SET_OVERRIDES),
+        managedRule(p + 3, 'AWSManagedRulesKnownBadInputsRuleSet', visibility),
         ...uploadRules,
       ],
     });
     this.webAclArn = this.cfnWebAcl.attrArn;
 
-    // WAF only logs to log groups whose name starts with aws-waf-logs-; the stack instance id in
-    // the name keeps a group retained from a deleted stack out of the way of the next one.
-    this.logGroup = createEncryptedLogGroup(this, 'Logs', {
-      logGroupName: nameUniquePerStackInstance(this, { prefix: 'aws-waf-logs-', maxLength: 512 }),
+    this.logGroup = logWebAcl(this, this.cfnWebAcl, {
       encryptionKey: props.logsEncryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      retention: props.logRetention,
       removalPolicy: props.removalPolicy,
-    });
-    const stack = Stack.of(this);
-    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.cfnWebAcl.attrArn,
-      // WAF wants the log group ARN without the trailing ':*' of the CloudFormation attribute.
-      logDestinationConfigs: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
     });
   }
 }
@@ -196,6 +191,8 @@ function checkWebAclProps(scope: Construct, props: ChatbotWebAclProps): void {
     uploadPath: stringType("'/_stcore/upload_file'"),
     logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+    allowedIpRanges: stringListType("['203.0.113.0/24', '2001:db8::/32']"),
+    allowedCountries: stringListType("['DE', 'FR']"),
   });
   const v = new PropsValidator('ChatbotWebAcl', scope);
   const region = Stack.of(scope).region;

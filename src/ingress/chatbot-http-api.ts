@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,7 +19,9 @@ import { createEncryptedLogGroup } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
-import { PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringType } from '../shared/validation';
+import {
+  PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringListType, stringType,
+} from '../shared/validation';
 
 /**
  * Props for `ChatbotHttpApi`.
@@ -49,9 +51,30 @@ export interface ChatbotHttpApiProps {
 
   /**
    * The login (a `ChatbotAuth` with `apiClients`, or your own `IChatbotAuth`): its user pool is the
-   * JWT issuer and its app client the audience.
+   * JWT issuer and its app client the audience. Give this or `jwtIssuer`.
+   *
+   * @default - none; `jwtIssuer` and `jwtAudience` are then required
    */
-  readonly auth: IChatbotAuth;
+  readonly auth?: IChatbotAuth;
+
+  /**
+   * An OpenID Connect provider whose JWT access tokens the API accepts, without Cognito: its
+   * issuer (https; API Gateway reads `<issuer>/.well-known/openid-configuration` for the signing
+   * keys). The provider must issue access tokens as JWTs with this issuer (Entra ID, Okta's
+   * authorization servers, Keycloak, Auth0 do; opaque tokens cannot be validated). Refused with
+   * `auth`.
+   *
+   * @default - the issuer of `auth`'s user pool
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * The audiences (`aud` claim, or `client_id` for providers that put it there) accepted with
+   * `jwtIssuer`. Required with it.
+   *
+   * @default - `auth`'s app client id
+   */
+  readonly jwtAudience?: string[];
 
   /** KMS key for the access log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
@@ -163,6 +186,7 @@ export class ChatbotHttpApi extends Construct {
     }
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
+    checkJwtIssuer(v, props);
     v.throwIfInvalid();
 
     this.vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
@@ -213,10 +237,15 @@ export class ChatbotHttpApi extends Construct {
     });
 
     const region = Stack.of(this).region;
-    const authorizer = new authorizers.HttpJwtAuthorizer('CognitoJwt', `https://cognito-idp.${region}.amazonaws.com/${props.auth.userPool.userPoolId}`, {
-      jwtAudience: [props.auth.userPoolClient.userPoolClientId],
-      identitySource: ['$request.header.Authorization'],
-    });
+    const authorizer = props.auth
+      ? new authorizers.HttpJwtAuthorizer('CognitoJwt', `https://cognito-idp.${region}.amazonaws.com/${props.auth.userPool.userPoolId}`, {
+        jwtAudience: [props.auth.userPoolClient.userPoolClientId],
+        identitySource: ['$request.header.Authorization'],
+      })
+      : new authorizers.HttpJwtAuthorizer('ProviderJwt', props.jwtIssuer!, {
+        jwtAudience: props.jwtAudience!,
+        identitySource: ['$request.header.Authorization'],
+      });
 
     const domain = new apigwv2.DomainName(this, 'DomainName', {
       domainName: props.domainName,
@@ -286,6 +315,8 @@ function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): vo
     service: objectType('ecs service', 'serviceName'),
     containerPort: required(numberType('8501')),
     auth: objectType('ChatbotAuth'),
+    jwtIssuer: stringType("'https://login.microsoftonline.com/<tenant>/v2.0'"),
+    jwtAudience: stringListType("['api://chatbot']"),
     logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
     domainName: required(stringType("'api.example.com'")),
     certificate: required(objectType('acm.ICertificate', 'certificateArn')),
@@ -297,4 +328,29 @@ function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): vo
     deletionProtection: booleanType(),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
   });
+}
+
+/** Exactly one source of the JWT issuer: a Cognito login, or an OpenID Connect issuer and its audiences. */
+function checkJwtIssuer(v: PropsValidator, props: ChatbotHttpApiProps): void {
+  v.check(props.auth !== undefined || props.jwtIssuer !== undefined, 'auth', 'and `jwtIssuer` are both missing: the API needs a JWT issuer to check tokens.',
+    'Pass a ChatbotAuth with apiClients as auth, or the issuer of your OpenID Connect provider as jwtIssuer with jwtAudience.');
+  v.check(!(props.auth !== undefined && props.jwtIssuer !== undefined), 'jwtIssuer',
+    'conflicts with `auth`, whose user pool is the issuer.', 'Give either auth or jwtIssuer with jwtAudience.');
+  if (props.jwtIssuer !== undefined && !Token.isUnresolved(props.jwtIssuer)) {
+    let https = false;
+    try {
+      const url = new URL(props.jwtIssuer);
+      https = url.protocol === 'https:' && url.hostname.length > 0 && url.search === '' && url.hash === '';
+    } catch {
+      https = false;
+    }
+    v.check(https, 'jwtIssuer', `'${props.jwtIssuer}' is not an https URL without query; API Gateway accepts only such issuers.`,
+      'Copy `issuer` from the provider\'s discovery document, such as https://login.microsoftonline.com/<tenant>/v2.0.');
+  }
+  if (props.jwtIssuer !== undefined) {
+    v.check(props.jwtAudience !== undefined && props.jwtAudience.length > 0, 'jwtAudience', 'is missing or empty: API Gateway checks every token\'s audience.',
+      'Pass the audiences your provider puts in its access tokens, such as [\'api://chatbot\'].');
+  }
+  v.check(props.jwtAudience === undefined || props.jwtIssuer !== undefined, 'jwtAudience', 'is unused without `jwtIssuer` (a Cognito issuer takes its app client as the audience).',
+    'Give jwtIssuer with it, or remove it.');
 }

@@ -3,6 +3,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ChatbotOidcLoginOptions } from '../auth/chatbot-oidc-auth';
+import { ChatbotIdentityProvider } from '../auth/identity-provider';
 
 /**
  * Options of the CloudFront ingress (`ChatbotIngress.cloudFront`): CloudFront with a WAF web ACL,
@@ -192,6 +194,80 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default 5
    */
   readonly serverErrorRatePercent?: number;
+
+  /**
+   * Company identity providers (SAML 2.0 or OpenID Connect) that users sign in with, federated
+   * into the user pool. With one provider (and `cognitoUsers` off) the login goes straight to it.
+   * The README lists what to enter on the provider's side.
+   *
+   * @default - none: only users an administrator creates in the user pool
+   */
+  readonly identityProviders?: ChatbotIdentityProvider[];
+
+  /**
+   * Whether the user pool's own users may sign in besides `identityProviders`.
+   *
+   * @default - true without `identityProviders`, false with them
+   */
+  readonly cognitoUsers?: boolean;
+
+  /**
+   * Only members of these groups may use the app: the identity provider's groups (mapped with
+   * `groupsAttribute` / `groupsClaim`) or the user pool's groups. The load balancer cannot check
+   * groups, so the app enforces it: the reference app reads the claims the load balancer passes
+   * (`x-amzn-oidc-data`, `x-amzn-oidc-accesstoken`) and refuses others with a page that says why.
+   * The groups reach the container as `ALLOWED_GROUPS` (comma-separated); an app of your own
+   * must do the check itself.
+   *
+   * @default - every signed-in user
+   */
+  readonly allowedGroups?: string[];
+
+  /**
+   * The only IPv4 and IPv6 ranges (CIDR blocks) that may reach the app and its login: applied to
+   * the CloudFront web ACL and to the user pool's web ACL alike, so the login cannot be reached
+   * around CloudFront. Refused with `webAclArn` (add the ranges to your own web ACL).
+   *
+   * @default - every address
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * The only countries (ISO 3166-1 alpha-2 codes such as `DE`) that may reach the app and its
+   * login, on both web ACLs like `allowedIpRanges`.
+   *
+   * @default - every country
+   */
+  readonly allowedCountries?: string[];
+
+  /**
+   * Whether a regional WAF web ACL protects the user pool's login endpoints, which do not pass
+   * through CloudFront: IP reputation, common rules, a per-IP rate limit, and the allow-lists.
+   * Always on with `allowedIpRanges` or `allowedCountries` (`false` is then refused).
+   *
+   * @default - true with an allow-list, else false
+   */
+  readonly protectLogin?: boolean;
+
+  /**
+   * Requests per IP address per 5 minutes to the user pool before its web ACL blocks the
+   * address. Needs the login protection (`protectLogin` or an allow-list).
+   *
+   * @default 300
+   */
+  readonly loginRateLimitPerIp?: number;
+
+  /**
+   * Sign in with an OpenID Connect provider directly, without Cognito: the load balancer's
+   * `authenticate-oidc` action with the provider's endpoints and a client secret from Secrets
+   * Manager. No user pool is created, so the Cognito props (`userPool`, `mfa`, `featurePlan`,
+   * `userPoolClient`, `userPoolDomain`, `cognitoDomainPrefix`, `identityProviders`,
+   * `cognitoUsers`, `protectLogin`, `loginRateLimitPerIp`) are refused with it; the allow-lists
+   * then apply to the CloudFront web ACL, the only way to the app (the provider hosts the login).
+   *
+   * @default - Cognito login
+   */
+  readonly oidc?: ChatbotOidcLoginOptions;
 }
 
 /**
@@ -212,6 +288,23 @@ export interface ChatbotHttpApiIngressOptions {
    * @default 100
    */
   readonly throttlingBurstLimit?: number;
+
+  /**
+   * Accept the JWT access tokens of an OpenID Connect provider directly, without Cognito: its
+   * issuer (https). The provider must issue access tokens as JWTs signed with keys from its
+   * discovery document; providers with opaque access tokens cannot be used. No user pool is
+   * created, so `userPool`, `mfa` and `featurePlan` are refused with it.
+   *
+   * @default - a Cognito user pool is the issuer
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * The audiences accepted with `jwtIssuer` (the `aud` claim, or `client_id`). Required with it.
+   *
+   * @default - the Cognito app client id
+   */
+  readonly jwtAudience?: string[];
 }
 
 /**

@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
-import { IChatbotAuth } from '../auth/chatbot-auth';
+import { IChatbotLoginActions } from '../auth/chatbot-auth';
 import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
@@ -67,8 +67,11 @@ export interface ChatbotLoadBalancerProps {
    */
   readonly certificate: acm.ICertificate;
 
-  /** The login in front of the app: a `ChatbotAuth`, or your own `IChatbotAuth`. */
-  readonly auth: IChatbotAuth;
+  /**
+   * The login in front of the app: a `ChatbotAuth` (Cognito), a `ChatbotOidcAuth` (an OpenID
+   * Connect provider without Cognito), or your own.
+   */
+  readonly auth: IChatbotLoginActions;
 
   /**
    * The value CloudFront sends in the `X-Origin-Verify` header. Requests without it get a 403
@@ -335,7 +338,7 @@ const LOAD_BALANCER_TYPES: PropTypes = {
   targetConnections: required(objectType('ec2.IConnectable', 'connections', 'service')),
   containerPort: required(numberType('8501')),
   certificate: required(objectType('acm.ICertificate', 'certificateArn')),
-  auth: required(objectType('IChatbotAuth', 'authenticateThen')),
+  auth: required(objectType('IChatbotLoginActions', 'authenticateThen')),
   internal: booleanType(),
   subnets: objectType('ec2.SubnetSelection', undefined, "{ subnetGroupName: 'LoadBalancer' }"),
   originVerifyHeaderValue: objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')"),

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ChatbotGuardrail, SecureContainerChatbot } from '../../src';
+import { expectContainerVariable } from '../support/environment';
 import { exampleTemplate } from '../support/example-assemblies';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
@@ -69,6 +70,6 @@ test('the storage example\'s guardrail comes from its options and reaches the co
     TopicPolicyConfig: { TopicsConfig: [Match.objectLike({ Name: 'Investment advice', Type: 'DENY' })] },
     SensitiveInformationPolicyConfig: { PiiEntitiesConfig: [{ Type: 'EMAIL', Action: 'ANONYMIZE' }, { Type: 'CREDIT_DEBIT_CARD_NUMBER', Action: 'BLOCK' }] },
   });
-  storage.hasResourceProperties('AWS::SSM::Parameter', { Description: 'Chatbot container setting BEDROCK_GUARDRAIL_ID', Value: { 'Fn::GetAtt': [Match.anyValue(), 'GuardrailId'] } });
-  storage.hasResourceProperties('AWS::SSM::Parameter', { Description: 'Chatbot container setting BEDROCK_GUARDRAIL_VERSION', Value: { 'Fn::GetAtt': [Match.anyValue(), 'Version'] } });
+  expectContainerVariable(storage, 'BEDROCK_GUARDRAIL_ID', { 'Fn::GetAtt': [Match.anyValue(), 'GuardrailId'] });
+  expectContainerVariable(storage, 'BEDROCK_GUARDRAIL_VERSION', { 'Fn::GetAtt': [Match.anyValue(), 'Version'] });
 });

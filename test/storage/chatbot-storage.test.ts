@@ -78,7 +78,6 @@ describe('storage (examples/storage)', () => {
         ]),
       })],
     });
-    regional.resourceCountIs('AWS::SSM::Parameter', 0);
   });
 });
 

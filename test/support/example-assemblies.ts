@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildBasicExample } from '../../examples/basic/app';
+import { buildEnterpriseSsoExample } from '../../examples/enterprise-sso/app';
 import { buildHttpApiExample } from '../../examples/http-api/app';
 import { addNagPacks } from '../../examples/nag-packs';
 import { buildPrivateOriginExample } from '../../examples/private-origin/app';
@@ -21,6 +22,7 @@ export const EXAMPLES: { [name: string]: (app: App) => Stack } = {
   'two-tier': buildTwoTierExample,
   'http-api': buildHttpApiExample,
   'private-origin': buildPrivateOriginExample,
+  'enterprise-sso': buildEnterpriseSsoExample,
 };
 
 /**

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Optional
+
+from chatbot.identity import Identity
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -27,3 +30,25 @@ def choose_model(st, models: tuple[str, ...]) -> str:
         return st.selectbox("Model", models, index=0, key="model")
     st.caption(f"Model: {escape_markdown(models[0])}")
     return models[0]
+
+
+def user_summary_markdown(identity: Identity) -> str:
+    """Who is signed in, for the sidebar: name and email, then the groups (escaped Markdown)."""
+    who = escape_markdown(identity.user)
+    if identity.name and identity.name != identity.user:
+        who = f"{escape_markdown(identity.name)} ({who})"
+    lines = [f"Signed in as **{who}**"]
+    if identity.groups:
+        lines.append("Groups: " + ", ".join(escape_markdown(group) for group in identity.groups))
+    return "  \n".join(lines)
+
+
+def access_denied_markdown(identity: Identity, allowed: Optional[frozenset[str]]) -> str:
+    """The page a signed-in user outside the allowed groups sees: who they are, and what to ask for."""
+    needed = ", ".join(escape_markdown(group) for group in sorted(allowed or ()))
+    has = ", ".join(escape_markdown(group) for group in identity.groups) or "none"
+    return (
+        f"**Access denied.** You are signed in as {escape_markdown(identity.user)}, but this chatbot is only for members of: {needed}.  \n"
+        f"Your groups: {has}.  \n"
+        "Ask your administrator to add you to one of these groups, then sign out and sign in again."
+    )

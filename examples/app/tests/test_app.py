@@ -100,3 +100,14 @@ def test_the_user_picks_among_the_allowed_models(app_env, monkeypatch):
     at.chat_input[0].set_value("Hi?").run()
     assert not at.exception and not at.error
     assert "From the other one" in markdown(at)
+
+
+def test_user_outside_the_allowed_groups_gets_the_access_denied_page_and_no_chat(app_env, monkeypatch):
+    monkeypatch.setenv("ALLOWED_GROUPS", "chat-users")
+    at = AppTest.from_file(APP).run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("**Access denied.**")
+    assert "chat-users" in at.error[0].value.replace("\\", "")
+    assert len(at.chat_input) == 0
+    # The sign-out link stays, so the user can sign in as someone else.
+    assert '<a href="/signout" target="_self">Sign out</a>' in [m.value for m in at.sidebar.markdown]
