@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from './acknowledge';
@@ -24,6 +24,7 @@ export function createServiceLogBucket(scope: Construct, id: string, objectOwner
     lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
   });
   sendEventsToEventBridge(bucket);
+  excuseAutoDeleteHandler(bucket);
   acknowledgeFindings(bucket, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
     controlTowerRule('s3_bucket_logging_enabled_check')],
   'This bucket is itself the destination of access logs; logging its own access would log every log delivery.');
@@ -59,4 +60,18 @@ export function emptyAfterWriterIsGone(bucket: s3.IBucket, writer: IConstruct): 
  */
 export function sendEventsToEventBridge(bucket: s3.Bucket): void {
   (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+}
+
+/**
+ * With DESTROY, aws-cdk-lib empties `bucket` through a deploy-time function of its own, one per
+ * stack and reachable only by its path; the Control Tower control that wants functions in a VPC is
+ * excused on it, with its reason.
+ */
+export function excuseAutoDeleteHandler(bucket: s3.IBucket): void {
+  const handler = Stack.of(bucket).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')?.node.tryFindChild('Handler');
+  if (handler instanceof CfnResource) {
+    acknowledgeFindings(handler, [controlTowerRule('lambda_inside_vpc_check')],
+      'aws-cdk-lib\'s deploy-time function that empties the stack\'s buckets when CloudFormation deletes them (removalPolicy DESTROY only); it lists '
+      + 'and deletes object versions through the S3 API with a role limited to those buckets, and exists for no other moment of the stack\'s life.');
+  }
 }

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { createKey } from '../shared/encryption';
-import { sendEventsToEventBridge } from '../shared/log-bucket';
+import { excuseAutoDeleteHandler, sendEventsToEventBridge } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { nameUniquePerStackInstance } from '../shared/unique-name';
@@ -121,6 +121,7 @@ export class ChatbotStorage extends Construct {
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       });
       sendEventsToEventBridge(bucket);
+      excuseAutoDeleteHandler(bucket);
       if (props.accessLogsBucket) {
         logAccessTo(bucket, props.accessLogsBucket, 's3-access/files/');
       }
