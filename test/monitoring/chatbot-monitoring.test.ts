@@ -9,6 +9,19 @@ import { exampleTemplate } from '../support/example-assemblies';
 
 const regional = exampleTemplate('storage', 'us-west-2');
 
+/** A load balancer, target group and service of the user's, imported by ARN into `stack` (eu-west-1). */
+function importedParts(stack: Stack) {
+  const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+  return {
+    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
+    targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067',
+      loadBalancerArns: albArn,
+    }),
+    service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+  };
+}
+
 describe('autoscaling (examples/storage)', () => {
   test('between 2 and 6 tasks, tracking CPU and memory, scaling in slowly', () => {
     regional.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 6, ScalableDimension: 'ecs:service:DesiredCount' });
@@ -77,14 +90,8 @@ describe('monitoring', () => {
 
 describe('ChatbotMonitoring alone, on an imported load balancer, target group and service', () => {
   const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
-  const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
   new ChatbotMonitoring(stack, 'Monitoring', {
-    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
-    targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
-      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067',
-      loadBalancerArns: albArn,
-    }),
-    service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+    ...importedParts(stack),
     minRunningTasks: 3,
     alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:123456789012:ops'),
     dashboard: true,
@@ -117,14 +124,8 @@ describe('ChatbotMonitoring alone, on an imported load balancer, target group an
 describe('ChatbotMonitoring refuses a topic key it cannot use', () => {
   const monitoring = (extra: (stack: Stack) => Partial<ChatbotMonitoringProps>) => () => {
     const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1', account: '123456789012' } });
-    const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
     new ChatbotMonitoring(stack, 'Monitoring', {
-      loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
-      targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
-        targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067',
-        loadBalancerArns: albArn,
-      }),
-      service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+      ...importedParts(stack),
       minRunningTasks: 2,
       ...extra(stack),
     });
@@ -148,13 +149,8 @@ describe('ChatbotMonitoring refuses a topic key it cannot use', () => {
   test('a key of the app is accepted and no second key is created', () => {
     const stack = new Stack(new App(), 'Ok', { env: { region: 'eu-west-1', account: '123456789012' } });
     const key = new kms.Key(stack, 'AppKey');
-    const albArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
     new ChatbotMonitoring(stack, 'Monitoring', {
-      loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', { loadBalancerArn: albArn, securityGroupId: 'sg-0123456789abcdef0' }),
-      targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'Tg', {
-        targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-tg/73e2d6bc24d8a067', loadBalancerArns: albArn,
-      }),
-      service: ecs.FargateService.fromServiceArnWithCluster(stack, 'Svc', 'arn:aws:ecs:eu-west-1:123456789012:service/my-cluster/my-service'),
+      ...importedParts(stack),
       minRunningTasks: 2,
       topicEncryptionKey: key,
     });
