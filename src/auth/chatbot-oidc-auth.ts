@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { IChatbotLoginActions } from './chatbot-auth';
 import { propName } from '../shared/prop-prefix';
-import { PropsValidator, durationType, isValidDomainName, objectType, refuseWrongTypes, required, stringType } from '../shared/validation';
+import { PropsValidator, durationType, isValidDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
 
 /**
  * The endpoints and client of an OpenID Connect provider that the load balancer talks to directly
@@ -49,12 +49,13 @@ export interface ChatbotOidcLoginOptions {
   readonly clientSecret: SecretValue;
 
   /**
-   * The scopes the load balancer asks for (space-separated). Add the provider's groups scope to
-   * receive a groups claim for `allowedGroups`.
+   * The scopes the load balancer asks for; `openid` is required. Add the provider's groups scope to
+   * receive a groups claim for `allowedGroups`. (Named `scopes`, not `scope`, so that the Python
+   * constructor's `scope` argument stays the construct's parent.)
    *
-   * @default 'openid email profile'
+   * @default ['openid', 'email', 'profile']
    */
-  readonly scope?: string;
+  readonly scopes?: string[];
 }
 
 /**
@@ -107,7 +108,7 @@ export class ChatbotOidcAuth extends Construct implements IChatbotLoginActions {
       userInfoEndpoint: this.props.userInfoEndpoint,
       clientId: this.props.clientId,
       clientSecret: this.props.clientSecret,
-      scope: this.props.scope ?? 'openid email profile',
+      scope: (this.props.scopes ?? ['openid', 'email', 'profile']).join(' '),
       sessionTimeout: this.props.sessionTimeout ?? Duration.hours(8),
       onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
       next,
@@ -151,7 +152,7 @@ function checkOidcLogin(scope: Construct, props: ChatbotOidcAuthProps): void {
     endSessionEndpoint: stringType("'https://example.okta.com/oauth2/v1/logout'"),
     clientId: required(stringType()),
     clientSecret: required(objectType('SecretValue', 'unsafeUnwrap', "SecretValue.secretsManager('okta-client', { jsonField: 'clientSecret' })")),
-    scope: stringType("'openid email profile'"),
+    scopes: stringListType("['openid', 'email', 'profile']"),
     domainName: required(stringType("'chat.example.com'")),
     sessionTimeout: durationType('Duration.hours(8)'),
   });
@@ -177,8 +178,12 @@ function checkOidcLogin(scope: Construct, props: ChatbotOidcAuthProps): void {
         `Replicate the secret to ${region} and reference the replica.`);
     }
   }
-  if (props.scope !== undefined && !Token.isUnresolved(props.scope)) {
-    v.check(props.scope.split(' ').includes('openid'), name('scope'), `'${props.scope}' lacks openid, which the load balancer requires.`, 'Use a scope such as \'openid email profile\'.');
+  if (props.scopes !== undefined && !Token.isUnresolved(props.scopes)) {
+    v.check(props.scopes.includes('openid'), name('scopes'), `[${props.scopes.join(', ')}] lacks openid, which the load balancer requires.`,
+      'Add it, as in [\'openid\', \'email\', \'profile\'].');
+    for (const s of props.scopes.filter((x) => !Token.isUnresolved(x))) {
+      v.check(/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s), name('scopes'), `has '${s}', which is not an OAuth scope.`, 'Give each scope as its own item, without spaces or quotes.');
+    }
   }
   const own = props;
   if (!Token.isUnresolved(own.domainName)) {

@@ -15,7 +15,7 @@ const OKTA: ChatbotOidcLoginOptions = {
   endSessionEndpoint: 'https://example.okta.com/oauth2/v1/logout',
   clientId: '0oa0example0client0id',
   clientSecret: SecretValue.secretsManager('okta', { jsonField: 'clientSecret' }),
-  scope: 'openid email profile groups',
+  scopes: ['openid', 'email', 'profile', 'groups'],
 };
 
 function build(oidc: ChatbotOidcLoginOptions, nag = false): { chatbot: SecureContainerChatbot; app: App; stack: Stack } {
@@ -104,7 +104,8 @@ describe('OpenID Connect without Cognito: bad input', () => {
     ['a secret in plain text', { clientSecret: SecretValue.unsafePlainText('s3cret') }, 'ingress.oidc.clientSecret'],
     ['a secret from another region', { clientSecret: SecretValue.secretsManager('arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-AbCdEf') },
       'ingress.oidc.clientSecret'],
-    ['a scope without openid', { scope: 'email profile' }, 'ingress.oidc.scope'],
+    ['scopes without openid', { scopes: ['email', 'profile'] }, 'ingress.oidc.scopes'],
+    ['two scopes in one item', { scopes: ['openid email'] }, 'ingress.oidc.scopes'],
     ['a client id too long for the sign-out redirect', { clientId: 'c'.repeat(80) }, 'ingress.oidc.endSessionEndpoint'],
     ['a missing user info endpoint', { userInfoEndpoint: undefined }, 'ingress.oidc.userInfoEndpoint'],
   ])('refuses %s', (_what, change, prop) => {
