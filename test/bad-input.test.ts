@@ -537,7 +537,7 @@ describe('JavaScript and Python callers: every prop of a wrong type gives an Err
       userInfoEndpoint: 'https://idp.example.com/u',
       clientId: 'c',
       clientSecret: SecretValue.secretsManager('idp', { jsonField: 'clientSecret' }),
-    }), ['domainName', 'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'endSessionEndpoint', 'clientId', 'scope'],
+    }), ['domainName', 'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'endSessionEndpoint', 'clientId', 'scopes'],
     ['clientSecret', 'sessionTimeout']],
     ['ChatbotUserPoolWebAcl', 'eu-west-1', (s, p) => new ChatbotUserPoolWebAcl(s, 'X', p),
       (s) => ({ logsEncryptionKey: new kms.Key(s, 'K'), userPool: new cognito.UserPool(s, 'P') }), [],

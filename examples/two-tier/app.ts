@@ -34,7 +34,7 @@ export function buildTwoTierExample(app: App): Stack {
   // Imports (Fn::ImportValue) of the repository: CloudFormation refuses to delete it while this
   // stack runs images from it. They also order the stacks; the explicit dependency says why.
   CrossStackReferences.of(stack).consume(ReferenceStrength.STRONG);
-  stack.addDependency(images, 'the backend image must be pushed to the repository before the service starts');
+  stack.addStackDependency(images, 'the backend image must be pushed to the repository before the service starts');
 
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789EXAMPLE',
