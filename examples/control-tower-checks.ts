@@ -2,7 +2,7 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { CfnResource, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { CONTROL_TOWER_EXCEPTION } from '../src/shared/acknowledge';
+import { CONTROL_TOWER_EXCEPTION, controlTowerRule } from '../src/shared/acknowledge';
 
 /**
  * AWS Control Tower's proactive controls (all the CloudFormation Guard rules bundled with
@@ -29,7 +29,7 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
       .map((v) => ({
         ...v,
         violatingResources: v.violatingResources.filter((r) =>
-          !exceptions.get(`${path.basename(r.templatePath)} ${r.resourceLogicalId}`)?.has(`cdk-validator-cfnguard::${v.ruleName}`)),
+          !exceptions.get(`${path.basename(r.templatePath)} ${r.resourceLogicalId}`)?.has(controlTowerRule(v.ruleName))),
       }))
       .filter((v) => v.violatingResources.length > 0);
     return { ...report, success: violations.length === 0, violations };

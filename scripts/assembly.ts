@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CONTROL_TOWER_EXCEPTION } from '../src/shared/acknowledge';
 
 /** One acknowledged finding: the construct path, the rule id and the reason. */
 export interface Acknowledgement {
@@ -33,8 +34,7 @@ export interface Assembly {
 }
 
 const ACK_KEY = 'aws:cdk:acknowledged-rules';
-// The library's per-resource exceptions to AWS Control Tower controls (src/shared/acknowledge.ts).
-const CONTROL_TOWER_EXCEPTION = 'secure-container-chatbot:control-tower-exception';
+// The library's per-resource exceptions to AWS Control Tower controls are CONTROL_TOWER_EXCEPTION metadata.
 
 export function readAssembly(outdir: string): Assembly {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));

@@ -10,13 +10,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readAssembly } from './assembly';
+import { CONTROL_TOWER_PREFIX } from '../src/shared/acknowledge';
 
 const root = path.resolve(__dirname, '..');
 const examplesDir = path.join(root, 'examples');
 const cdk = path.join(root, 'node_modules', '.bin', 'cdk');
 
 const wanted = process.argv.slice(2);
-const CONTROL_TOWER = 'cdk-validator-cfnguard::';
 const examples = fs.readdirSync(examplesDir)
   .filter((name) => fs.existsSync(path.join(examplesDir, name, 'cdk.json')))
   .filter((name) => wanted.length === 0 || wanted.includes(name))
@@ -52,13 +52,13 @@ for (const name of examples) {
   for (const stack of assembly.stacks) {
     const top = Object.entries(stack.resourceTypes).sort((a, b) => b[1] - a[1]).slice(0, 6)
       .map(([type, n]) => `${type.replace(/^AWS::/, '')} ${n}`).join(', ');
-    const guard = stack.acknowledgements.filter((a) => a.id.startsWith(CONTROL_TOWER)).length;
+    const guard = stack.acknowledgements.filter((a) => a.id.startsWith(CONTROL_TOWER_PREFIX)).length;
     console.log(`  ${stack.name} (${stack.region}): ${stack.resourceCount} resources, ${stack.acknowledgements.length - guard} nag acknowledgements, `
       + `${guard} Control Tower exceptions`);
     console.log(`    ${top}`);
   }
   const all = assembly.stacks.flatMap((s) => s.acknowledgements);
-  const guard = all.filter((a) => a.id.startsWith(CONTROL_TOWER)).length;
+  const guard = all.filter((a) => a.id.startsWith(CONTROL_TOWER_PREFIX)).length;
   const verdict = assembly.violations === 0 ? 'clean' : `${assembly.violations} violation(s)`;
   console.log(`  cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1) and Control Tower proactive controls: ${verdict}; `
     + `${all.length - guard} nag acknowledgements and ${guard} Control Tower exceptions, all in the library`);

@@ -4,7 +4,8 @@ import { IConstruct } from 'constructs';
 /** Metadata type of an AWS Control Tower control acknowledged on one construct (see `controlTowerRule`). */
 export const CONTROL_TOWER_EXCEPTION = 'secure-container-chatbot:control-tower-exception';
 
-const CONTROL_TOWER_PREFIX = 'cdk-validator-cfnguard::';
+/** How `@cdklabs/cdk-validator-cfnguard` prefixes the ids of its rules. */
+export const CONTROL_TOWER_PREFIX = 'cdk-validator-cfnguard::';
 
 /**
  * Acknowledges findings that this architecture cannot avoid, on the exact construct that draws

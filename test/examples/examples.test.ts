@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CONTROL_TOWER_PREFIX } from '../../src/shared/acknowledge';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ACK_FILE = path.join(ROOT, 'test', 'nag-acknowledgements.json');
 const GUARD_FILE = path.join(ROOT, 'test', 'guard-exceptions.json');
-const GUARD_PREFIX = 'cdk-validator-cfnguard::';
 
 type Reviewed = { [example: string]: Array<{ path: string; id: string; reason: string }> };
 
@@ -14,7 +14,7 @@ function acknowledgements(controlTower: boolean): Reviewed {
   const current: Reviewed = {};
   for (const name of Object.keys(EXAMPLES)) {
     current[name] = exampleAssembly(name).stacks.flatMap((s) => s.acknowledgements)
-      .filter((a) => a.id.startsWith(GUARD_PREFIX) === controlTower)
+      .filter((a) => a.id.startsWith(CONTROL_TOWER_PREFIX) === controlTower)
       .map((a) => ({ path: a.path, id: a.id.replace(/^Annotation::/, ''), reason: a.reason }));
   }
   return current;
