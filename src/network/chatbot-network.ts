@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, Dependable } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { Ipv4Block, MAX_PREFIX, MIN_PREFIX, contains, fitsInOrder, overlaps, parseCidr, prefixLength, privateRangeOf } from '../shared/cidr';
@@ -245,21 +245,83 @@ export class ChatbotNetwork extends Construct {
     // gateway's public subnet keeps that route: the others hold nothing, and the internet
     // gateway, which CloudFront VPC origins require attached to the VPC, stays attached.
     const natSubnets = new Set(this.vpc.publicSubnets.filter((s) => s.node.tryFindChild('NATGateway')).map((s) => s.node.path));
-    for (const subnet of this.vpc.publicSubnets) {
-      const route = subnet.node.tryFindChild('DefaultRoute');
-      if (!route) {
+    const routed: ec2.PublicSubnet[] = [];
+    for (const subnet of this.vpc.publicSubnets as ec2.PublicSubnet[]) {
+      if (!subnet.node.tryFindChild('DefaultRoute')) {
         continue;
       }
       if (withLoadBalancerSubnets && !natSubnets.has(subnet.node.path)) {
-        subnet.node.tryRemoveChild('DefaultRoute');
+        removeRoute(subnet, 'DefaultRoute', undefined);
         continue;
       }
+      routed.push(subnet);
+    }
+    const route = sharePublicRouteTable(routed);
+    if (route) {
       acknowledgeFindings(route, ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW'],
         withLoadBalancerSubnets
-          ? 'Public subnet of the NAT gateway that lets the internal load balancer\'s login reach Cognito\'s token endpoint: a NAT gateway needs the default route to the internet gateway. Nothing else lives in this subnet; the load balancer and the tasks are in private subnets.'
-          : 'Public subnet of the internet-facing load balancer (and of the NAT gateway when egress is NAT): its default route to the internet gateway is what lets CloudFront reach it. The load balancer admits only the CloudFront origin-facing prefix list on 443; no task or endpoint lives in these subnets.');
+          ? 'The public route table shared by the public subnets of the NAT gateways that let the internal load balancer\'s login reach Cognito\'s token endpoint: '
+            + 'a NAT gateway needs the default route to the internet gateway. Nothing else lives in these subnets; the load balancer and the tasks are in private subnets.'
+          : 'The public route table shared by the public subnets of the internet-facing load balancer (and of the NAT gateways when egress is NAT): its default route '
+            + 'to the internet gateway is what lets CloudFront reach the load balancer. The load balancer admits only the CloudFront origin-facing prefix list on 443; '
+            + 'no task or endpoint lives in these subnets.');
     }
   }
+}
+
+/**
+ * Gives the public subnets one route table, the first subnet's, as a hand-written VPC does:
+ * `ec2.Vpc` creates a table with the same default route for each public subnet. The other
+ * subnets' associations move to the first table, and their tables and routes are removed.
+ * Each subnet object then reports the shared table as its `routeTable`, and whatever waits for
+ * a removed route (a NAT gateway in that subnet, an internet-facing load balancer) waits for
+ * the shared table's route instead, so no reference or dependency points at a removed resource.
+ *
+ * On an update of a stack deployed before, CloudFormation replaces the moved associations (their
+ * `RouteTableId` cannot change in place): each moved subnet switches to the shared table, whose
+ * routes are the same, then the old table and its route are deleted. No stateful resource is
+ * touched.
+ *
+ * @returns the shared table's IPv4 default route, or undefined without public subnets that route
+ * to the internet
+ */
+function sharePublicRouteTable(subnets: ec2.PublicSubnet[]): CfnResource | undefined {
+  const [first, ...others] = subnets;
+  if (!first) {
+    return undefined;
+  }
+  for (const subnet of others) {
+    const ownTable = subnet.node.findChild('RouteTable') as ec2.CfnRouteTable;
+    const association = subnet.node.findChild('RouteTableAssociation') as ec2.CfnSubnetRouteTableAssociation;
+    association.routeTableId = first.routeTable.routeTableId;
+    for (const child of subnet.node.children) {
+      if (child instanceof ec2.CfnRoute) {
+        const shared = first.node.tryFindChild(child.node.id);
+        // ec2.Vpc gives every public subnet the same routes (DefaultRoute, DefaultRoute6 with IPv6).
+        if (!(shared instanceof ec2.CfnRoute) || child.destinationCidrBlock !== shared.destinationCidrBlock
+          || child.destinationIpv6CidrBlock !== shared.destinationIpv6CidrBlock || child.gatewayId !== shared.gatewayId) {
+          throw new Error(`${child.node.path} has no equal route in ${first.node.path}'s route table, which the public subnets share.`);
+        }
+        removeRoute(subnet, child.node.id, shared);
+      }
+    }
+    subnet.node.tryRemoveChild(ownTable.node.id);
+    Dependable.implement(ownTable, { dependencyRoots: [first.node.findChild('RouteTable')] });
+    (subnet as { routeTable: ec2.IRouteTable }).routeTable = first.routeTable;
+  }
+  return first.node.findChild('DefaultRoute') as CfnResource;
+}
+
+/**
+ * Removes a route of a public subnet. `ec2.Vpc` has already made the subnet's
+ * `internetConnectivityEstablished` (which a NAT gateway in the subnet and an internet-facing load
+ * balancer wait for) include it: those now wait for `replacement`, or for nothing more than the
+ * subnet's association when the subnet keeps no route out.
+ */
+function removeRoute(subnet: ec2.PublicSubnet, id: string, replacement: ec2.CfnRoute | undefined): void {
+  const route = subnet.node.findChild(id);
+  subnet.node.tryRemoveChild(id);
+  Dependable.implement(route, { dependencyRoots: replacement ? [replacement] : [] });
 }
 
 function validateCidrs(v: PropsValidator, props: ChatbotNetworkProps, maxAzs: number): void {
