@@ -74,6 +74,13 @@ describe('a stack in us-east-1 with everything brought by the user', () => {
   });
   const template = Template.fromStack(stack);
 
+  test('leaves the user\'s VPC as it is: a route table and a default route to the internet gateway per public subnet', () => {
+    const tables = vpc.publicSubnets.map((s) => JSON.stringify(stack.resolve(s.routeTable.routeTableId)));
+    expect(new Set(tables).size).toBe(2);
+    const internetRoutes = Object.values<any>(template.findResources('AWS::EC2::Route')).filter((r) => r.Properties.GatewayId);
+    expect(internetRoutes.map((r) => JSON.stringify(r.Properties.RouteTableId)).sort()).toEqual([...tables].sort());
+  });
+
   test('keeps one stack and creates no second VPC, cluster, user pool, certificate or web ACL', () => {
     expect(chat.edgeStack).toBe(stack);
     expect(app.synth().stacks).toHaveLength(1);

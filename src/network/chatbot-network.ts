@@ -260,8 +260,9 @@ export class ChatbotNetwork extends Construct {
     if (route) {
       acknowledgeFindings(route, ['HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW'],
         withLoadBalancerSubnets
-          ? 'The public route table shared by the public subnets of the NAT gateways that let the internal load balancer\'s login reach Cognito\'s token endpoint: '
-            + 'a NAT gateway needs the default route to the internet gateway. Nothing else lives in these subnets; the load balancer and the tasks are in private subnets.'
+          ? `${routed.length > 1 ? 'The public route table shared by the public subnets of the NAT gateways that let' : 'Public subnet of the NAT gateway that lets'} `
+            + 'the internal load balancer\'s login reach Cognito\'s token endpoint: a NAT gateway needs the default route to the internet gateway. '
+            + `Nothing else lives in ${routed.length > 1 ? 'these subnets' : 'this subnet'}; the load balancer and the tasks are in private subnets.`
           : 'The public route table shared by the public subnets of the internet-facing load balancer (and of the NAT gateways when egress is NAT): its default route '
             + 'to the internet gateway is what lets CloudFront reach the load balancer. The load balancer admits only the CloudFront origin-facing prefix list on 443; '
             + 'no task or endpoint lives in these subnets.');

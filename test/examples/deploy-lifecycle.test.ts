@@ -1,12 +1,12 @@
 import {
-  Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, deletionProtectionWithoutRetain,
-  protectedLoadBalancers, retainedFixedNames,
+  Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, danglingReferences, deletionProtectionWithoutRetain,
+  protectedLoadBalancers, repeatedInternetRoutes, retainedFixedNames,
 } from '../support/deploy-lifecycle';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 
 // Invariants over every stack of every example, so that a resource added later is checked too.
 describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => {
-  const stacks = exampleAssembly(name).stacks.map((s) => ({ name: s.name, resources: s.template.Resources as Resources }));
+  const stacks = exampleAssembly(name).stacks.map((s) => ({ name: s.name, resources: s.template.Resources as Resources, parameters: s.template.Parameters ?? {} }));
   const perStack = (check: (resources: Resources) => string[]) => stacks.flatMap((s) => check(s.resources).map((p) => `${s.name}: ${p}`));
 
   test('a failed first create rolls back: deletion protection only on resources CloudFormation keeps', () => {
@@ -29,5 +29,13 @@ describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => 
     const domains = appDomainNames(stacks.map((s) => s.resources));
     expect(domains.length).toBeGreaterThan(0);
     expect(perStack((resources) => cognitoPrefixProblems(resources, domains))).toEqual([]);
+  });
+
+  test('every Ref, GetAtt and DependsOn names a resource or parameter of its template', () => {
+    expect(stacks.flatMap((s) => danglingReferences(s.resources, s.parameters).map((p) => `${s.name}: ${p}`))).toEqual([]);
+  });
+
+  test('the public subnets of each VPC share one default route to the internet gateway', () => {
+    expect(perStack(repeatedInternetRoutes)).toEqual([]);
   });
 });

@@ -184,3 +184,54 @@ export function cognitoPrefixProblems(resources: Resources, domainNames: string[
   }
   return problems;
 }
+
+/**
+ * Refs, GetAtts and DependsOn that name no resource or parameter of the template: CloudFormation
+ * refuses such a template. A construct removed from the tree after something referenced it, or
+ * waited for it, leaves one.
+ */
+export function danglingReferences(resources: Resources, parameters: { [name: string]: unknown } = {}): string[] {
+  const known = (id: string) => id in resources || id in parameters || id.startsWith('AWS::');
+  const problems: string[] = [];
+  const visit = (owner: string, value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v) => visit(owner, v));
+    } else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        if (key === 'Ref' && typeof v === 'string' && !known(v)) {
+          problems.push(`${owner} references ${v}, which is not in the template`);
+        } else if (key === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string' && !known(v[0])) {
+          problems.push(`${owner} gets an attribute of ${v[0]}, which is not in the template`);
+        }
+        visit(owner, v);
+      }
+    }
+  };
+  for (const [id, resource] of Object.entries(resources) as Array<[string, Resource & { DependsOn?: string | string[] }]>) {
+    visit(id, resource.Properties);
+    for (const target of [resource.DependsOn ?? []].flat()) {
+      if (!known(target)) {
+        problems.push(`${id} depends on ${target}, which is not in the template`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * VPCs whose public route tables hold more than one IPv4 default route to an internet gateway:
+ * public subnets share one route table, as in a hand-written VPC, so that a security reviewer reads
+ * one unrestricted route per VPC.
+ */
+export function repeatedInternetRoutes(resources: Resources): string[] {
+  const byVpc = new Map<string, string[]>();
+  for (const [id, route] of Object.entries(resources)) {
+    const gateway = route.Properties?.GatewayId?.Ref;
+    if (route.Type !== 'AWS::EC2::Route' || route.Properties?.DestinationCidrBlock !== '0.0.0.0/0' || resources[gateway]?.Type !== 'AWS::EC2::InternetGateway') {
+      continue;
+    }
+    const vpc = JSON.stringify(resources[route.Properties.RouteTableId?.Ref]?.Properties?.VpcId);
+    byVpc.set(vpc, [...(byVpc.get(vpc) ?? []), id]);
+  }
+  return [...byVpc.entries()].filter(([, routes]) => routes.length > 1).map(([vpc, routes]) => `VPC ${vpc} has ${routes.length} default routes to an internet gateway: ${routes.join(', ')}`);
+}
