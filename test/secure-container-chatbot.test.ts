@@ -8,6 +8,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ChatbotIngress, SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
+import { repeatedInternetRoutes } from './support/deploy-lifecycle';
 import { exampleAssembly } from './support/example-assemblies';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
@@ -79,6 +80,8 @@ describe('a stack in us-east-1 with everything brought by the user', () => {
     expect(new Set(tables).size).toBe(2);
     const internetRoutes = Object.values<any>(template.findResources('AWS::EC2::Route')).filter((r) => r.Properties.GatewayId);
     expect(internetRoutes.map((r) => JSON.stringify(r.Properties.RouteTableId)).sort()).toEqual([...tables].sort());
+    // The assembly-wide check that keeps the library's own VPC at one such route sees both here.
+    expect(repeatedInternetRoutes(template.toJSON().Resources)).toEqual([expect.stringMatching(/has 2 default routes to an internet gateway/)]);
   });
 
   test('keeps one stack and creates no second VPC, cluster, user pool, certificate or web ACL', () => {

@@ -138,6 +138,14 @@ export interface ChatbotNetworkProps {
  * any route to the internet for the tasks and the interface endpoints, across two Availability
  * Zones, with flow logs and the default security group closed.
  *
+ * The public subnets share one route table, with one default route to the internet gateway, as in
+ * a hand-written VPC; each public subnet's `routeTable` is that table. (With `loadBalancerSubnets`
+ * and a single NAT gateway, only the NAT gateway's public subnet routes out; the others keep a
+ * table of their own without that route.) A stack deployed before with a route table per public
+ * subnet moves the other public subnets to the first one's table on update: CloudFormation
+ * replaces their route table associations, a brief switch to a table with the same routes, then
+ * deletes the tables and routes no longer used. No stateful resource is replaced.
+ *
  * The private subnets are `PRIVATE_ISOLATED`: the tasks reach AWS services through VPC endpoints
  * (`ChatbotEndpoints`) instead of a NAT gateway.
  */

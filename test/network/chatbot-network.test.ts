@@ -3,9 +3,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ChatbotEgress, ChatbotNetwork } from '../../src';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { danglingReferences } from '../support/deploy-lifecycle';
 import { exampleTemplate } from '../support/example-assemblies';
 
