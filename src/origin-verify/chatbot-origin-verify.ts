@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Duration, Lazy, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -254,21 +255,30 @@ export class ChatbotOriginVerify extends Construct {
       resources: [distributions],
     }));
 
-    this.secret.addRotationSchedule('Rotation', {
-      rotationLambda: fn,
-      automaticallyAfter: this.props.rotationInterval ?? Duration.days(30),
+    // The schedule itself, not `secret.addRotationSchedule`: that also grants the function
+    // secretsmanager:GetRandomPassword on `*` (the function makes its values itself) and a second,
+    // broader use of the key through the key policy; the statements above are all it needs.
+    const rotation = new Construct(this.secret, 'Rotation');
+    const schedule = new secretsmanager.CfnRotationSchedule(rotation, 'Resource', {
+      secretId: this.secret.secretArn,
+      rotationLambdaArn: fn.functionArn,
+      rotationRules: { scheduleExpression: events.Schedule.rate(this.props.rotationInterval ?? Duration.days(30)).expressionString },
       // The distribution does not exist yet when this stack is first deployed.
       rotateImmediatelyOnUpdate: false,
     });
-    this._rotationFunction = fn;
-
-    // Secrets Manager may invoke it for this secret only (the grant above names no source).
+    // Secrets Manager may invoke it for this secret only.
+    const invoke = fn.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
+    invoke.applyBefore(schedule);
     for (const child of fn.node.children) {
       if (child instanceof lambda.CfnPermission) {
         child.sourceAccount = stack.account;
         child.sourceArn = this.secret.secretArn;
       }
     }
+    // As `addRotationSchedule` does: nobody in the account deletes the secret outside CloudFormation.
+    this.secret.denyAccountRootDelete();
+    this._rotationFunction = fn;
+
     const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
     // aws-cdk-lib makes the function depend on its role, which the Role reference already does.
     ignoreCfnLintChecks(cfnFunction, ['W3005']);

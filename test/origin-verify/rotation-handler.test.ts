@@ -252,6 +252,19 @@ describe('origin-verify rotation', () => {
     expect(world.refusals).toEqual([]);
   });
 
+  test('testSecret alone, as Secrets Manager runs it to test a new schedule, fails without changing anything', async () => {
+    const world = new World();
+    world.versions.v2 = { value: 'test-version', stages: ['AWSPENDING'] };
+    const before = JSON.stringify({ rules: world.rules, distributions: world.distributions });
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
+      .rejects.toThrow('Distribution MINE does not send the pending value yet');
+    world.parameter = undefined;
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
+      .rejects.toThrow('No CloudFront distribution ID');
+    expect(JSON.stringify({ rules: world.rules, distributions: world.distributions })).toBe(before);
+    expect(world.calls).not.toContain('modifyRule');
+  });
+
   test('other errors of SSM are not taken for a missing parameter', async () => {
     const world = new World();
     world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };

@@ -132,14 +132,17 @@ async function testSecret(clients, secretId, token, s) {
   const { sm, elb, cloudFront, ssm } = clients;
   const pending = await valueOf(sm, secretId, PENDING, token);
   const current = await valueOf(sm, secretId, CURRENT);
-  // The same conditions again (ModifyRule is idempotent): the answer is the rules' state as the
-  // load balancer holds it, even if a stack update rewrote them since setSecret.
-  await acceptOnRules(elb, s, [pending, current], pending);
+  // Read-only checks first: Secrets Manager also runs this step alone, to test the configuration
+  // when the schedule is set, and then nothing may change.
   const id = await findDistribution(ssm, s);
   const { DistributionConfig: config } = await distributionConfig(cloudFront, id, s);
   if (!headersOf(config, s.headerName).every((header) => header.HeaderValue === pending)) {
     throw new Error(`Distribution ${id} does not send the pending value yet`);
   }
+  // CloudFront sends the pending value, so the rules must accept it: the same conditions again
+  // (ModifyRule is idempotent), and the answer is the rules' state as the load balancer holds it,
+  // even if a stack update rewrote them since setSecret.
+  await acceptOnRules(elb, s, [pending, current], pending);
 }
 
 async function finishSecret(clients, secretId, token) {
