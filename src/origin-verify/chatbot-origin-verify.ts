@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { Duration, Lazy, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -125,6 +126,7 @@ export class ChatbotOriginVerify extends Construct {
   private _rotationFunction?: lambda.Function;
   private _distributionRegion?: string;
   private _distributionIdParameter?: ssm.StringParameter;
+  private _rotationRole?: ManagedPolicyRole;
 
   constructor(scope: Construct, id: string, props: ChatbotOriginVerifyProps) {
     super(scope, id);
@@ -182,7 +184,11 @@ export class ChatbotOriginVerify extends Construct {
     const role = new ManagedPolicyRole(this, 'RotationRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Rotates the origin-verify value of ${this.props.domainName}`,
+      // A name known at synth time, so that the distribution's stack in another Region can grant
+      // the role access to that one distribution (see publishDistributionId).
+      roleName: rotationRoleName(this),
     });
+    this._rotationRole = role;
     const logGroup = createEncryptedLogGroup(this, 'RotationLogs', {
       encryptionKey: this.encryptionKey,
       retention: this.props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -248,12 +254,8 @@ export class ChatbotOriginVerify extends Construct {
         resourceName: this.distributionIdParameterName.slice(1),
       })],
     }));
-    const distributions = stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: '*' });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'SwitchTheOriginHeader',
-      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
-      resources: [distributions],
-    }));
+    // cloudfront:GetDistributionConfig and cloudfront:UpdateDistribution on the one distribution
+    // come from publishDistributionId, in the distribution's stack, which knows its ID.
 
     // The schedule itself, not `secret.addRotationSchedule`: that also grants the function
     // secretsmanager:GetRandomPassword on `*` (the function makes its values itself) and a second,
@@ -288,12 +290,6 @@ export class ChatbotOriginVerify extends Construct {
       ['CKV_AWS_115', 'Secrets Manager runs one rotation of a secret at a time; a concurrency reservation fails in accounts at the minimum concurrency quota of 10.'],
     ]);
 
-    // cdk-nag names the finding after the resource as written: a literal account when the stack has one.
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    acknowledgeFindings(role.grantsPolicy!, [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::${account}:distribution/*]`],
-      'The distribution lives in the us-east-1 edge stack, which deploys after this one, so its ID is unknown here without a cross-region reference; '
-      + 'the function reads the ID from the one SSM parameter the edge stack writes it to, checks that the distribution has the app\'s domain as alias, '
-      + 'and changes only its origin-verify header.');
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', controlTowerRule('lambda_inside_vpc_check')],
       'The function calls the CloudFront API, which has no VPC endpoint, and the VPC of the app has no internet route by default; it handles no application data, only the origin-verify value, through AWS APIs over TLS with IAM authentication.');
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ'],
@@ -323,14 +319,55 @@ export class ChatbotOriginVerify extends Construct {
       `is ${region}, but publishDistributionId writes the parameter in ${scopeRegion}, where the rotation function would not find it.`,
       'Pass the Region of the distribution\'s stack to `rotateWith`.');
     v.throwIfInvalid();
+    const switchTheHeader = new iam.PolicyStatement({
+      sid: 'SwitchTheOriginHeader',
+      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      resources: [distribution.distributionArn],
+    });
+    const role = this._rotationRole!;
+    let grant: Construct;
+    if (Stack.of(scope) === Stack.of(role)) {
+      role.addToPrincipalPolicy(switchTheHeader);
+      grant = role.grantsPolicy!;
+    } else {
+      // IAM is global: the distribution's stack attaches a policy naming its distribution to the
+      // role by name. It deploys after the role's stack and is deleted before it.
+      const roleName = (role.node.defaultChild as iam.CfnRole).roleName;
+      if (roleName === undefined || Token.isUnresolved(roleName)) {
+        throw new Error('ChatbotOriginVerify: the rotation role has no name known at synth time (its stack\'s name or Region is a token), '
+          + 'so the distribution\'s stack cannot grant it access. Give the stack a literal name and Region, or put the distribution in the same stack.');
+      }
+      grant = new iam.ManagedPolicy(scope, 'OriginVerifyRotationPolicy', {
+        description: `Lets the rotation of the origin-verify value of ${this.props.domainName} switch the header of this distribution`,
+        statements: [switchTheHeader],
+        roles: [iam.Role.fromRoleName(scope, 'OriginVerifyRotationRole', roleName)],
+      });
+    }
     this._distributionIdParameter = new ssm.StringParameter(scope, 'OriginVerifyDistributionId', {
       parameterName: this.distributionIdParameterName,
       stringValue: distribution.distributionId,
       tier: ssm.ParameterTier.STANDARD,
       description: `ID of the CloudFront distribution of ${this.props.domainName}, read by the rotation of its origin-verify value`,
     });
+    // The function looks for the distribution only once it may change it.
+    this._distributionIdParameter.node.addDependency(grant);
     return this._distributionIdParameter;
   }
+}
+
+/**
+ * The rotation role's name: `<stack name>-ov-rotation-<hash>`, at most 64 characters. The hash of
+ * the stack's name, Region and the construct's path keeps two chatbots of one stack, and stacks of
+ * one name in two Regions of an account, apart (IAM names are global to the account). Undefined
+ * when the stack's name or Region is a token: CloudFormation then names the role.
+ */
+function rotationRoleName(scope: Construct): string | undefined {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.stackName) || Token.isUnresolved(stack.region)) {
+    return undefined;
+  }
+  const hash = createHash('sha256').update(`${stack.stackName}/${stack.region}/${scope.node.path}`).digest('hex').slice(0, 16);
+  return `${stack.stackName.slice(0, 34)}-ov-rotation-${hash}`;
 }
 
 /** A CloudFormation listener rule condition as the Elastic Load Balancing API takes it: the same keys, capitalised. */

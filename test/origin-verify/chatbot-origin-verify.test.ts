@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -87,14 +87,15 @@ describe('the origin-verify secret of examples/basic', () => {
       Sid: 'FindTheDistribution',
       Effect: 'Allow',
       Action: 'ssm:GetParameter',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' },
-        ':parameter/secure-container-chatbot/chat.example.com/distribution-id']] },
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' },
+          ':parameter/secure-container-chatbot/chat.example.com/distribution-id']],
+      },
     });
-    expect(bySid('SwitchTheOriginHeader').Action).toEqual(['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution']);
-    expect(bySid('SwitchTheOriginHeader').Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/*']] });
-    // Every statement, and nothing else: no resource is `*` (no DescribeRules, ListDistributions or GetRandomPassword).
+    // Every statement, and nothing else: no resource is `*` (no DescribeRules, ListDistributions or
+    // GetRandomPassword), and no distribution: the edge stack grants that one (next test).
     expect(statements.map((st: any) => st.Sid)).toEqual(['LogsOfTheRotation', 'RotateTheSecret', 'UseTheSecretKey', 'AcceptBothValuesOnTheLoadBalancer',
-      'FindTheDistribution', 'SwitchTheOriginHeader']);
+      'FindTheDistribution']);
     expect(statements.flatMap((st: any) => [st.Resource].flat())).not.toContain('*');
     // The key policy names the role nowhere: its own policy's kms:Decrypt and kms:GenerateDataKey are all it has.
     const keyPolicies = ofType('AWS::KMS::Key').map(([, r]) => JSON.stringify(r.Properties.KeyPolicy));
@@ -105,6 +106,25 @@ describe('the origin-verify secret of examples/basic', () => {
         expect(action).not.toContain('*');
       }
     }
+  });
+
+  test('the edge stack lets the role, by its name, read and update that one distribution, before it publishes the ID', () => {
+    const role = resources.find(([id]) => id === fn.Properties.Role['Fn::GetAtt'][0])![1];
+    expect(role.Properties.RoleName).toMatch(/^ChatbotBasic-ov-rotation-[0-9a-f]{16}$/);
+    const edgeResources = Object.entries<any>(edge.template.Resources);
+    const distributionId = edgeResources.find(([, r]) => r.Type === 'AWS::CloudFront::Distribution')![0];
+    const policies = edgeResources.filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r).includes('cloudfront:'));
+    expect(policies.length).toBe(1);
+    const [policyId, policy] = policies[0];
+    expect(policy.Properties.Roles).toEqual([role.Properties.RoleName]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Sid: 'SwitchTheOriginHeader',
+      Effect: 'Allow',
+      Action: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distributionId }]] },
+    }]);
+    const [, parameter] = edgeResources.find(([, r]) => r.Type === 'AWS::SSM::Parameter')!;
+    expect(parameter.DependsOn).toEqual([policyId]);
   });
 
   test('CloudFront reads the same secret by name from its us-east-1 replica', () => {
@@ -124,14 +144,19 @@ describe('the origin-verify secret of examples/basic', () => {
 });
 
 describe('ChatbotOriginVerify alone', () => {
-  const listenerRule = (stack: Stack) => {
-    const vpc = new ec2.Vpc(stack, 'Vpc');
-    const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc });
-    const listener = lb.addListener('L', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(403) });
-    return new elbv2.ApplicationListenerRule(stack, 'Rule', {
-      listener, priority: 1, conditions: [elbv2.ListenerCondition.httpHeader(HEADER, ['x'])], action: elbv2.ListenerAction.fixedResponse(200),
-    });
+  /** The stack's one listener, made on first use. */
+  const listenerOf = (stack: Stack): elbv2.ApplicationListener => {
+    const existing = stack.node.tryFindChild('Lb') as elbv2.ApplicationLoadBalancer | undefined;
+    if (existing) {
+      return existing.listeners[0];
+    }
+    const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: new ec2.Vpc(stack, 'Vpc') });
+    return lb.addListener('L', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(403) });
   };
+  const listenerRule = (stack: Stack, id = 'Rule', priority = 1, conditions = [elbv2.ListenerCondition.httpHeader(HEADER, ['x'])]) =>
+    new elbv2.ApplicationListenerRule(stack, id, {
+      listener: listenerOf(stack), priority, conditions, action: elbv2.ListenerAction.fixedResponse(200),
+    });
 
   test('refuses a rotation interval Secrets Manager does not accept, and a second rotation', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
@@ -150,9 +175,7 @@ describe('ChatbotOriginVerify alone', () => {
   test('refuses a rule without the header condition, and one whose other conditions are only known at deploy time', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const rule = listenerRule(stack);
-    const noHeader = new elbv2.ApplicationListenerRule(stack, 'NoHeader', {
-      listener: rule.listener as any, priority: 2, conditions: [elbv2.ListenerCondition.pathPatterns(['/a'])], action: elbv2.ListenerAction.fixedResponse(200),
-    });
+    const noHeader = listenerRule(stack, 'NoHeader', 2, [elbv2.ListenerCondition.pathPatterns(['/a'])]);
     new ChatbotOriginVerify(stack, 'A', { domainName: 'chat.example.com' }).rotateWith({ listenerRules: [rule, noHeader] });
     expect(() => Template.fromStack(stack)).toThrow(/listener rule S\/NoHeader must have exactly one X-Origin-Verify http-header condition/);
 
@@ -183,6 +206,45 @@ describe('ChatbotOriginVerify alone', () => {
     other.publishDistributionId(edgeStack2, distribution);
     Template.fromStack(edgeStack2).hasResourceProperties('AWS::SSM::Parameter', { Name: '/secure-container-chatbot/other.example.com/distribution-id', Value: 'E123' });
     expect(() => other.publishDistributionId(edgeStack2, distribution)).toThrow(/already called/);
+
+    // A distribution in the role's own stack: the statement joins the role's policy, naming the distribution.
+    const app3 = new App();
+    const stack3 = new Stack(app3, 'S', { env: { region: 'eu-west-1' } });
+    const same = new ChatbotOriginVerify(stack3, 'C', { domainName: 'chat.example.com' });
+    same.rotateWith({ listenerRules: [listenerRule(stack3)] });
+    same.publishDistributionId(stack3, cloudfront.Distribution.fromDistributionAttributes(stack3, 'D', { distributionId: 'E456', domainName: 'd.cloudfront.net' }));
+    const template = Template.fromStack(stack3);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'SwitchTheOriginHeader',
+          Effect: 'Allow',
+          Action: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/E456']] },
+        }]),
+      },
+    });
+  });
+
+  test('names the rotation role apart for two chatbots of one stack and for stacks of one name in two Regions', () => {
+    const names: string[] = [];
+    for (const region of ['eu-west-1', 'eu-central-1']) {
+      const stack = new Stack(new App(), 'A-stack-name-that-is-rather-long-for-an-iam-role-name', { env: { region } });
+      const first = listenerRule(stack);
+      const second = listenerRule(stack, 'Second', 2);
+      for (const [id, rule] of [['One', first], ['Two', second]] as const) {
+        const verify = new ChatbotOriginVerify(stack, id, { domainName: `${id.toLowerCase()}.example.com` });
+        verify.rotateWith({ listenerRules: [rule] });
+        names.push(stack.resolve((verify.rotationFunction!.role!.node.defaultChild as any).roleName));
+      }
+    }
+    expect(names.length).toBe(4);
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(64);
+      expect(name).toMatch(/^[\w+=,.@-]+$/);
+    }
+    expect(new Set(names).size).toBe(names.length);
   });
 
   test('keeps the function description within Lambda\'s 256 characters for the longest domain', () => {
