@@ -300,10 +300,12 @@ export class ChatbotOriginVerify extends Construct {
   }
 
   /**
-   * Writes the ID of the distribution that sends the origin-verify header into the SSM parameter
-   * `distributionIdParameterName` (a free Standard parameter), for the rotation function. Call it
-   * once, with a scope in the distribution's stack, in the Region given to `rotateWith`. Until that
-   * stack is deployed, a rotation fails before it changes anything, and the current value stays.
+   * Lets the rotation function read and update this distribution (and no other), and writes the
+   * distribution's ID into the SSM parameter `distributionIdParameterName` (a free Standard
+   * parameter) where the function finds it. Call it once, with a scope in the distribution's stack,
+   * in the Region given to `rotateWith`; from another Region, the grant is a managed policy there,
+   * attached to the rotation role by its name. Until that stack is deployed, a rotation fails
+   * before it changes anything, and the current value stays.
    */
   public publishDistributionId(scope: Construct, distribution: cloudfront.IDistribution): ssm.StringParameter {
     const region = this._distributionRegion;
