@@ -670,7 +670,7 @@ export class SecureContainerChatbot extends Construct {
       healthCheckPath: 'container.healthCheckPath',
     }));
     this._loadBalancer = loadBalancer;
-    originVerify?.rotateWith({ listenerRules: loadBalancer.originVerifyRules });
+    originVerify?.rotateWith({ listenerRules: loadBalancer.originVerifyRules, distributionRegion: edgeStack.region });
     if (!vpcOrigin && !props.hostedZone) {
       dnsRecordOutput(this, 'DnsRecordOrigin', originDomainName, loadBalancer.applicationLoadBalancer.loadBalancerDnsName,
         'the load balancer, which CloudFront reaches by this name');
@@ -719,6 +719,7 @@ export class SecureContainerChatbot extends Construct {
       hostedZone: 'hostedZone',
     }));
     this._edge = edge;
+    originVerify?.publishDistributionId(edge, edge.distribution);
 
     if (options.monitoring ?? true) {
       this.monitoring = new ChatbotMonitoring(this, 'Monitoring', withPropPrefix({

@@ -1,11 +1,15 @@
+import { createHash } from 'crypto';
 import * as path from 'path';
-import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
@@ -22,8 +26,8 @@ import { PropsValidator, durationType, enumType, isValidDomainName, objectType, 
 export interface ChatbotOriginVerifyProps {
   /**
    * The public domain of the app. It names the secret (`secure-container-chatbot/<domainName>/origin-verify`,
-   * known at synth time so that a stack in another region can resolve it) and, at rotation time,
-   * finds the CloudFront distribution that has it as an alias.
+   * known at synth time so that a stack in another region can resolve it) and the SSM parameter
+   * that holds the ID of the CloudFront distribution (`/secure-container-chatbot/<domainName>/distribution-id`).
    */
   readonly domainName: string;
 
@@ -70,8 +74,21 @@ export interface ChatbotOriginVerifyProps {
  * Which load balancer rules check the origin-verify header, for `ChatbotOriginVerify.rotateWith`.
  */
 export interface ChatbotOriginVerifyRotationOptions {
-  /** The listener rules whose http-header condition checks the origin-verify header. */
+  /**
+   * The listener rules whose http-header condition checks the origin-verify header. The function
+   * rewrites each rule's conditions whole (ModifyRule replaces the list): the header condition
+   * with the values it accepts, and the rule's other conditions as they are at synth time, which
+   * must therefore be literal values.
+   */
   readonly listenerRules: elbv2.ApplicationListenerRule[];
+
+  /**
+   * The Region of the stack that holds the CloudFront distribution, where `publishDistributionId`
+   * writes the distribution's ID into an SSM parameter for the function.
+   *
+   * @default - this stack's Region
+   */
+  readonly distributionRegion?: string;
 }
 
 /**
@@ -96,9 +113,20 @@ export class ChatbotOriginVerify extends Construct {
   /** The secret's name, known at synth time. */
   public readonly secretName: string;
 
+  /**
+   * The name of the SSM parameter that `publishDistributionId` creates next to the distribution
+   * and the rotation function reads: `/secure-container-chatbot/<domainName>/distribution-id`.
+   * A CloudFront alias belongs to one distribution only, so the domain makes it unique, like the
+   * secret's name.
+   */
+  public readonly distributionIdParameterName: string;
+
   private readonly props: ChatbotOriginVerifyProps;
   private readonly encryptionKey: kms.IKey;
   private _rotationFunction?: lambda.Function;
+  private _distributionRegion?: string;
+  private _distributionIdParameter?: ssm.StringParameter;
+  private _rotationRole?: ManagedPolicyRole;
 
   constructor(scope: Construct, id: string, props: ChatbotOriginVerifyProps) {
     super(scope, id);
@@ -106,6 +134,7 @@ export class ChatbotOriginVerify extends Construct {
     this.props = props;
     this.encryptionKey = props.encryptionKey ?? createLogsKey(this, 'Key', `Encrypts the origin-verify secret of ${props.domainName}`, props.removalPolicy);
     this.secretName = `secure-container-chatbot/${props.domainName}/origin-verify`;
+    this.distributionIdParameterName = `/secure-container-chatbot/${props.domainName}/distribution-id`;
     // CloudFormation deletes a secret without a recovery window, so a stack deployed again after
     // `cdk destroy` can create this name again.
     this.secret = new secretsmanager.Secret(this, 'Secret', {
@@ -138,7 +167,7 @@ export class ChatbotOriginVerify extends Construct {
 
   /**
    * Turns on the rotation of the value, updating these listener rules and the CloudFront
-   * distribution whose alias is `domainName`.
+   * distribution whose ID `publishDistributionId` writes (it must have `domainName` as alias).
    */
   public rotateWith(options: ChatbotOriginVerifyRotationOptions): lambda.Function {
     if (this._rotationFunction) {
@@ -149,11 +178,17 @@ export class ChatbotOriginVerify extends Construct {
       'Pass every listener rule that checks the origin-verify header.');
     v.throwIfInvalid();
     const stack = Stack.of(this);
+    const distributionRegion = options.distributionRegion ?? stack.region;
+    this._distributionRegion = distributionRegion;
 
     const role = new ManagedPolicyRole(this, 'RotationRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Rotates the origin-verify value of ${this.props.domainName}`,
+      // A name known at synth time, so that the distribution's stack in another Region can grant
+      // the role access to that one distribution (see publishDistributionId).
+      roleName: rotationRoleName(this),
     });
+    this._rotationRole = role;
     const logGroup = createEncryptedLogGroup(this, 'RotationLogs', {
       encryptionKey: this.encryptionKey,
       retention: this.props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -175,7 +210,17 @@ export class ChatbotOriginVerify extends Construct {
       environment: {
         HEADER_NAME: ChatbotOriginVerify.HEADER_NAME,
         DOMAIN_NAME: this.props.domainName,
-        RULE_ARNS: stack.toJsonString(options.listenerRules.map((r) => r.listenerRuleArn)),
+        // Each rule with its conditions other than the header, as ModifyRule takes them: the
+        // function writes whole condition lists without reading the rules (DescribeRules has no
+        // resource-level permission).
+        RULES: Lazy.string({
+          produce: () => stack.toJsonString(options.listenerRules.map((rule) => ({
+            RuleArn: rule.listenerRuleArn,
+            OtherConditions: otherConditionsOf(rule),
+          }))),
+        }),
+        DISTRIBUTION_ID_PARAMETER: this.distributionIdParameterName,
+        DISTRIBUTION_ID_PARAMETER_REGION: distributionRegion,
       },
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -199,32 +244,43 @@ export class ChatbotOriginVerify extends Construct {
       resources: options.listenerRules.map((r) => r.listenerRuleArn),
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadRulesAndFindTheDistribution',
-      actions: ['elasticloadbalancing:DescribeRules', 'cloudfront:ListDistributions'],
-      resources: ['*'],
+      sid: 'FindTheDistribution',
+      actions: ['ssm:GetParameter'],
+      resources: [stack.formatArn({
+        service: 'ssm',
+        region: distributionRegion,
+        resource: 'parameter',
+        // The name starts with a slash, which the ARN does not repeat.
+        resourceName: this.distributionIdParameterName.slice(1),
+      })],
     }));
-    const distributions = stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: '*' });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'SwitchTheOriginHeader',
-      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
-      resources: [distributions],
-    }));
+    // cloudfront:GetDistributionConfig and cloudfront:UpdateDistribution on the one distribution
+    // come from publishDistributionId, in the distribution's stack, which knows its ID.
 
-    this.secret.addRotationSchedule('Rotation', {
-      rotationLambda: fn,
-      automaticallyAfter: this.props.rotationInterval ?? Duration.days(30),
+    // The schedule itself, not `secret.addRotationSchedule`: that also grants the function
+    // secretsmanager:GetRandomPassword on `*` (the function makes its values itself) and a second,
+    // broader use of the key through the key policy; the statements above are all it needs.
+    const rotation = new Construct(this.secret, 'Rotation');
+    const schedule = new secretsmanager.CfnRotationSchedule(rotation, 'Resource', {
+      secretId: this.secret.secretArn,
+      rotationLambdaArn: fn.functionArn,
+      rotationRules: { scheduleExpression: events.Schedule.rate(this.props.rotationInterval ?? Duration.days(30)).expressionString },
       // The distribution does not exist yet when this stack is first deployed.
       rotateImmediatelyOnUpdate: false,
     });
-    this._rotationFunction = fn;
-
-    // Secrets Manager may invoke it for this secret only (the grant above names no source).
+    // Secrets Manager may invoke it for this secret only.
+    const invoke = fn.grantInvoke(new iam.ServicePrincipal('secretsmanager.amazonaws.com'));
+    invoke.applyBefore(schedule);
     for (const child of fn.node.children) {
       if (child instanceof lambda.CfnPermission) {
         child.sourceAccount = stack.account;
         child.sourceArn = this.secret.secretArn;
       }
     }
+    // As `addRotationSchedule` does: nobody in the account deletes the secret outside CloudFormation.
+    this.secret.denyAccountRootDelete();
+    this._rotationFunction = fn;
+
     const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
     // aws-cdk-lib makes the function depend on its role, which the Role reference already does.
     ignoreCfnLintChecks(cfnFunction, ['W3005']);
@@ -234,20 +290,119 @@ export class ChatbotOriginVerify extends Construct {
       ['CKV_AWS_115', 'Secrets Manager runs one rotation of a secret at a time; a concurrency reservation fails in accounts at the minimum concurrency quota of 10.'],
     ]);
 
-    acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
-      'elasticloadbalancing:DescribeRules and cloudfront:ListDistributions support no resource-level permissions (AWS documents * as their only resource); the rules are changed only through ModifyRule, which is scoped to the listener rules that check the origin-verify header.');
-    // cdk-nag names the finding after the resource as written: a literal account when the stack has one.
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    acknowledgeFindings(role.grantsPolicy!, [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::${account}:distribution/*]`],
-      'The distribution lives in the us-east-1 edge stack, which deploys after this one, so its ID is unknown here without a cross-region reference; the function reads and updates only the distribution whose alias is the app\'s domain, and only its origin-verify header.');
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', controlTowerRule('lambda_inside_vpc_check')],
       'The function calls the CloudFront API, which has no VPC endpoint, and the VPC of the app has no internet route by default; it handles no application data, only the origin-verify value, through AWS APIs over TLS with IAM authentication.');
+    // The AWS Lambda Developer Guide (Using Lambda with Secrets Manager) documents the rotation
+    // function's invocation as synchronous: a dead-letter queue would stay empty.
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ'],
       'Secrets Manager invokes rotation functions synchronously and retries a failed step itself, recording the failure in CloudTrail and the function log; a dead-letter queue only receives failed asynchronous invocations, which never happen here.');
     acknowledgeFindings(fn, ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency'],
       'Secrets Manager runs one rotation of a secret at a time, so the function never runs concurrently; reserving concurrency would make the first deployment fail in accounts whose concurrency quota is still the minimum of 10, which cannot be reduced by a reservation.');
     return fn;
   }
+
+  /**
+   * Lets the rotation function read and update this distribution (and no other), and writes the
+   * distribution's ID into the SSM parameter `distributionIdParameterName` (a free Standard
+   * parameter) where the function finds it. Call it once, with a scope in the distribution's stack,
+   * in the Region given to `rotateWith`; from another Region, the grant is a managed policy there,
+   * attached to the rotation role by its name. Until that stack is deployed, a rotation fails
+   * before it changes anything, and the current value stays.
+   */
+  public publishDistributionId(scope: Construct, distribution: cloudfront.IDistribution): ssm.StringParameter {
+    const region = this._distributionRegion;
+    if (region === undefined) {
+      throw new Error('ChatbotOriginVerify: call `rotateWith` before `publishDistributionId`; without a rotation, nothing reads the distribution ID.');
+    }
+    if (this._distributionIdParameter) {
+      throw new Error('ChatbotOriginVerify: `publishDistributionId` was already called; a secret is sent by one distribution.');
+    }
+    const scopeRegion = Stack.of(scope).region;
+    const v = new PropsValidator('ChatbotOriginVerify', this);
+    v.check(Token.isUnresolved(scopeRegion) || Token.isUnresolved(region) || scopeRegion === region, 'distributionRegion',
+      `is ${region}, but publishDistributionId writes the parameter in ${scopeRegion}, where the rotation function would not find it.`,
+      'Pass the Region of the distribution\'s stack to `rotateWith`.');
+    v.throwIfInvalid();
+    const switchTheHeader = new iam.PolicyStatement({
+      sid: 'SwitchTheOriginHeader',
+      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      resources: [distribution.distributionArn],
+    });
+    const role = this._rotationRole!;
+    let grant: Construct;
+    if (Stack.of(scope) === Stack.of(role)) {
+      role.addToPrincipalPolicy(switchTheHeader);
+      grant = role.grantsPolicy!;
+    } else {
+      // IAM is global: the distribution's stack attaches a policy naming its distribution to the
+      // role by name. It deploys after the role's stack and is deleted before it.
+      const roleName = (role.node.defaultChild as iam.CfnRole).roleName;
+      if (roleName === undefined || Token.isUnresolved(roleName)) {
+        throw new Error('ChatbotOriginVerify: the rotation role has no name known at synth time (its stack\'s name or Region is a token), '
+          + 'so the distribution\'s stack cannot grant it access. Give the stack a literal name and Region, or put the distribution in the same stack.');
+      }
+      grant = new iam.ManagedPolicy(scope, 'OriginVerifyRotationPolicy', {
+        description: `Lets the rotation of the origin-verify value of ${this.props.domainName} switch the header of this distribution`,
+        statements: [switchTheHeader],
+        roles: [iam.Role.fromRoleName(scope, 'OriginVerifyRotationRole', roleName)],
+      });
+    }
+    this._distributionIdParameter = new ssm.StringParameter(scope, 'OriginVerifyDistributionId', {
+      parameterName: this.distributionIdParameterName,
+      stringValue: distribution.distributionId,
+      tier: ssm.ParameterTier.STANDARD,
+      description: `ID of the CloudFront distribution of ${this.props.domainName}, read by the rotation of its origin-verify value`,
+    });
+    // The function looks for the distribution only once it may change it.
+    this._distributionIdParameter.node.addDependency(grant);
+    return this._distributionIdParameter;
+  }
+}
+
+/**
+ * The rotation role's name: `<stack name>-ov-rotation-<hash>`, at most 64 characters. The hash of
+ * the stack's name, Region and the construct's path keeps two chatbots of one stack, and stacks of
+ * one name in two Regions of an account, apart (IAM names are global to the account). Undefined
+ * when the stack's name or Region is a token: CloudFormation then names the role.
+ */
+function rotationRoleName(scope: Construct): string | undefined {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.stackName) || Token.isUnresolved(stack.region)) {
+    return undefined;
+  }
+  const hash = createHash('sha256').update(`${stack.stackName}/${stack.region}/${scope.node.path}`).digest('hex').slice(0, 16);
+  return `${stack.stackName.slice(0, 34)}-ov-rotation-${hash}`;
+}
+
+/** A CloudFormation listener rule condition as the Elastic Load Balancing API takes it: the same keys, capitalised. */
+function apiShape(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => apiShape(item));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.charAt(0).toUpperCase() + key.slice(1), apiShape(item)]));
+  }
+  return value;
+}
+
+/**
+ * A listener rule's conditions other than the origin-verify header, in the form ModifyRule takes.
+ * They go into the function's environment as they are at synth time, so they must be literals.
+ */
+function otherConditionsOf(rule: elbv2.ApplicationListenerRule): unknown[] {
+  const cfnRule = rule.node.defaultChild as elbv2.CfnListenerRule;
+  const conditions = Stack.of(rule).resolve(cfnRule.conditions) as Array<{ field?: string; httpHeaderConfig?: { httpHeaderName?: string } }>;
+  const isHeader = (c: typeof conditions[number]) => c.field === 'http-header'
+    && c.httpHeaderConfig?.httpHeaderName?.toLowerCase() === ORIGIN_VERIFY_HEADER.toLowerCase();
+  if (conditions.filter(isHeader).length !== 1) {
+    throw new Error(`ChatbotOriginVerify: listener rule ${rule.node.path} must have exactly one ${ORIGIN_VERIFY_HEADER} http-header condition, which the rotation rewrites.`);
+  }
+  const others = conditions.filter((c) => !isHeader(c));
+  if (/"(Ref|Fn::[A-Za-z]+)":/.test(JSON.stringify(others))) {
+    throw new Error(`ChatbotOriginVerify: listener rule ${rule.node.path} has a condition with a deploy-time value; `
+      + 'the rotation rewrites every condition of the rule and knows only literal values. Use literal values in its other conditions.');
+  }
+  return apiShape(others) as unknown[];
 }
 
 function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyProps): void {

@@ -65,7 +65,7 @@ describe('several chatbots in one app', () => {
     expect(dependsOn('SharedEdge')).toEqual(expect.arrayContaining([london.artifactId, sydney.artifactId]));
   });
 
-  test('no two resources of the app claim the same name: aliases, DNS records, secrets', () => {
+  test('no two resources of the app claim the same name: aliases, DNS records, secrets, parameters, IAM roles', () => {
     const claims: string[] = [];
     for (const stack of stacks) {
       for (const r of Object.values<any>(stack.template.Resources)) {
@@ -76,10 +76,40 @@ describe('several chatbots in one app', () => {
           claims.push(`record ${r.Properties.Name} ${r.Properties.Type}`);
         } else if (r.Type === 'AWS::SecretsManager::Secret' && typeof r.Properties.Name === 'string') {
           claims.push(`secret ${region} ${r.Properties.Name}`);
+        } else if (r.Type === 'AWS::SSM::Parameter' && typeof r.Properties.Name === 'string') {
+          claims.push(`parameter ${region} ${r.Properties.Name}`);
+        } else if (r.Type === 'AWS::IAM::Role' && r.Properties.RoleName !== undefined) {
+          // IAM names are global to the account.
+          claims.push(`role ${r.Properties.RoleName}`);
         }
       }
     }
-    expect(claims.length).toBeGreaterThan(6 * 4);
+    expect(claims.length).toBeGreaterThan(6 * 6);
+    expect(claims.filter((c) => c.startsWith('role ')).length).toBe(6);
+    expect(claims.filter((c) => c.startsWith('parameter ')).length).toBe(6);
     expect(claims.filter((c, i) => claims.indexOf(c) !== i)).toEqual([]);
+  });
+
+  test('each rotation function reads the distribution ID its own chatbot\'s edge publishes, and only its role may change that distribution', () => {
+    const functions = stacks.flatMap((stack) => Object.values<any>(stack.template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.DISTRIBUTION_ID_PARAMETER)
+      .map((fn) => ({ stack, fn })));
+    expect(functions.length).toBe(6);
+    for (const { stack, fn } of functions) {
+      const env = fn.Properties.Environment.Variables;
+      const roleName = stack.template.Resources[fn.Properties.Role['Fn::GetAtt'][0]].Properties.RoleName;
+      const edges = stacks.filter((s) => s.environment.region === env.DISTRIBUTION_ID_PARAMETER_REGION);
+      const parameters = edges.flatMap((s) => Object.values<any>(s.template.Resources).filter((r) => r.Type === 'AWS::SSM::Parameter'
+        && r.Properties.Name === env.DISTRIBUTION_ID_PARAMETER).map((parameter) => ({ s, parameter })));
+      expect(parameters.length).toBe(1);
+      const { s: edge, parameter } = parameters[0];
+      const distribution = edge.template.Resources[parameter.Properties.Value.Ref];
+      expect(distribution.Properties.DistributionConfig.Aliases).toEqual([env.DOMAIN_NAME]);
+      const grants = stacks.flatMap((s) => Object.values<any>(s.template.Resources))
+        .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r.Properties.PolicyDocument).includes(`{"Ref":"${parameter.Properties.Value.Ref}"}`)
+          && JSON.stringify(r.Properties.PolicyDocument).includes('cloudfront:UpdateDistribution'));
+      expect(grants.length).toBe(1);
+      expect(grants[0].Properties.Roles).toEqual([roleName]);
+    }
   });
 });

@@ -6,19 +6,35 @@ const { rotate } = require('../../src/origin-verify/rotation-handler/index.js');
 const SECRET = 'secure-container-chatbot/chat.example.com/origin-verify';
 const HEADER = 'X-Origin-Verify';
 const RULES = ['arn:rule/logout', 'arn:rule/app'];
-const ENV = { HEADER_NAME: HEADER, DOMAIN_NAME: 'chat.example.com', RULE_ARNS: JSON.stringify(RULES) };
+const LOGOUT_PATH = { Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } };
+const PARAMETER = '/secure-container-chatbot/chat.example.com/distribution-id';
+const ENV = {
+  HEADER_NAME: HEADER,
+  DOMAIN_NAME: 'chat.example.com',
+  RULES: JSON.stringify([{ RuleArn: RULES[0], OtherConditions: [LOGOUT_PATH] }, { RuleArn: RULES[1], OtherConditions: [] }]),
+  DISTRIBUTION_ID_PARAMETER: PARAMETER,
+  DISTRIBUTION_ID_PARAMETER_REGION: 'us-east-1',
+};
 
 class NotFound extends Error {
   public readonly name = 'ResourceNotFoundException';
 }
 
-/** Secrets Manager, two listener rules and two distributions, with a log of every change. */
+class ParameterNotFound extends Error {
+  public readonly name = 'ParameterNotFound';
+}
+
+/**
+ * Secrets Manager, two listener rules, two distributions and the SSM parameter with the ID of the
+ * chatbot's distribution, with a log of every call. The fakes offer only the calls the function's
+ * role allows: no DescribeRules, no ListDistributions.
+ */
 class World {
   public versions: { [id: string]: { value: string; stages: string[] } } = { v1: { value: 'first', stages: ['AWSCURRENT'] } };
   public rules: { [arn: string]: any[] } = {
     'arn:rule/logout': [
       { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: HEADER, Values: ['first'] } },
-      { Field: 'path-pattern', Values: ['/signout/cognito'], PathPatternConfig: { Values: ['/signout/cognito'] } },
+      LOGOUT_PATH,
     ],
     'arn:rule/app': [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: HEADER, Values: ['first'] } }],
   };
@@ -26,6 +42,8 @@ class World {
     OTHER: { aliases: ['other.example.com'], header: 'unrelated', etag: 1 },
     MINE: { aliases: ['chat.example.com'], header: 'first', etag: 1 },
   };
+  /** The value of the SSM parameter, once the distribution's stack wrote it. */
+  public parameter?: string = 'MINE';
   /** After each change: does the load balancer accept what CloudFront sends? */
   public refusals: string[] = [];
   public calls: string[] = [];
@@ -88,34 +106,30 @@ class World {
         },
       },
       elb: {
-        describeRules: async (input: any) => {
-          call('describeRules');
-          return { Rules: input.RuleArns.map((arn: string) => ({ RuleArn: arn, Conditions: JSON.parse(JSON.stringify(this.rules[arn])) })) };
-        },
         modifyRule: async (input: any) => {
           call('modifyRule');
+          expect(Object.keys(this.rules)).toContain(input.RuleArn);
           for (const c of input.Conditions) {
             // The API refuses a condition with both the legacy Values and a typed config.
             expect(c.Values !== undefined && Object.keys(c).some((k) => k.endsWith('Config'))).toBe(false);
           }
-          this.rules[input.RuleArn] = input.Conditions;
+          // ModifyRule replaces the whole list of conditions, and answers with the rule as it is now.
+          this.rules[input.RuleArn] = JSON.parse(JSON.stringify(input.Conditions));
           check(`modifyRule ${input.RuleArn}`);
+          return { Rules: [{ RuleArn: input.RuleArn, Conditions: JSON.parse(JSON.stringify(input.Conditions)) }] };
+        },
+      },
+      ssm: {
+        getParameter: async (input: any) => {
+          call('getParameter');
+          expect(input.Name).toBe(PARAMETER);
+          if (this.parameter === undefined) {
+            throw new ParameterNotFound('no such parameter');
+          }
+          return { Parameter: { Name: input.Name, Value: this.parameter } };
         },
       },
       cloudFront: {
-        listDistributions: async (input: any) => {
-          call('listDistributions');
-          // Two pages, to exercise the marker.
-          const ids = Object.keys(this.distributions);
-          const page = input.Marker === undefined ? [ids[0]] : ids.slice(1);
-          return {
-            DistributionList: {
-              Items: page.map((id) => ({ Id: id, Aliases: { Quantity: 1, Items: this.distributions[id].aliases } })),
-              IsTruncated: input.Marker === undefined,
-              NextMarker: input.Marker === undefined ? 'page-2' : undefined,
-            },
-          };
-        },
         getDistributionConfig: async (input: any) => {
           call('getDistributionConfig');
           const d = this.distributions[input.Id];
@@ -165,10 +179,13 @@ describe('origin-verify rotation', () => {
       expect(values(world, arn)).toEqual([next, 'first']);
     }
     // The path condition of the logout rule is kept, in the form ModifyRule accepts.
-    expect(world.rules['arn:rule/logout'][1]).toEqual({ Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } });
+    expect(world.rules['arn:rule/logout'][0]).toEqual({ Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } });
+    // Only the calls the role allows.
+    expect([...new Set(world.calls)].sort()).toEqual(['describeSecret', 'getDistributionConfig', 'getParameter', 'getSecretValue', 'modifyRule',
+      'putSecretValue', 'updateDistribution', 'updateSecretVersionStage']);
     expect(world.refusals).toEqual([]);
-    // The load balancer changed before CloudFront did.
-    expect(world.calls.lastIndexOf('modifyRule')).toBeLessThan(world.calls.indexOf('updateDistribution'));
+    // Both rules changed before CloudFront did (testSecret writes them once more afterwards).
+    expect(world.calls.slice(0, world.calls.indexOf('updateDistribution')).filter((c) => c === 'modifyRule').length).toBe(RULES.length);
   });
 
   test('a second rotation drops the oldest value and keeps the one CloudFront used until then', async () => {
@@ -212,13 +229,97 @@ describe('origin-verify rotation', () => {
     expect(world.refusals).toEqual([]);
   });
 
-  test('without a distribution for the domain the rotation stops before anything becomes current', async () => {
+  test('before the edge stack wrote the distribution ID, the rotation stops without changing anything, and succeeds once it did', async () => {
     const world = new World();
-    delete (world.distributions as any).MINE;
+    world.parameter = undefined;
     world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
     const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, world.clients(), ENV);
     await run('createSecret');
-    await expect(run('setSecret')).rejects.toThrow(/No CloudFront distribution has the alias chat.example.com/);
+    const before = JSON.stringify(world.rules);
+    await expect(run('setSecret')).rejects.toThrow(
+      'No CloudFront distribution ID in /secure-container-chatbot/chat.example.com/distribution-id for chat.example.com; deploy the edge stack before rotating');
+    expect(world.calls).not.toContain('modifyRule');
+    expect(JSON.stringify(world.rules)).toBe(before);
+    expect(world.versions.v1.stages).toEqual(['AWSCURRENT']);
+
+    // Secrets Manager retries the rotation later; by then the edge stack is deployed.
+    world.parameter = 'MINE';
+    for (const step of ['setSecret', 'testSecret', 'finishSecret']) {
+      await run(step);
+    }
+    expect(world.distributions.MINE.header).toBe(world.versions.v2.value);
+    expect(world.versions.v2.stages).toEqual(['AWSCURRENT']);
+    expect(world.refusals).toEqual([]);
+  });
+
+  test('testSecret alone, as Secrets Manager runs it to test a new schedule, fails without changing anything', async () => {
+    const world = new World();
+    world.versions.v2 = { value: 'test-version', stages: ['AWSPENDING'] };
+    const before = JSON.stringify({ rules: world.rules, distributions: world.distributions });
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
+      .rejects.toThrow('Distribution MINE does not send the pending value yet');
+    world.parameter = undefined;
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
+      .rejects.toThrow('No CloudFront distribution ID');
+    expect(JSON.stringify({ rules: world.rules, distributions: world.distributions })).toBe(before);
+    expect(world.calls).not.toContain('modifyRule');
+  });
+
+  test('other errors of SSM are not taken for a missing parameter', async () => {
+    const world = new World();
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const clients = world.clients();
+    clients.ssm.getParameter = async () => {
+      throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+    };
+    await rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'createSecret' }, clients, ENV);
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'setSecret' }, clients, ENV)).rejects.toThrow('not allowed');
+  });
+
+  test('a parameter that names a distribution without the domain as alias changes nothing', async () => {
+    const world = new World();
+    world.parameter = 'OTHER';
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, world.clients(), ENV);
+    await run('createSecret');
+    await expect(run('setSecret')).rejects.toThrow('Distribution OTHER (from /secure-container-chatbot/chat.example.com/distribution-id) does not have the alias chat.example.com');
+    expect(world.calls).not.toContain('modifyRule');
+    expect(world.calls).not.toContain('updateDistribution');
+    expect(world.distributions.OTHER.header).toBe('unrelated');
+  });
+
+  test('each rule gets its whole condition list: its other conditions from the environment, then the header with pending and current', async () => {
+    const world = new World();
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, world.clients(), ENV);
+    await run('createSecret');
+    await run('setSecret');
+    const pending = world.versions.v2.value;
+    const header = { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: HEADER, Values: [pending, 'first'] } };
+    expect(world.rules).toEqual({ 'arn:rule/logout': [LOGOUT_PATH, header], 'arn:rule/app': [header] });
+  });
+
+  test('testSecret puts back a rule that a stack update reset to the current value only, and fails when the load balancer does not take the pending value', async () => {
+    const world = new World();
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const clients = world.clients();
+    const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, clients, ENV);
+    await run('createSecret');
+    await run('setSecret');
+    const pending = world.versions.v2.value;
+    // CloudFormation resolves the dynamic reference to the current value when it updates the rule.
+    world.rules['arn:rule/app'] = [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: HEADER, Values: ['first'] } }];
+    await run('testSecret');
+    expect(values(world, 'arn:rule/app')).toEqual([pending, 'first']);
+
+    // A load balancer answering with conditions that do not accept the pending value fails the test step.
+    const modifyRule = clients.elb.modifyRule;
+    clients.elb.modifyRule = async (input: any) => {
+      await modifyRule(input);
+      return { Rules: [{ RuleArn: input.RuleArn, Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: HEADER, Values: ['first'] } }] }] };
+    };
+    await expect(run('testSecret')).rejects.toThrow('Rule arn:rule/logout does not accept the pending value');
+    await expect(run('setSecret')).rejects.toThrow('does not accept the pending value');
     expect(world.versions.v1.stages).toEqual(['AWSCURRENT']);
   });
 
@@ -230,7 +331,9 @@ describe('origin-verify rotation', () => {
     world.calls = [];
     await rotate({ SecretId: SECRET, ClientRequestToken: 'v1', Step: 'setSecret' }, world.clients(), ENV);
     expect(world.calls).toEqual(['describeSecret']);
-    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v1', Step: 'createSecret' }, world.clients(), { ...ENV, RULE_ARNS: '[]' }))
-      .rejects.toThrow(/RULE_ARNS must be set/);
+    for (const env of [{ ...ENV, RULES: '[]' }, { ...ENV, RULES: JSON.stringify(RULES) }, { ...ENV, DISTRIBUTION_ID_PARAMETER: '' }]) {
+      await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v1', Step: 'createSecret' }, world.clients(), env))
+        .rejects.toThrow('HEADER_NAME, DOMAIN_NAME, DISTRIBUTION_ID_PARAMETER and RULES must be set');
+    }
   });
 });

@@ -6,7 +6,13 @@
 // The previous value stays accepted until the next rotation, while CloudFront's edges pick the
 // new one up.
 //
-// Environment: HEADER_NAME, DOMAIN_NAME (an alias of the distribution), RULE_ARNS (JSON list).
+// It reads neither the rules nor the list of distributions (neither call has resource-level
+// permissions): it writes each rule's whole condition list from its environment, and finds the
+// distribution's ID in the SSM parameter that the distribution's stack writes.
+//
+// Environment: HEADER_NAME; DOMAIN_NAME (an alias of the distribution); RULES (JSON list of
+// { RuleArn, OtherConditions }, the rule's conditions other than the header, as ModifyRule takes
+// them); DISTRIBUTION_ID_PARAMETER and DISTRIBUTION_ID_PARAMETER_REGION (the SSM parameter).
 
 const crypto = require('crypto');
 
@@ -19,11 +25,12 @@ function newValue() {
 }
 
 function settings(env) {
-  const ruleArns = JSON.parse(env.RULE_ARNS || '[]');
-  if (!env.HEADER_NAME || !env.DOMAIN_NAME || !Array.isArray(ruleArns) || ruleArns.length === 0) {
-    throw new Error('HEADER_NAME, DOMAIN_NAME and RULE_ARNS must be set');
+  const rules = JSON.parse(env.RULES || '[]');
+  if (!env.HEADER_NAME || !env.DOMAIN_NAME || !env.DISTRIBUTION_ID_PARAMETER || !Array.isArray(rules) || rules.length === 0
+    || !rules.every((rule) => typeof rule.RuleArn === 'string' && Array.isArray(rule.OtherConditions))) {
+    throw new Error('HEADER_NAME, DOMAIN_NAME, DISTRIBUTION_ID_PARAMETER and RULES must be set');
   }
-  return { headerName: env.HEADER_NAME, domainName: env.DOMAIN_NAME, ruleArns };
+  return { headerName: env.HEADER_NAME, domainName: env.DOMAIN_NAME, rules, parameterName: env.DISTRIBUTION_ID_PARAMETER };
 }
 
 async function valueOf(sm, secretId, stage, versionId) {
@@ -31,20 +38,34 @@ async function valueOf(sm, secretId, stage, versionId) {
   return JSON.parse(result.SecretString).value;
 }
 
-/** The distribution that serves the domain, found by alias: its ID lives in another stack. */
-async function findDistribution(cloudFront, domainName) {
-  let marker;
-  do {
-    const page = await cloudFront.listDistributions({ Marker: marker });
-    const list = page.DistributionList || {};
-    for (const item of list.Items || []) {
-      if ((item.Aliases && item.Aliases.Items || []).includes(domainName)) {
-        return item.Id;
-      }
+/**
+ * The ID of the distribution that serves the domain, from the SSM parameter its stack writes. The
+ * distribution's stack deploys after this function's: until then, the rotation stops here, before
+ * it changes anything.
+ */
+async function findDistribution(ssm, s) {
+  let id;
+  try {
+    id = (await ssm.getParameter({ Name: s.parameterName })).Parameter.Value;
+  } catch (error) {
+    if (error.name !== 'ParameterNotFound') {
+      throw error;
     }
-    marker = list.IsTruncated ? list.NextMarker : undefined;
-  } while (marker);
-  throw new Error(`No CloudFront distribution has the alias ${domainName}; deploy the edge stack before rotating`);
+  }
+  if (!id) {
+    throw new Error(`No CloudFront distribution ID in ${s.parameterName} for ${s.domainName}; deploy the edge stack before rotating`);
+  }
+  return id;
+}
+
+/** The distribution's configuration, once it is known to serve the domain (the parameter could be wrong). */
+async function distributionConfig(cloudFront, id, s) {
+  const result = await cloudFront.getDistributionConfig({ Id: id });
+  const aliases = (result.DistributionConfig.Aliases && result.DistributionConfig.Aliases.Items) || [];
+  if (!aliases.includes(s.domainName)) {
+    throw new Error(`Distribution ${id} (from ${s.parameterName}) does not have the alias ${s.domainName}`);
+  }
+  return result;
 }
 
 function headersOf(config, headerName) {
@@ -54,35 +75,23 @@ function headersOf(config, headerName) {
     .filter((header) => header.HeaderName.toLowerCase() === wanted);
 }
 
-/** The rule's conditions with the origin-verify header accepting exactly `values`. */
-function withHeaderValues(conditions, headerName, values) {
-  let found = false;
-  const updated = conditions.map((condition) => {
-    // DescribeRules returns both the legacy Values and the typed config; ModifyRule takes one.
-    const { Values, ...rest } = condition;
-    if (condition.Field === 'http-header' && condition.HttpHeaderConfig
-      && condition.HttpHeaderConfig.HttpHeaderName.toLowerCase() === headerName.toLowerCase()) {
-      found = true;
-      return { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: condition.HttpHeaderConfig.HttpHeaderName, Values: values } };
+/**
+ * Makes every rule accept exactly `values` in its origin-verify header condition. ModifyRule
+ * replaces the whole condition list, so each call carries the rule's other conditions too. Returns
+ * once the load balancer reports, for every rule, that it accepts `mustAccept`.
+ */
+async function acceptOnRules(elb, s, values, mustAccept) {
+  const wanted = s.headerName.toLowerCase();
+  for (const rule of s.rules) {
+    const header = { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: s.headerName, Values: values } };
+    const result = await elb.modifyRule({ RuleArn: rule.RuleArn, Conditions: [...rule.OtherConditions, header] });
+    const conditions = (result.Rules && result.Rules[0] && result.Rules[0].Conditions) || [];
+    const accepted = conditions.filter((c) => c.Field === 'http-header' && c.HttpHeaderConfig
+      && c.HttpHeaderConfig.HttpHeaderName.toLowerCase() === wanted).flatMap((c) => c.HttpHeaderConfig.Values);
+    if (!accepted.includes(mustAccept)) {
+      throw new Error(`Rule ${rule.RuleArn} does not accept the pending value`);
     }
-    const typed = Object.keys(rest).some((key) => key.endsWith('Config'));
-    return typed ? rest : condition;
-  });
-  if (!found) {
-    throw new Error(`The rule has no ${headerName} condition`);
   }
-  return updated;
-}
-
-async function describeRule(elb, ruleArn) {
-  const result = await elb.describeRules({ RuleArns: [ruleArn] });
-  return result.Rules[0];
-}
-
-function headerValuesOf(rule, headerName) {
-  const condition = rule.Conditions.find((c) => c.Field === 'http-header'
-    && c.HttpHeaderConfig.HttpHeaderName.toLowerCase() === headerName.toLowerCase());
-  return condition ? condition.HttpHeaderConfig.Values : [];
 }
 
 async function createSecret(clients, secretId, token) {
@@ -101,20 +110,17 @@ async function createSecret(clients, secretId, token) {
 }
 
 async function setSecret(clients, secretId, token, s) {
-  const { sm, elb, cloudFront } = clients;
+  const { sm, elb, cloudFront, ssm } = clients;
   const pending = await valueOf(sm, secretId, PENDING, token);
   const current = await valueOf(sm, secretId, CURRENT);
-  // First the load balancer accepts both values, then CloudFront switches: no request is refused.
-  for (const ruleArn of s.ruleArns) {
-    const rule = await describeRule(elb, ruleArn);
-    await elb.modifyRule({ RuleArn: ruleArn, Conditions: withHeaderValues(rule.Conditions, s.headerName, [pending, current]) });
-  }
-  const id = await findDistribution(cloudFront, s.domainName);
-  const { DistributionConfig: config, ETag: etag } = await cloudFront.getDistributionConfig({ Id: id });
+  const id = await findDistribution(ssm, s);
+  const { DistributionConfig: config, ETag: etag } = await distributionConfig(cloudFront, id, s);
   const headers = headersOf(config, s.headerName);
   if (headers.length === 0) {
     throw new Error(`Distribution ${id} sends no ${s.headerName} header`);
   }
+  // First the load balancer accepts both values, then CloudFront switches: no request is refused.
+  await acceptOnRules(elb, s, [pending, current], pending);
   if (headers.every((header) => header.HeaderValue === pending)) {
     return;
   }
@@ -123,19 +129,20 @@ async function setSecret(clients, secretId, token, s) {
 }
 
 async function testSecret(clients, secretId, token, s) {
-  const { sm, elb, cloudFront } = clients;
+  const { sm, elb, cloudFront, ssm } = clients;
   const pending = await valueOf(sm, secretId, PENDING, token);
-  for (const ruleArn of s.ruleArns) {
-    const values = headerValuesOf(await describeRule(elb, ruleArn), s.headerName);
-    if (!values.includes(pending)) {
-      throw new Error(`Rule ${ruleArn} does not accept the pending value yet`);
-    }
-  }
-  const id = await findDistribution(cloudFront, s.domainName);
-  const { DistributionConfig: config } = await cloudFront.getDistributionConfig({ Id: id });
+  const current = await valueOf(sm, secretId, CURRENT);
+  // Read-only checks first: Secrets Manager also runs this step alone, to test the configuration
+  // when the schedule is set, and then nothing may change.
+  const id = await findDistribution(ssm, s);
+  const { DistributionConfig: config } = await distributionConfig(cloudFront, id, s);
   if (!headersOf(config, s.headerName).every((header) => header.HeaderValue === pending)) {
     throw new Error(`Distribution ${id} does not send the pending value yet`);
   }
+  // CloudFront sends the pending value, so the rules must accept it: the same conditions again
+  // (ModifyRule is idempotent), and the answer is the rules' state as the load balancer holds it,
+  // even if a stack update rewrote them since setSecret.
+  await acceptOnRules(elb, s, [pending, current], pending);
 }
 
 async function finishSecret(clients, secretId, token) {
@@ -177,14 +184,17 @@ async function rotate(event, clients, env) {
 }
 
 /** The SDK v3 clients of the Lambda runtime, with the method names `rotate` uses. */
-function awsClients() {
+function awsClients(env) {
   const secrets = require('@aws-sdk/client-secrets-manager');
   const elbv2 = require('@aws-sdk/client-elastic-load-balancing-v2');
   const cf = require('@aws-sdk/client-cloudfront');
+  const ssmApi = require('@aws-sdk/client-ssm');
   const sm = new secrets.SecretsManagerClient({});
   const elb = new elbv2.ElasticLoadBalancingV2Client({});
   // CloudFront's API is global and served from us-east-1.
   const cloudFront = new cf.CloudFrontClient({ region: 'us-east-1' });
+  // The parameter lives in the distribution's stack, usually in us-east-1.
+  const ssm = new ssmApi.SSMClient({ region: env.DISTRIBUTION_ID_PARAMETER_REGION || undefined });
   return {
     sm: {
       describeSecret: (input) => sm.send(new secrets.DescribeSecretCommand(input)),
@@ -193,16 +203,17 @@ function awsClients() {
       updateSecretVersionStage: (input) => sm.send(new secrets.UpdateSecretVersionStageCommand(input)),
     },
     elb: {
-      describeRules: (input) => elb.send(new elbv2.DescribeRulesCommand(input)),
       modifyRule: (input) => elb.send(new elbv2.ModifyRuleCommand(input)),
     },
     cloudFront: {
-      listDistributions: (input) => cloudFront.send(new cf.ListDistributionsCommand(input)),
       getDistributionConfig: (input) => cloudFront.send(new cf.GetDistributionConfigCommand(input)),
       updateDistribution: (input) => cloudFront.send(new cf.UpdateDistributionCommand(input)),
+    },
+    ssm: {
+      getParameter: (input) => ssm.send(new ssmApi.GetParameterCommand(input)),
     },
   };
 }
 
-exports.handler = async (event) => rotate(event, awsClients(), process.env);
+exports.handler = async (event) => rotate(event, awsClients(process.env), process.env);
 exports.rotate = rotate;
