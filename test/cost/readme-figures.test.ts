@@ -50,7 +50,8 @@ describe('the README\'s cost section is what `npm run cost` prints', () => {
         const total = totalOf(itemsOf(synthesizeConfiguration(configuration, path.join(scratch, String(i)))));
         const goal = configuration.goalUsd!;
         const verdict = total <= goal ? `${goal}` : `${goal} (missed by ${usd(total - goal)})`;
-        expect({ configuration: configuration.name, row: rows[i].slice(1) }).toEqual({ configuration: configuration.name, row: [usd(total), verdict] });
+        expect({ configuration: configuration.name, row: rows[i].slice(1) })
+          .toEqual({ configuration: configuration.name, row: [usd(total), verdict] });
       });
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
