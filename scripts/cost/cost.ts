@@ -109,6 +109,12 @@ for (const name of examples) {
   if (fargate.length) {
     console.log(`Fargate: ${fargate.map((i) => `${i.resource}: ${i.detail.replace(/ \[assumption:.*$/, '')}`).join('; ')}. ARM64 needs an arm64 image.`);
   }
+  const insights = items.filter((i) => i.kind === KIND.containerInsights);
+  if (insights.length) {
+    const price = PRICES.items[insights[0].priceKey].price;
+    console.log(`Container Insights: ${insights.map((i) => `${i.resource}: ${i.detail.replace(/ \[assumption:.*$/, '')}`).join('; ')}; `
+      + `each series a custom metric at ${price.toFixed(2)} USD a month. Its performance log events are not counted.`);
+  }
   const assumptions = items.filter((i) => i.assumption);
   for (const item of assumptions) {
     console.log(`Assumption (${item.resource}): ${item.assumption}`);
@@ -146,7 +152,11 @@ if (privateOrigin !== undefined && publicOrigin !== undefined) {
 }
 
 const sources = [...new Set([...usedPriceKeys].map((key) => PRICES.items[key]?.source).filter((s): s is string => Boolean(s)))].sort();
-console.log(`\nPrices: ${PRICES.currency} on-demand list prices for us-east-1 as known on ${PRICES.date} (scripts/cost/prices.json), recorded by hand,`);
+const dates = [...new Set([PRICES.date, ...[...usedPriceKeys].map((key) => PRICES.items[key]?.date).filter((d): d is string => Boolean(d))])].sort();
+const asKnown = dates.length > 1 ? `between ${dates[0]} and ${dates[dates.length - 1]}` : `on ${dates[0]}`;
+console.log(`\nPrices: ${PRICES.currency} on-demand list prices for us-east-1 as known ${asKnown} (scripts/cost/prices.json, each with its date), recorded by hand,`);
 console.log(`not fetched live; applied to every stack whatever its region; ${PRICES.hoursPerMonth} h/month; no free tier. Sources: ${sources.join(' ')}`);
 console.log('Not counted (usage-based, 0 at idle): requests, data transfer and processing, ALB LCUs, WAF requests, log ingestion and storage,');
 console.log('VPC flow log and access log volume, KMS and Secrets Manager API calls, Bedrock tokens, Cognito MAUs, Lambda invocations.');
+console.log('Not counted (not 0 at idle, but AWS documents no size or rate to price them from): Container Insights performance log events,');
+console.log('ingested into /aws/ecs/containerinsights/<cluster>/performance while tasks run, with or without traffic.');

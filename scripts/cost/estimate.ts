@@ -87,6 +87,7 @@ export const KIND = {
   dashboard: 'CloudWatch dashboard',
   alarm: 'CloudWatch alarm metric',
   compositeAlarm: 'CloudWatch composite alarm',
+  containerInsights: 'Container Insights metrics',
   ssmParameter: 'SSM parameter',
   cloudfront: 'CloudFront distribution',
   cognito: 'Cognito user pool',
@@ -125,6 +126,9 @@ export function estimateTemplate(template: Template, region: string, prices: Pri
         break;
       case 'AWS::ECS::Service':
         ecsService(ctx, id, props, resources);
+        break;
+      case 'AWS::ECS::Cluster':
+        containerInsights(ctx, id, props, resources);
         break;
       case 'AWS::KMS::Key':
       case 'AWS::KMS::ReplicaKey':
@@ -398,6 +402,118 @@ function ecsService(ctx: Context, id: string, props: any, resources: NonNullable
   if (props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === 'ENABLED') {
     ctx.hourly(KIND.publicIpv4, id, tasks, 'publicIpv4Hour', 'address-hours', `public IP of each task of ${id}`);
   }
+}
+
+/**
+ * The metrics standard Container Insights publishes in the ECS/ContainerInsights namespace for a
+ * cluster whose tasks run on Fargate, grouped by the dimension sets they are published with. From
+ * the CloudWatch user guide, "Amazon ECS Container Insights metrics":
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
+ * Each metric name with one dimension set is one metric series, billed as one custom metric.
+ */
+export const CONTAINER_INSIGHTS_METRICS = {
+  /** Published with each of ClusterName; ClusterName+ServiceName; ClusterName+TaskDefinitionFamily. */
+  everyLevel: [
+    'CpuUtilized', 'CpuReserved', 'MemoryUtilized', 'MemoryReserved', 'NetworkRxBytes', 'NetworkTxBytes',
+    'StorageReadBytes', 'StorageWriteBytes', 'EphemeralStorageReserved', 'EphemeralStorageUtilized',
+  ],
+  /** ClusterName only. */
+  clusterOnly: ['ServiceCount', 'TaskCount'],
+  /** ClusterName+ServiceName only. */
+  serviceOnly: ['DeploymentCount', 'DesiredTaskCount', 'PendingTaskCount', 'RunningTaskCount', 'TaskSetCount'],
+  /** Like everyLevel, but only for containers that have a restart policy enabled. */
+  withRestartPolicy: ['RestartCount'],
+  /**
+   * Not published for Fargate tasks without EBS volumes: ContainerInstanceCount (EC2 container
+   * instances), EBSFilesystemSize and EBSFilesystemUtilized (EBS volumes), InstanceOSFilesystemUtilization
+   * and InstanceDataFilesystemUtilization (EC2 and Managed Instances), instance_* (CloudWatch agent on EC2).
+   */
+  notCounted: [
+    'ContainerInstanceCount', 'EBSFilesystemSize', 'EBSFilesystemUtilized', 'InstanceOSFilesystemUtilization',
+    'InstanceDataFilesystemUtilization',
+  ],
+} as const;
+
+/** Number of Container Insights metric series of one cluster, and how it is made up. */
+export interface ContainerInsightsSeries {
+  readonly total: number;
+  readonly services: number;
+  readonly families: number;
+  readonly detail: string;
+}
+
+/**
+ * Metric series of a cluster with `services` services and `families` task definition families, of
+ * which `restartServices` services and `restartFamilies` families run a container with a restart policy.
+ */
+export function containerInsightsSeries(services: number, families: number, restartServices = 0, restartFamilies = 0): ContainerInsightsSeries {
+  const m = CONTAINER_INSIGHTS_METRICS;
+  const restart = restartServices + restartFamilies > 0 ? m.withRestartPolicy.length : 0;
+  const cluster = m.everyLevel.length + m.clusterOnly.length + restart;
+  const perService = m.everyLevel.length + m.serviceOnly.length;
+  const perFamily = m.everyLevel.length;
+  const total = cluster + perService * services + perFamily * families + m.withRestartPolicy.length * (restartServices + restartFamilies);
+  const restartText = restart ? ` + ${restartServices + restartFamilies} RestartCount (restart policy)` : '';
+  return {
+    total,
+    services,
+    families,
+    detail: `${total} metric series = ${cluster} cluster + ${perService} x ${services} service(s) + ${perFamily} x ${families} task definition family(ies)${restartText}`,
+  };
+}
+
+function containerInsights(ctx: Context, id: string, props: any, resources: NonNullable<Template['Resources']>): void {
+  const setting = (list(props.ClusterSettings) ?? []).find((s: any) => s?.Name === 'containerInsights') as any;
+  const value = setting?.Value;
+  if (value === undefined || value === 'disabled') {
+    return;
+  }
+  const notes: string[] = [];
+  if (value === 'enhanced') {
+    notes.push('enhanced observability is billed per observation and adds task- and container-level metrics; '
+      + 'only the standard metric series are priced (a lower bound)');
+  } else if (value !== 'enabled') {
+    notes.push(`containerInsights is ${text(value)}; priced as enabled`);
+  }
+
+  const services = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::ECS::Service' && referencedId(r.Properties?.Cluster) === id);
+  const families = new Set<string>();
+  const restartFamilies = new Set<string>();
+  let restartServices = 0;
+  for (const [serviceId, service] of services) {
+    const serviceProps = service.Properties ?? {};
+    const taskId = referencedId(serviceProps.TaskDefinition);
+    const task = taskId ? resources[taskId] : undefined;
+    let family: string;
+    let restart = false;
+    if (task?.Type === 'AWS::ECS::TaskDefinition') {
+      // Without Family, CloudFormation names one family per task definition resource.
+      family = typeof task.Properties?.Family === 'string' ? task.Properties.Family : `(${taskId})`;
+      restart = (list(task.Properties?.ContainerDefinitions) ?? []).some((c: any) => c?.RestartPolicy?.Enabled === true);
+    } else {
+      const arn = typeof serviceProps.TaskDefinition === 'string' ? /task-definition\/([^:]+)/.exec(serviceProps.TaskDefinition) : null;
+      family = arn ? arn[1] : `(${serviceId})`;
+      notes.push(`task definition of ${serviceId} is not in this template; one family and no restart policy assumed`);
+    }
+    families.add(family);
+    if (restart) {
+      restartServices++;
+      restartFamilies.add(family);
+    }
+    const providers = (list(serviceProps.CapacityProviderStrategy) ?? []).map((p: any) => p?.CapacityProvider);
+    if (serviceProps.LaunchType === 'EC2' || serviceProps.LaunchType === 'EXTERNAL' || providers.some((p: any) => p !== 'FARGATE' && p !== 'FARGATE_SPOT')) {
+      notes.push(`${serviceId} is not on Fargate: container-instance metrics are not counted`);
+    }
+    const platform = serviceProps.PlatformVersion;
+    if (typeof platform === 'string' && /^1\.[0-3]\./.test(platform)) {
+      notes.push(`${serviceId} runs platform version ${platform}: its ephemeral storage metrics (1.4.0 or later) are counted anyway`);
+    }
+  }
+  const series = containerInsightsSeries(services.length, families.size, restartServices, restartFamilies.size);
+  ctx.monthly(KIND.containerInsights, id, series.total, 'cloudwatchCustomMetricMonth', 'metric-months',
+    `${value === 'enhanced' ? 'enhanced (priced as standard)' : 'standard'}: ${series.detail}; free tier not applied`,
+    notes.length ? notes.join('; ') : undefined);
 }
 
 /** MinCapacity of an ECS scalable target whose ResourceId mentions the service, when it is a number. */

@@ -22,8 +22,12 @@ describe('price table', () => {
     expect(P('fargateX86GbHour')).toBe(0.004445);
     expect(P('fargateArmVcpuHour')).toBe(0.03238);
     expect(P('fargateArmGbHour')).toBe(0.00356);
+    expect(P('cloudwatchCustomMetricMonth')).toBe(0.3);
     for (const [key, entry] of Object.entries(PRICES.items)) {
-      expect({ key, unit: typeof entry.unit, region: typeof entry.region, date: entry.date }).toEqual({ key, unit: 'string', region: 'string', date: '2026-11-23' });
+      expect({ key, unit: typeof entry.unit, region: typeof entry.region }).toEqual({ key, unit: 'string', region: 'string' });
+      // The date each price was recorded: the table's date or a later one.
+      expect(entry.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(entry.date >= PRICES.date).toBe(true);
       expect(entry.source).toMatch(/^https:\/\/aws\.amazon\.com\/.+\/pricing\//);
     }
   });
@@ -224,6 +228,97 @@ describe('estimateTemplate', () => {
     expect(items.filter((i) => i.assumption).map((i) => i.resource).sort()).toEqual(['Acl', 'Alb', 'Endpoint', 'Secret']);
   });
 
+  describe('Container Insights', () => {
+    /*
+     * Metric series of standard Container Insights for an ECS cluster on Fargate, from the table in
+     * the CloudWatch user guide, "Amazon ECS Container Insights metrics"
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html):
+     * - 10 metrics with each of the dimension sets ClusterName; ClusterName+ServiceName;
+     *   ClusterName+TaskDefinitionFamily: CpuUtilized, CpuReserved, MemoryUtilized, MemoryReserved,
+     *   NetworkRxBytes, NetworkTxBytes, StorageReadBytes, StorageWriteBytes, EphemeralStorageReserved,
+     *   EphemeralStorageUtilized (Fargate platform 1.4.0 or later);
+     * - 2 with ClusterName only: ServiceCount, TaskCount;
+     * - 5 with ClusterName+ServiceName only: DeploymentCount, DesiredTaskCount, PendingTaskCount,
+     *   RunningTaskCount, TaskSetCount;
+     * - RestartCount at the three levels, only for containers with a restart policy.
+     * Not published for Fargate tasks without EBS volumes: ContainerInstanceCount (EC2 instances),
+     * EBSFilesystemSize/Utilized (EBS volumes), Instance*FilesystemUtilization (EC2, Managed Instances).
+     */
+    const CLUSTER = 10 + 2;
+    const PER_SERVICE = 10 + 5;
+    const PER_FAMILY = 10;
+
+    const task = (family?: string, restart = false) => ({
+      Type: 'AWS::ECS::TaskDefinition',
+      Properties: {
+        Cpu: '256',
+        Memory: '512',
+        ...(family ? { Family: family } : {}),
+        ContainerDefinitions: [{ Name: 'app', ...(restart ? { RestartPolicy: { Enabled: true } } : {}) }],
+      },
+    });
+    const service = (taskId: string, cluster: unknown = { Ref: 'Cluster' }) => ({
+      Type: 'AWS::ECS::Service',
+      Properties: { LaunchType: 'FARGATE', Cluster: cluster, TaskDefinition: { Ref: taskId }, DesiredCount: 1 },
+    });
+    const cluster = (settings?: unknown) => ({ Type: 'AWS::ECS::Cluster', Properties: settings === undefined ? {} : { ClusterSettings: settings } });
+    const enabled = [{ Name: 'containerInsights', Value: 'enabled' }];
+    const insights = (template: Template) => estimateTemplate(template, 'us-east-1').items.filter((i) => i.kind === KIND.containerInsights);
+
+    test('a cluster with one service of one task definition family publishes 37 metric series, each a custom metric', () => {
+      const lines = insights({ Resources: { Cluster: cluster(enabled), Task: task(), Service: service('Task') } });
+      expect(lines).toHaveLength(1);
+      // 12 cluster + 15 for the service + 10 for its family
+      expect(CLUSTER + PER_SERVICE + PER_FAMILY).toBe(37);
+      expect(lines[0]).toMatchObject({ resource: 'Cluster', count: 37, quantity: 37, unit: 'metric-months', priceKey: 'cloudwatchCustomMetricMonth' });
+      expect(lines[0].monthlyUsd).toBeCloseTo(37 * 0.3, 6); // 11.10 USD a month
+      expect(lines[0].assumption).toBeUndefined();
+      expect(lines[0].detail).toContain('37 metric series = 12 cluster + 15 x 1 service(s) + 10 x 1 task definition family(ies)');
+    });
+
+    test('two services in one cluster count the service-level set twice; a shared family counts once', () => {
+      const twoFamilies = insights({ Resources: { Cluster: cluster(enabled), A: task('a'), B: task('b'), SA: service('A'), SB: service('B') } });
+      expect(twoFamilies[0].count).toBe(CLUSTER + 2 * PER_SERVICE + 2 * PER_FAMILY); // 62
+      const oneFamily = insights({ Resources: { Cluster: cluster(enabled), A: task('same'), B: task('same'), SA: service('A'), SB: service('B') } });
+      expect(oneFamily[0].count).toBe(CLUSTER + 2 * PER_SERVICE + PER_FAMILY); // 52
+    });
+
+    test('a service of another cluster is not counted in this one; each enabled cluster is priced', () => {
+      const lines = insights({
+        Resources: {
+          Cluster: cluster(enabled),
+          Other: cluster(enabled),
+          Task: task(),
+          Mine: service('Task'),
+          Theirs: service('Task', { 'Fn::GetAtt': ['Other', 'Arn'] }),
+        },
+      });
+      expect(lines.map((i) => [i.resource, i.count])).toEqual([['Cluster', 37], ['Other', 37]]);
+    });
+
+    test('a container with a restart policy adds RestartCount at the cluster, service and family levels', () => {
+      const lines = insights({ Resources: { Cluster: cluster(enabled), Task: task(undefined, true), Service: service('Task') } });
+      expect(lines[0].count).toBe(CLUSTER + PER_SERVICE + PER_FAMILY + 3);
+    });
+
+    test('disabled or absent setting: no metric line', () => {
+      for (const settings of [undefined, [], [{ Name: 'containerInsights', Value: 'disabled' }]]) {
+        expect(insights({ Resources: { Cluster: cluster(settings), Task: task(), Service: service('Task') } })).toEqual([]);
+      }
+    });
+
+    test('enhanced observability is priced as standard, and the line says so', () => {
+      const lines = insights({ Resources: { Cluster: cluster([{ Name: 'containerInsights', Value: 'enhanced' }]), Task: task(), Service: service('Task') } });
+      expect(lines[0].count).toBe(37);
+      expect(lines[0].detail).toMatch(/^enhanced \(priced as standard\)/);
+      expect(lines[0].assumption).toMatch(/lower bound/);
+    });
+
+    test('a cluster without services still publishes its cluster-level series', () => {
+      expect(insights({ Resources: { Cluster: cluster(enabled) } })[0].count).toBe(CLUSTER);
+    });
+  });
+
   test('an empty or resource-less template costs 0', () => {
     expect(estimateTemplate({}, 'us-east-1')).toEqual({ region: 'us-east-1', items: [], totalUsd: 0 });
   });
@@ -251,6 +346,12 @@ describe('the private origin next to the public-origin default (examples)', () =
   };
   const privateOrigin = idle('private-origin');
   const publicOrigin = idle('basic');
+
+  test('each example prices Container Insights on its one cluster: one service of one family', () => {
+    for (const items of [privateOrigin, publicOrigin]) {
+      expect(items.filter((i) => i.kind === KIND.containerInsights).map((i) => i.count)).toEqual([12 + 15 + 10]);
+    }
+  });
 
   test('the private origin pays a NAT gateway and its address, and no public address for the load balancer', () => {
     expect(privateOrigin.filter((i) => i.kind === KIND.natGateway)).toHaveLength(1);
