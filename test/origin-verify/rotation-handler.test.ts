@@ -137,7 +137,7 @@ class World {
             ETag: `E${d.etag}`,
             DistributionConfig: {
               Aliases: { Quantity: d.aliases.length, Items: d.aliases },
-              Origins: { Quantity: 1, Items: [{ Id: 'origin', CustomHeaders: { Quantity: 1, Items: [{ HeaderName: HEADER, HeaderValue: d.header }] } }] },
+              Origins: { Quantity: 1, Items: [{ Id: 'origin', CustomHeaders: d.header === undefined ? { Quantity: 0, Items: [] } : { Quantity: 1, Items: [{ HeaderName: HEADER, HeaderValue: d.header }] } }] },
             },
           };
         },
@@ -213,9 +213,11 @@ describe('origin-verify rotation', () => {
 
     world.failOn = 'updateDistribution';
     await expect(run('setSecret')).rejects.toThrow(/injected failure/);
-    // Secrets Manager does not finish a rotation whose step failed: the current value stays current
-    // and is still accepted.
-    await expect(run('testSecret')).rejects.toThrow(/does not send the pending value/);
+    // Secrets Manager does not go on after a failed step: the current value stays current and is
+    // still accepted. (testSecret on its own only checks, whatever CloudFront sends.)
+    const calls = world.calls.length;
+    await run('testSecret');
+    expect(world.calls.slice(calls)).not.toContain('modifyRule');
     expect(world.versions.v1.stages).toEqual(['AWSCURRENT']);
     expect(world.refusals).toEqual([]);
 
@@ -252,17 +254,25 @@ describe('origin-verify rotation', () => {
     expect(world.refusals).toEqual([]);
   });
 
-  test('testSecret alone, as Secrets Manager runs it to test a new schedule, fails without changing anything', async () => {
+  test('testSecret alone, as Secrets Manager runs it to test a new schedule, passes without changing anything, also before the edge stack exists', async () => {
     const world = new World();
     world.versions.v2 = { value: 'test-version', stages: ['AWSPENDING'] };
     const before = JSON.stringify({ rules: world.rules, distributions: world.distributions });
-    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
-      .rejects.toThrow('Distribution MINE does not send the pending value yet');
+    await rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV);
     world.parameter = undefined;
-    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
-      .rejects.toThrow('No CloudFront distribution ID');
+    await rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV);
     expect(JSON.stringify({ rules: world.rules, distributions: world.distributions })).toBe(before);
     expect(world.calls).not.toContain('modifyRule');
+    expect(world.calls).not.toContain('updateDistribution');
+    expect(world.calls).toContain('getDistributionConfig');
+  });
+
+  test('testSecret alone fails when the distribution sends no origin-verify header: the setup is wrong', async () => {
+    const world = new World();
+    world.versions.v2 = { value: 'test-version', stages: ['AWSPENDING'] };
+    world.distributions.MINE.header = undefined as any;
+    await expect(rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV))
+      .rejects.toThrow('Distribution MINE sends no X-Origin-Verify header');
   });
 
   test('other errors of SSM are not taken for a missing parameter', async () => {

@@ -43,7 +43,7 @@ async function valueOf(sm, secretId, stage, versionId) {
  * distribution's stack deploys after this function's: until then, the rotation stops here, before
  * it changes anything.
  */
-async function findDistribution(ssm, s) {
+async function findDistribution(ssm, s, options = {}) {
   let id;
   try {
     id = (await ssm.getParameter({ Name: s.parameterName })).Parameter.Value;
@@ -51,6 +51,9 @@ async function findDistribution(ssm, s) {
     if (error.name !== 'ParameterNotFound') {
       throw error;
     }
+  }
+  if (!id && options.optional) {
+    return undefined;
   }
   if (!id) {
     throw new Error(`No CloudFront distribution ID in ${s.parameterName} for ${s.domainName}; deploy the edge stack before rotating`);
@@ -132,12 +135,24 @@ async function testSecret(clients, secretId, token, s) {
   const { sm, elb, cloudFront, ssm } = clients;
   const pending = await valueOf(sm, secretId, PENDING, token);
   const current = await valueOf(sm, secretId, CURRENT);
-  // Read-only checks first: Secrets Manager also runs this step alone, to test the configuration
-  // when the schedule is set, and then nothing may change.
-  const id = await findDistribution(ssm, s);
+  // Secrets Manager also runs this step alone when a schedule is set without an immediate rotation
+  // (CloudFormation does so at the first deployment, before the distribution exists), with a
+  // pending version that no setSecret sent to CloudFront. In a rotation, setSecret ran first and
+  // succeeded, so CloudFront sends the pending value; anything else is that configuration test,
+  // which must pass and change nothing.
+  const id = await findDistribution(ssm, s, { optional: true });
+  if (!id) {
+    console.log(`Configuration test: no distribution ID in ${s.parameterName} yet; nothing to test`);
+    return;
+  }
   const { DistributionConfig: config } = await distributionConfig(cloudFront, id, s);
-  if (!headersOf(config, s.headerName).every((header) => header.HeaderValue === pending)) {
-    throw new Error(`Distribution ${id} does not send the pending value yet`);
+  const headers = headersOf(config, s.headerName);
+  if (headers.length === 0) {
+    throw new Error(`Distribution ${id} sends no ${s.headerName} header`);
+  }
+  if (!headers.every((header) => header.HeaderValue === pending)) {
+    console.log(`Configuration test: distribution ${id} is readable and sends ${s.headerName}; no value is switching`);
+    return;
   }
   // CloudFront sends the pending value, so the rules must accept it: the same conditions again
   // (ModifyRule is idempotent), and the answer is the rules' state as the load balancer holds it,
