@@ -162,7 +162,8 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
   readonly hostedZone?: route53.IHostedZone;
 
   /**
-   * KMS key for the backend log group and generated secrets.
+   * KMS key for the backend log group, the internal load balancer's access-log group and the
+   * generated secrets.
    *
    * @default - a new key
    */
