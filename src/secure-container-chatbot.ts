@@ -333,8 +333,13 @@ export class SecureContainerChatbot extends Construct {
   /** The backend service; undefined without `backend`. */
   public readonly backend?: ChatbotBackend;
 
-  /** The bucket of this stack's access logs (load balancers, S3). */
-  public readonly accessLogsBucket: s3.Bucket;
+  /**
+   * The bucket of this stack's access logs that only S3 can receive: the files bucket's server
+   * access logs (with `storage`) and the HTTP API's Network Load Balancer. Undefined when nothing
+   * needs it: the Application Load Balancers deliver their access logs into KMS-encrypted log
+   * groups instead (`loadBalancer.accessLogGroup`).
+   */
+  public readonly accessLogsBucket?: s3.Bucket;
 
   /**
    * Alarms (and the dashboard, when asked for); undefined with `monitoring: false` and with the HTTP API ingress, which
@@ -411,8 +416,13 @@ export class SecureContainerChatbot extends Construct {
       this.vpc = this.network.vpc;
     }
 
-    // One bucket for every access log of this stack: the load balancers' and S3's server access logs.
-    this.accessLogsBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
+    // One bucket for the access logs that can only go to S3 (SSE-S3): the files bucket's server
+    // access logs and the Network Load Balancer's. The Application Load Balancers deliver theirs into
+    // KMS-encrypted log groups, so without those two the stack has no log bucket at all.
+    const ownsFilesBucket = props.storage !== undefined && props.storage.bucket === undefined;
+    if (ownsFilesBucket || httpApi) {
+      this.accessLogsBucket = createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
+    }
 
     // Built before the service so that their names can go into the container's configuration.
     if (props.storage) {
@@ -577,7 +587,6 @@ export class SecureContainerChatbot extends Construct {
         clientSecurityGroup: this.service.securityGroup,
         domainName: backendDomainName,
         certificate: this.certificate,
-        accessLogsBucket: this.accessLogsBucket,
         hostedZone: props.hostedZone,
         logsEncryptionKey: this.encryptionKey,
         logRetention: props.logRetention,
@@ -607,7 +616,7 @@ export class SecureContainerChatbot extends Construct {
         hostedZone: props.hostedZone,
         throttlingRateLimit: httpApi.throttlingRateLimit,
         throttlingBurstLimit: httpApi.throttlingBurstLimit,
-        accessLogsBucket: this.accessLogsBucket,
+        accessLogsBucket: this.accessLogsBucket!,
         logRetention: props.logRetention,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
@@ -660,7 +669,9 @@ export class SecureContainerChatbot extends Construct {
       cognitoLogoutPath,
       idleTimeout: options.idleTimeout,
       stickinessDuration: options.stickinessDuration,
-      accessLogsBucket: this.accessLogsBucket,
+      logsEncryptionKey: this.encryptionKey,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
       deployment: props.deployment,
       deletionProtection: props.deletionProtection,
     }, '', {

@@ -336,6 +336,11 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['idle timeout above 4000 seconds', 'eu-west-1', loadBalancer(() => ({ idleTimeout: Duration.seconds(4001) })), 'idleTimeout'],
   ['JS: a port as a string on the load balancer', 'eu-west-1', loadBalancer(() => ({ containerPort: '8501' as unknown as number })), 'containerPort'],
   ['JS: deletion protection as a string', 'eu-west-1', loadBalancer(() => ({ deletionProtection: 'true' as unknown as boolean })), 'deletionProtection'],
+  ['load balancer access-log retention CloudWatch does not offer', 'eu-west-1', loadBalancer(() => ({ logRetention: 2 as logs.RetentionDays })), 'logRetention'],
+  ['access-log retention with the user\'s access-log bucket', 'eu-west-1',
+    loadBalancer((s) => ({ accessLogsBucket: s3.Bucket.fromBucketName(s, 'B', 'my-logs'), logRetention: logs.RetentionDays.ONE_MONTH })), 'logRetention'],
+  ['JS: an access-log key that is a key ARN string', 'eu-west-1',
+    loadBalancer(() => ({ logsEncryptionKey: 'arn:aws:kms:eu-west-1:123456789012:key/abc' as unknown as kms.IKey })), 'logsEncryptionKey'],
   // CLOUDFRONT-scope and edge parts outside us-east-1, retention, other sub-constructs
   ['CLOUDFRONT-scope web ACL outside us-east-1', 'eu-west-1', (s) => new ChatbotWebAcl(s, 'W', { logsEncryptionKey: new kms.Key(s, 'K') }), 'scope'],
   ['web ACL log retention CloudWatch does not offer', 'us-east-1',

@@ -47,7 +47,7 @@ describe('removalPolicy DESTROY: a trial deployment is fully deletable', () => {
   test('buckets empty themselves, the repository too, and no backup vault is left that recovery points would pin', () => {
     const all = templates.flatMap((t) => Object.values(t));
     const buckets = all.filter((r) => r.Type === 'AWS::S3::Bucket').length;
-    expect(buckets).toBe(2); // the load balancer's access logs and the files (CloudFront logs to a log group)
+    expect(buckets).toBe(2); // the files and their server access logs (the load balancers and CloudFront log to log groups)
     expect(all.filter((r) => r.Type === 'Custom::S3AutoDeleteObjects')).toHaveLength(buckets);
     expect(all.find((r) => r.Type === 'AWS::ECR::Repository')?.Properties.EmptyOnDelete).toBe(true);
     expect(all.filter((r) => r.Type === 'AWS::Backup::BackupVault')).toHaveLength(0);

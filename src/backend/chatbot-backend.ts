@@ -16,10 +16,12 @@ import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
+import { createEncryptedLogGroup } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
+import { deliverLoadBalancerAccessLogsToLogGroup } from '../shared/vended-logs';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -143,8 +145,14 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
   /** The certificate of the internal HTTPS listener. */
   readonly certificate: acm.ICertificate;
 
-  /** Bucket for the internal load balancer's access logs (SSE-S3). */
-  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * A bucket for the internal load balancer's legacy access logs (SSE-S3), for those who want them
+   * in S3. Without it, the access logs go through CloudWatch Logs vended delivery into
+   * `accessLogGroup`, encrypted with `logsEncryptionKey` (or the key this construct creates).
+   *
+   * @default - no bucket: the access logs go into a new KMS-encrypted log group
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 
   /**
    * Hosted zone for the alias record of `domainName`.
@@ -154,7 +162,8 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
   readonly hostedZone?: route53.IHostedZone;
 
   /**
-   * KMS key for the backend log group and generated secrets.
+   * KMS key for the backend log group, the internal load balancer's access-log group and the
+   * generated secrets.
    *
    * @default - a new key
    */
@@ -176,8 +185,8 @@ export interface ChatbotBackendProps extends ChatbotBackendOptions {
   readonly deletionProtection?: boolean;
 
   /**
-   * What happens to the backend's log group (and its key, when this construct creates one) when
-   * the stack is deleted.
+   * What happens to the backend's log groups (the service's and the load balancer's access logs)
+   * and their key, when this construct creates one, when the stack is deleted.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -198,6 +207,12 @@ export class ChatbotBackend extends Construct {
 
   /** Its security group. */
   public readonly securityGroup: ec2.SecurityGroup;
+
+  /**
+   * The log group of the internal load balancer's access logs (vended delivery); undefined when
+   * `accessLogsBucket` was given.
+   */
+  public readonly accessLogGroup?: logs.LogGroup;
 
   /** The backend's target group. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -261,8 +276,17 @@ export class ChatbotBackend extends Construct {
     if (!props.deletionProtection) {
       acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
     }
-    this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
-    emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
+    if (props.accessLogsBucket) {
+      this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
+      emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
+    } else {
+      this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+        encryptionKey: this.service.logsEncryptionKey,
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: props.removalPolicy,
+      });
+      deliverLoadBalancerAccessLogsToLogGroup(this, this.applicationLoadBalancer, this.accessLogGroup);
+    }
     acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');
 
@@ -305,7 +329,7 @@ function checkBackendPropTypes(v: PropsValidator, props: ChatbotBackendProps): v
     clientSecurityGroup: required(objectType('ec2.ISecurityGroup', 'securityGroupId')),
     domainName: required(stringType("'backend.chat.example.com'")),
     certificate: required(objectType('acm.ICertificate', 'certificateArn')),
-    accessLogsBucket: required(objectType('s3.IBucket', 'bucketName')),
+    accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
     hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
     logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
     logRetention: logRetentionType(),

@@ -1,10 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { skipCheckovChecks } from '../shared/template-checks';
-import { nameUniquePerStackInstance } from '../shared/unique-name';
+import { deliverLogsToLogGroup, distributionArn } from '../shared/vended-logs';
 
 /**
  * Turns on CloudFront standard logging (v2) for `distribution`: CloudWatch Logs delivers its access
@@ -13,24 +12,13 @@ import { nameUniquePerStackInstance } from '../shared/unique-name';
  * distribution must be in us-east-1, so the caller is a construct of a us-east-1 stack.
  */
 export function deliverAccessLogsToLogGroup(scope: Construct, distribution: cloudfront.Distribution, logGroup: logs.ILogGroup): logs.CfnDelivery {
-  const stack = Stack.of(scope);
-  // Delivery sources and destinations are named per account and region; a retained or concurrent
-  // stack instance must not collide with this one.
-  const source = new logs.CfnDeliverySource(scope, 'AccessLogsSource', {
-    name: nameUniquePerStackInstance(distribution, { maxLength: 60, prefix: 'src-' }),
+  const delivery = deliverLogsToLogGroup(scope, {
+    resource: distribution,
+    resourceArn: distributionArn(distribution, distribution.distributionId),
     logType: 'ACCESS_LOGS',
-    resourceArn: stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: distribution.distributionId }),
-  });
-  const destination = new logs.CfnDeliveryDestination(scope, 'AccessLogsDestination', {
-    name: nameUniquePerStackInstance(distribution, { maxLength: 60, prefix: 'dst-' }),
-    destinationResourceArn: logGroup.logGroupArn,
+    logGroup,
     outputFormat: 'json',
   });
-  const delivery = new logs.CfnDelivery(scope, 'AccessLogsDelivery', {
-    deliverySourceName: source.name,
-    deliveryDestinationArn: destination.attrArn,
-  });
-  delivery.addResourceDependency(source);
   acknowledgeFindings(distribution, ['AwsSolutions-CFR3', controlTowerRule('cloudfront_access_logs_enabled_check')],
     'Access logging is on, through CloudFront standard logging v2 into a KMS-encrypted CloudWatch log group (AWS::Logs::Delivery); '
     + 'these rules read only the legacy S3 logging setting, whose bucket could not be KMS-encrypted.');

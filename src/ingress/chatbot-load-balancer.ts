@@ -2,6 +2,8 @@ import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token } from 
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,14 +13,17 @@ import { IChatbotLoginActions } from '../auth/chatbot-auth';
 import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
+import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
-import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
+import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
   PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
   regionOfArn, required, stringType, tryZoneName,
 } from '../shared/validation';
+import { deliverLoadBalancerAccessLogsToLogGroup } from '../shared/vended-logs';
 
 /**
  * Props for `ChatbotLoadBalancer`.
@@ -145,13 +150,31 @@ export interface ChatbotLoadBalancerProps {
   readonly stickinessDuration?: Duration;
 
   /**
-   * Bucket for the load balancer's access logs. Load balancers write only to buckets encrypted
-   * with SSE-S3.
+   * A bucket for the load balancer's legacy access logs, for those who want them in S3. Load
+   * balancers write legacy access logs only into buckets encrypted with SSE-S3. Without it, the
+   * access logs go through CloudWatch Logs vended delivery into `accessLogGroup`, encrypted with
+   * `logsEncryptionKey`. Refused together with `logsEncryptionKey`, `logRetention` and
+   * `removalPolicy`, which are about that log group.
    *
-   * @default - a new bucket: SSE-S3, TLS only, versioned, public access blocked, kept according
-   * to `removalPolicy`
+   * @default - no bucket: the access logs go into a new KMS-encrypted log group
    */
   readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * KMS key of the access-log group. Its key policy must let CloudWatch Logs
+   * (`logs.<region>.amazonaws.com`) use it for the account's log groups. Refused together with
+   * `accessLogsBucket`.
+   *
+   * @default - a new key, kept according to `removalPolicy`
+   */
+  readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the access-log group. Refused together with `accessLogsBucket`.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * Whether the load balancer has deletion protection: a production opt-in. Turn it on once the
@@ -164,9 +187,9 @@ export interface ChatbotLoadBalancerProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * What happens to the access-log bucket this construct creates when the stack is deleted:
-   * RETAIN keeps it, DESTROY empties and deletes it. Refused together with `accessLogsBucket`,
-   * the only data this construct would otherwise own.
+   * What happens to the access-log group this construct creates (and its key, when this construct
+   * creates one) when the stack is deleted: RETAIN keeps them, DESTROY deletes them. Refused
+   * together with `accessLogsBucket`: then this construct owns no data.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -191,8 +214,19 @@ export class ChatbotLoadBalancer extends Construct {
   /** The load balancer's security group. */
   public readonly securityGroup: ec2.SecurityGroup;
 
-  /** The access log bucket. */
-  public readonly accessLogsBucket: s3.IBucket;
+  /**
+   * The log group that receives the load balancer's access logs (as JSON records, through
+   * CloudWatch Logs vended delivery); undefined when `accessLogsBucket` was given.
+   */
+  public readonly accessLogGroup?: logs.LogGroup;
+
+  /**
+   * The vended log delivery into `accessLogGroup`; undefined when `accessLogsBucket` was given.
+   */
+  public readonly accessLogDelivery?: logs.CfnDelivery;
+
+  /** The bucket of the legacy access logs: `accessLogsBucket` when given, otherwise undefined. */
+  public readonly accessLogsBucket?: s3.IBucket;
 
   /**
    * The listener rules that check the origin-verify header (a rotation updates each of them); empty
@@ -249,10 +283,20 @@ export class ChatbotLoadBalancer extends Construct {
       }
     }
 
-    this.accessLogsBucket = props.accessLogsBucket
-      ?? createServiceLogBucket(this, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy);
-    this.applicationLoadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    emptyAfterWriterIsGone(this.accessLogsBucket, this.applicationLoadBalancer);
+    if (props.accessLogsBucket) {
+      this.accessLogsBucket = props.accessLogsBucket;
+      this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+      emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
+    } else {
+      // Vended delivery into a KMS-encrypted log group: the legacy access logs could only go into
+      // an SSE-S3 bucket, which then needs its own exceptions (no KMS, no access logging of its own).
+      this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+        encryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'AccessLogsKey', 'Encrypts the chatbot load balancer access logs', props.removalPolicy),
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: props.removalPolicy,
+      });
+      this.accessLogDelivery = deliverLoadBalancerAccessLogsToLogGroup(this, this.applicationLoadBalancer, this.accessLogGroup);
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
@@ -351,6 +395,8 @@ const LOAD_BALANCER_TYPES: PropTypes = {
   healthCheckPath: stringType("'/_stcore/health'"),
   stickinessDuration: durationType('Duration.hours(1)'),
   accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
+  logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+  logRetention: logRetentionType(),
   deletionProtection: booleanType(),
   removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
 };
@@ -409,8 +455,17 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
   }
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
-  v.check(!(props.removalPolicy !== undefined && props.accessLogsBucket), 'removalPolicy',
-    'only applies to the access-log bucket this construct creates, but `accessLogsBucket` was given.', 'Remove it; your bucket keeps its own removal policy.');
+  if (props.accessLogsBucket) {
+    v.check(props.removalPolicy === undefined, 'removalPolicy',
+      'only applies to the access-log group this construct creates, but `accessLogsBucket` was given: the access logs go into that bucket.',
+      'Remove it (your bucket keeps its own removal policy), or remove `accessLogsBucket` to get the log group.');
+    v.check(props.logsEncryptionKey === undefined, 'logsEncryptionKey',
+      'encrypts the access-log group, but `accessLogsBucket` was given: the access logs go into that bucket (SSE-S3).',
+      'Remove one of the two.');
+    v.check(props.logRetention === undefined, 'logRetention',
+      'is the retention of the access-log group, but `accessLogsBucket` was given: the access logs go into that bucket.',
+      'Remove it and set a lifecycle rule on your bucket, or remove `accessLogsBucket`.');
+  }
   const path = props.cognitoLogoutPath;
   if (path !== undefined) {
     v.check(path.startsWith('/') && path.length > 1, 'cognitoLogoutPath', `must be an absolute path (got '${path}').`, 'Use a path such as /signout/cognito.');

@@ -260,6 +260,9 @@ export class ChatbotService extends Construct {
   /** The security group of the tasks. It admits nothing until a load balancer is attached. */
   public readonly securityGroup: ec2.SecurityGroup;
 
+  /** The KMS key of the container log group: `logsEncryptionKey`, or the key this construct creates. */
+  public readonly logsEncryptionKey: kms.IKey;
+
   /** The container log group. */
   public readonly logGroup: logs.LogGroup;
 
@@ -311,6 +314,7 @@ export class ChatbotService extends Construct {
     });
 
     const logsKey = props.logsEncryptionKey ?? createLogsKey(this, 'LogsKey', 'Encrypts the chatbot container logs', props.removalPolicy);
+    this.logsEncryptionKey = logsKey;
     this.logGroup = createEncryptedLogGroup(this, 'Logs', {
       encryptionKey: logsKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,

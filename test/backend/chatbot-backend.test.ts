@@ -32,6 +32,21 @@ describe('two tiers (examples/two-tier)', () => {
     expect(ingressOf(backend)).toEqual([[internalAlb, 8080, undefined]]);
   });
 
+  test('both load balancers deliver their access logs into KMS-encrypted log groups, and no log bucket is left', () => {
+    const albs = regional.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const sources = Object.values<any>(regional.findResources('AWS::Logs::DeliverySource')).filter((r) => r.Properties.LogType === 'ALB_ACCESS_LOGS');
+    expect(sources.map((r) => r.Properties.ResourceArn.Ref).sort()).toEqual(Object.keys(albs).sort());
+    for (const alb of Object.values<any>(albs)) {
+      expect(alb.Properties.LoadBalancerAttributes.map((a: { Key: string }) => a.Key)).not.toContain('access_logs.s3.enabled');
+    }
+    const groups = regional.findResources('AWS::Logs::LogGroup');
+    const destinations = Object.values<any>(regional.findResources('AWS::Logs::DeliveryDestination'));
+    const backendGroup = Object.keys(groups).find((id) => /^ChatbotBackendAccessLogs/.test(id))!;
+    expect(destinations.map((d) => d.Properties.DestinationResourceArn)).toContainEqual({ 'Fn::GetAtt': [backendGroup, 'Arn'] });
+    expect(groups[backendGroup].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ChatbotEncryptionKey/), 'Arn'] });
+    expect(Object.keys(regional.findResources('AWS::S3::Bucket')).filter((id) => /AccessLogs/.test(id))).toEqual([]);
+  });
+
   test('the frontend cannot reach the backend tasks directly', () => {
     expect(ingressOf(backend).map(([source]) => source)).not.toContain(frontend);
   });

@@ -13,7 +13,7 @@ const regional = exampleTemplate('basic', 'eu-west-1');
 
 
 describe('load balancer', () => {
-  test('is internet-facing in the public subnets of both AZs, drops invalid headers, logs access and suits streamed answers', () => {
+  test('is internet-facing in the public subnets of both AZs, drops invalid headers and suits streamed answers', () => {
     regional.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       Type: 'application',
@@ -23,7 +23,6 @@ describe('load balancer', () => {
     expect(attributes).toEqual(expect.arrayContaining([
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
       { Key: 'idle_timeout.timeout_seconds', Value: '300' },
-      { Key: 'access_logs.s3.enabled', Value: 'true' },
       // An explicit production opt-in (deletionProtection): off, a failed first deployment rolls back.
       { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
@@ -117,15 +116,17 @@ describe('load balancer', () => {
     });
   });
 
-  test('access log bucket is private, TLS-only and versioned', () => {
-    regional.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      VersioningConfiguration: { Status: 'Enabled' },
-    });
-    regional.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
+  test('access logs go into a log group encrypted with the stack\'s key, through vended delivery; no log bucket and no legacy attribute', () => {
+    const [[albId, alb]] = Object.entries<any>(regional.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(alb.Properties.LoadBalancerAttributes.map((a: { Key: string }) => a.Key)).not.toContain('access_logs.s3.enabled');
+    const [[sourceId, source]] = Object.entries<any>(regional.findResources('AWS::Logs::DeliverySource'));
+    expect(source.Properties).toEqual(expect.objectContaining({ LogType: 'ALB_ACCESS_LOGS', ResourceArn: { Ref: albId } }));
+    const [[groupId, group]] = Object.entries<any>(regional.findResources('AWS::Logs::LogGroup')).filter(([id]) => /^ChatbotLoadBalancerAccessLogs/.test(id));
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ChatbotEncryptionKey/), 'Arn'] });
+    regional.hasResourceProperties('AWS::Logs::DeliveryDestination', { DestinationResourceArn: { 'Fn::GetAtt': [groupId, 'Arn'] }, OutputFormat: 'json' });
+    const [delivery] = Object.values<any>(regional.findResources('AWS::Logs::Delivery'));
+    expect(delivery.DependsOn).toEqual(expect.arrayContaining([sourceId]));
+    regional.resourceCountIs('AWS::S3::Bucket', 0);
   });
 });
 
