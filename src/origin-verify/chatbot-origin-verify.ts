@@ -251,7 +251,7 @@ export class ChatbotOriginVerify extends Construct {
         region: distributionRegion,
         resource: 'parameter',
         // The name starts with a slash, which the ARN does not repeat.
-        resourceName: this.distributionIdParameterName.slice(1),
+        resourceName: `secure-container-chatbot/${this.props.domainName}/distribution-id`,
       })],
     }));
     // cloudfront:GetDistributionConfig and cloudfront:UpdateDistribution on the one distribution
@@ -351,6 +351,8 @@ export class ChatbotOriginVerify extends Construct {
       parameterName: this.distributionIdParameterName,
       stringValue: distribution.distributionId,
       tier: ssm.ParameterTier.STANDARD,
+      // A path (it starts with a slash), also when the domain is a token.
+      simpleName: false,
       description: `ID of the CloudFront distribution of ${this.props.domainName}, read by the rotation of its origin-verify value`,
     });
     // The function looks for the distribution only once it may change it.
