@@ -7,7 +7,9 @@ import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 // Invariants over every stack of every example, so that a resource added later is checked too.
 describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => {
   const stacks = exampleAssembly(name).stacks.map((s) => ({
-    name: s.name, resources: s.template.Resources as Resources, parameters: (s.template as { Parameters?: { [name: string]: unknown } }).Parameters ?? {},
+    name: s.name,
+    resources: s.template.Resources as Resources,
+    parameters: (s.template as { Parameters?: { [name: string]: unknown } }).Parameters ?? {},
   }));
   const perStack = (check: (resources: Resources) => string[]) => stacks.flatMap((s) => check(s.resources).map((p) => `${s.name}: ${p}`));
 
