@@ -163,7 +163,7 @@ export interface ChatbotCloudFrontIngressOptions {
   readonly stickinessDuration?: Duration;
 
   /**
-   * Whether to create the alarms (5xx rate, unhealthy hosts, running tasks) with their encrypted
+   * Whether to create the alarms (5xx rate, unhealthy hosts, healthy tasks) with their encrypted
    * SNS topic. The running-tasks alarm reads Container Insights, which a cluster given in `cluster`
    * must have enabled.
    *

@@ -22,12 +22,15 @@ export interface ChatbotMonitoringProps {
   readonly targetGroup: elbv2.IApplicationTargetGroup;
 
   /**
-   * The ECS service of the app (CPU, memory, and running tasks from Container Insights, which its
-   * cluster must have enabled).
+   * The ECS service of the app (its CPU and memory utilization, from the AWS/ECS metrics every
+   * service has, with or without Container Insights).
    */
   readonly service: ecs.IBaseService;
 
-  /** The fewest tasks that should be running; fewer raises the running-tasks alarm. */
+  /**
+   * The fewest tasks that should be running and healthy; fewer healthy targets in the target group
+   * for 3 minutes raise the healthy-tasks alarm.
+   */
   readonly minRunningTasks: number;
 
   /**
@@ -79,7 +82,7 @@ export interface ChatbotMonitoringProps {
 }
 
 /**
- * Alarms on the 5xx rate, unhealthy hosts and the number of running tasks, notifying an encrypted
+ * Alarms on the 5xx rate, unhealthy hosts and too few healthy tasks, notifying an encrypted
  * SNS topic, and on request a CloudWatch dashboard for the chat app (requests, 5xx, latency,
  * healthy hosts, task CPU and memory, WAF allowed and blocked).
  */
@@ -158,13 +161,6 @@ export class ChatbotMonitoring extends Construct {
     });
     const healthy = tg.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' });
     const unhealthy = tg.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' });
-    const running = new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName: 'RunningTaskCount',
-      dimensionsMap: { ClusterName: props.service.cluster.clusterName, ServiceName: props.service.serviceName },
-      period: Duration.minutes(1),
-      statistic: 'Minimum',
-    });
 
     // What BaseService.metricCpuUtilization() gives, from the IBaseService an imported service has too.
     const serviceMetric = (metricName: string) => new cloudwatch.Metric({
@@ -200,10 +196,14 @@ export class ChatbotMonitoring extends Construct {
         cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1),
       alarm('UnhealthyHosts', 'At least one task failed the target group health check for 3 minutes', unhealthy, 1,
         cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3),
-      alarm('RunningTasks', `Fewer than ${props.minRunningTasks} tasks running for 3 minutes`, running, props.minRunningTasks,
+      // The target group's healthy count, not Container Insights' RunningTaskCount: it exists for
+      // every cluster (a cluster the user passes may have Container Insights off, and the alarm
+      // would then see no data and stay in alarm), costs no custom metric, and counts only tasks
+      // that pass the health check.
+      alarm('HealthyTasks', `Fewer than ${props.minRunningTasks} healthy tasks for 3 minutes`, healthy, props.minRunningTasks,
         cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 3),
     ];
-    // A service with no running task reports no data at all: that is an outage, not a quiet night.
+    // No data from the target group is an outage, not a quiet night.
     (this.alarms[2].node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
 
     if (props.dashboard) {
@@ -215,8 +215,7 @@ export class ChatbotMonitoring extends Construct {
       );
       dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: 'Task CPU and memory (%)', left: [serviceMetric('CPUUtilization'), serviceMetric('MemoryUtilization')], width: 8 }),
-        new cloudwatch.GraphWidget({ title: 'Running tasks', left: [running], width: 8 }),
-        new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
+        new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 16 }),
       );
       if (props.webAclMetricName) {
         const waf = (metricName: string) => new cloudwatch.Metric({

@@ -51,7 +51,12 @@ describe('monitoring', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: '100 * errors / MAX([requests, 1])' })]),
       Threshold: 5,
     });
-    regional.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RunningTaskCount', Namespace: 'ECS/ContainerInsights', Threshold: 2, TreatMissingData: 'breaching' });
+    regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HealthyHostCount', Namespace: 'AWS/ApplicationELB', Statistic: 'Minimum', Threshold: 2,
+      ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
+    });
+    // Every alarm reads a metric that exists without Container Insights.
+    expect(JSON.stringify(alarms)).not.toContain('ECS/ContainerInsights');
     regional.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     regional.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -102,8 +107,8 @@ describe('ChatbotMonitoring alone, on an imported load balancer, target group an
     own.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     own.resourceCountIs('AWS::SNS::Topic', 0);
     own.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'RunningTaskCount',
-      Dimensions: [{ Name: 'ClusterName', Value: 'my-cluster' }, { Name: 'ServiceName', Value: 'my-service' }],
+      MetricName: 'HealthyHostCount',
+      Dimensions: [{ Name: 'LoadBalancer', Value: 'app/my-alb/50dc6c495c0c9188' }, { Name: 'TargetGroup', Value: 'targetgroup/my-tg/73e2d6bc24d8a067' }],
       Threshold: 3,
       AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'],
     });
