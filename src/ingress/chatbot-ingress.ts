@@ -164,8 +164,8 @@ export interface ChatbotCloudFrontIngressOptions {
 
   /**
    * Whether to create the alarms (5xx rate, unhealthy hosts, healthy tasks) with their encrypted
-   * SNS topic. The running-tasks alarm reads Container Insights, which a cluster given in `cluster`
-   * must have enabled.
+   * SNS topic. Every alarm reads the load balancer's own metrics, so a cluster given in `cluster`
+   * needs no Container Insights for them.
    *
    * @default true
    */
