@@ -52,8 +52,12 @@ describe('monitoring', () => {
       Threshold: 5,
     });
     regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'HealthyHostCount', Namespace: 'AWS/ApplicationELB', Statistic: 'Minimum', Threshold: 2,
-      ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
+      MetricName: 'HealthyHostCount',
+      Namespace: 'AWS/ApplicationELB',
+      Statistic: 'Minimum',
+      Threshold: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
     });
     // Every alarm reads a metric that exists without Container Insights.
     expect(JSON.stringify(alarms)).not.toContain('ECS/ContainerInsights');
