@@ -16,12 +16,11 @@ import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
-import { createEncryptedLogGroup } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
-import { deliverLoadBalancerAccessLogsToLogGroup } from '../shared/vended-logs';
+import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -280,12 +279,11 @@ export class ChatbotBackend extends Construct {
       this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
       emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
     } else {
-      this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+      this.accessLogGroup = deliverLoadBalancerAccessLogs(this, this.applicationLoadBalancer, {
         encryptionKey: this.service.logsEncryptionKey,
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        retention: props.logRetention,
         removalPolicy: props.removalPolicy,
-      });
-      deliverLoadBalancerAccessLogsToLogGroup(this, this.applicationLoadBalancer, this.accessLogGroup);
+      }).logGroup;
     }
     acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');

@@ -3,7 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { skipCheckovChecks } from '../shared/template-checks';
-import { deliverLogsToLogGroup, distributionArn } from '../shared/vended-logs';
+import { deliverLogsToLogGroup } from '../shared/vended-logs';
 
 /**
  * Turns on CloudFront standard logging (v2) for `distribution`: CloudWatch Logs delivers its access
@@ -14,7 +14,7 @@ import { deliverLogsToLogGroup, distributionArn } from '../shared/vended-logs';
 export function deliverAccessLogsToLogGroup(scope: Construct, distribution: cloudfront.Distribution, logGroup: logs.ILogGroup): logs.CfnDelivery {
   const delivery = deliverLogsToLogGroup(scope, {
     resource: distribution,
-    resourceArn: distributionArn(distribution, distribution.distributionId),
+    resourceArn: distribution.distributionArn,
     logType: 'ACCESS_LOGS',
     logGroup,
     outputFormat: 'json',

@@ -15,7 +15,7 @@ import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
-import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
+import { createLogsKey } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
@@ -23,7 +23,7 @@ import {
   PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
   regionOfArn, required, stringType, tryZoneName,
 } from '../shared/validation';
-import { deliverLoadBalancerAccessLogsToLogGroup } from '../shared/vended-logs';
+import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
  * Props for `ChatbotLoadBalancer`.
@@ -290,12 +290,13 @@ export class ChatbotLoadBalancer extends Construct {
     } else {
       // Vended delivery into a KMS-encrypted log group: the legacy access logs could only go into
       // an SSE-S3 bucket, which then needs its own exceptions (no KMS, no access logging of its own).
-      this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+      const accessLogs = deliverLoadBalancerAccessLogs(this, this.applicationLoadBalancer, {
         encryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'AccessLogsKey', 'Encrypts the chatbot load balancer access logs', props.removalPolicy),
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        retention: props.logRetention,
         removalPolicy: props.removalPolicy,
       });
-      this.accessLogDelivery = deliverLoadBalancerAccessLogsToLogGroup(this, this.applicationLoadBalancer, this.accessLogGroup);
+      this.accessLogGroup = accessLogs.logGroup;
+      this.accessLogDelivery = accessLogs.delivery;
     }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {

@@ -168,6 +168,8 @@ export class ChatbotOriginVerify extends Construct {
   /**
    * Turns on the rotation of the value, updating these listener rules and the CloudFront
    * distribution whose ID `publishDistributionId` writes (it must have `domainName` as alias).
+   * Call `publishDistributionId` with that distribution afterwards: until its parameter exists,
+   * every rotation fails before it changes anything (`SecureContainerChatbot` makes both calls).
    */
   public rotateWith(options: ChatbotOriginVerifyRotationOptions): lambda.Function {
     if (this._rotationFunction) {
@@ -251,7 +253,7 @@ export class ChatbotOriginVerify extends Construct {
         region: distributionRegion,
         resource: 'parameter',
         // The name starts with a slash, which the ARN does not repeat.
-        resourceName: `secure-container-chatbot/${this.props.domainName}/distribution-id`,
+        resourceName: this.distributionIdParameterName.slice(1),
       })],
     }));
     // cloudfront:GetDistributionConfig and cloudfront:UpdateDistribution on the one distribution

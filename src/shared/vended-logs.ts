@@ -1,8 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from './acknowledge';
+import { createEncryptedLogGroup } from './encryption';
 import { skipCheckovChecks } from './template-checks';
 import { nameUniquePerStackInstance } from './unique-name';
 
@@ -21,8 +23,6 @@ export interface LogGroupDeliveryOptions {
   readonly logGroup: logs.ILogGroup;
   /** `json` or `plain`: the formats CloudWatch Logs destinations accept. */
   readonly outputFormat: string;
-  /** Prefix of the construct ids of the three resources (`<prefix>Source`, `<prefix>Destination`, `<prefix>Delivery`). */
-  readonly idPrefix?: string;
 }
 
 /**
@@ -33,20 +33,19 @@ export interface LogGroupDeliveryOptions {
  * `logs.<region>.amazonaws.com` use it for that group (`createLogsKey` does).
  */
 export function deliverLogsToLogGroup(scope: Construct, options: LogGroupDeliveryOptions): logs.CfnDelivery {
-  const idPrefix = options.idPrefix ?? 'AccessLogs';
   // Delivery sources and destinations are named per account and region (60 characters at most); a
   // retained or concurrent instance of the stack, or a second chatbot, must not collide with this one.
-  const source = new logs.CfnDeliverySource(scope, `${idPrefix}Source`, {
+  const source = new logs.CfnDeliverySource(scope, 'AccessLogsSource', {
     name: nameUniquePerStackInstance(options.resource, { maxLength: 60, prefix: 'src-' }),
     logType: options.logType,
     resourceArn: options.resourceArn,
   });
-  const destination = new logs.CfnDeliveryDestination(scope, `${idPrefix}Destination`, {
+  const destination = new logs.CfnDeliveryDestination(scope, 'AccessLogsDestination', {
     name: nameUniquePerStackInstance(options.resource, { maxLength: 60, prefix: 'dst-' }),
     destinationResourceArn: options.logGroup.logGroupArn,
     outputFormat: options.outputFormat,
   });
-  const delivery = new logs.CfnDelivery(scope, `${idPrefix}Delivery`, {
+  const delivery = new logs.CfnDelivery(scope, 'AccessLogsDelivery', {
     deliverySourceName: source.name,
     deliveryDestinationArn: destination.attrArn,
   });
@@ -57,13 +56,29 @@ export function deliverLogsToLogGroup(scope: Construct, options: LogGroupDeliver
   return delivery;
 }
 
+/** The log group that `deliverLoadBalancerAccessLogs` creates. */
+export interface LoadBalancerAccessLogGroupOptions {
+  /** Its KMS key, which CloudWatch Logs must be allowed to use (`createLogsKey`). */
+  readonly encryptionKey: kms.IKey;
+  /** Its retention; one year when undefined. */
+  readonly retention?: logs.RetentionDays;
+  /** Its removal policy; the library's default (RETAIN) when undefined. */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /**
- * Delivers an Application Load Balancer's access logs (`ALB_ACCESS_LOGS`) into `logGroup` as JSON,
- * instead of the legacy access logs, which the load balancer writes only into an SSE-S3 bucket.
+ * Delivers an Application Load Balancer's access logs (`ALB_ACCESS_LOGS`) as JSON into a new
+ * KMS-encrypted log group (construct id `AccessLogs` in `scope`), instead of the legacy access
+ * logs, which the load balancer writes only into an SSE-S3 bucket.
  */
-export function deliverLoadBalancerAccessLogsToLogGroup(
-  scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, logGroup: logs.ILogGroup,
-): logs.CfnDelivery {
+export function deliverLoadBalancerAccessLogs(
+  scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, group: LoadBalancerAccessLogGroupOptions,
+): { logGroup: logs.LogGroup; delivery: logs.CfnDelivery } {
+  const logGroup = createEncryptedLogGroup(scope, 'AccessLogs', {
+    encryptionKey: group.encryptionKey,
+    retention: group.retention ?? logs.RetentionDays.ONE_YEAR,
+    removalPolicy: group.removalPolicy,
+  });
   const delivery = deliverLogsToLogGroup(scope, {
     resource: loadBalancer,
     resourceArn: loadBalancer.loadBalancerArn,
@@ -77,10 +92,5 @@ export function deliverLoadBalancerAccessLogsToLogGroup(
     'PCI.DSS.321-ELBLoggingEnabled', controlTowerRule('elbv2_logging_enabled_check')], reason);
   skipCheckovChecks(loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer, [['CKV_AWS_91',
     'Access logging is on through CloudWatch Logs vended delivery into a KMS-encrypted log group; the check reads only the legacy S3 attribute.']]);
-  return delivery;
-}
-
-/** The ARN of a CloudFront distribution (a global resource: no region). */
-export function distributionArn(scope: IConstruct, distributionId: string): string {
-  return Stack.of(scope).formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: distributionId });
+  return { logGroup, delivery };
 }
