@@ -31,7 +31,7 @@ import { ChatbotService } from './service/chatbot-service';
 import { ChatbotDeploymentSettings } from './service/deployment-settings';
 import { createLogsKey } from './shared/encryption';
 import { createServiceLogBucket } from './shared/log-bucket';
-import { withPropPrefix } from './shared/prop-prefix';
+import { withPropPath } from './shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from './shared/removal-policy';
 import { PropsValidator, isInZone, isKnown, isValidDomainName, regionOfArn, tryZoneName } from './shared/validation';
 import { ChatbotStorage, ChatbotStorageOptions } from './storage/chatbot-storage';
@@ -404,7 +404,7 @@ export class SecureContainerChatbot extends Construct {
     } else if (props.cluster) {
       this.vpc = props.cluster.vpc;
     } else {
-      this.network = new ChatbotNetwork(this, 'Network', withPropPrefix({
+      this.network = new ChatbotNetwork(this, 'Network', withPropPath({
         ...props.networkOptions,
         // Behind a VPC origin the internal load balancer gets subnets of its own with a NAT gateway.
         loadBalancerSubnets: props.networkOptions?.loadBalancerSubnets ?? (vpcOrigin ? true : undefined),
@@ -427,7 +427,7 @@ export class SecureContainerChatbot extends Construct {
     // Built before the service so that their names can go into the container's configuration.
     if (props.storage) {
       const ownsStorage = !(props.storage.bucket && props.storage.table);
-      this.storage = new ChatbotStorage(this, 'Storage', withPropPrefix({
+      this.storage = new ChatbotStorage(this, 'Storage', withPropPath({
         ...props.storage,
         removalPolicy: props.storage.removalPolicy ?? (ownsStorage ? props.removalPolicy : undefined),
         accessLogsBucket: this.accessLogsBucket,
@@ -441,7 +441,7 @@ export class SecureContainerChatbot extends Construct {
     };
 
     // Messages about the service's props name them as written here (`container.port`).
-    this.service = new ChatbotService(this, 'Service', withPropPrefix({
+    this.service = new ChatbotService(this, 'Service', withPropPath({
       vpc: this.vpc,
       subnets: this.network?.taskSubnets,
       cluster: props.cluster,
@@ -486,7 +486,7 @@ export class SecureContainerChatbot extends Construct {
       this.endpoints.allowFrom(this.service.securityGroup);
     }
     if (props.bedrockInvocationLogging) {
-      this.invocationLogging = new ChatbotInvocationLogging(this, 'InvocationLogging', withPropPrefix({
+      this.invocationLogging = new ChatbotInvocationLogging(this, 'InvocationLogging', withPropPath({
         ...props.bedrockInvocationLogging,
         encryptionKey: this.encryptionKey,
         removalPolicy: props.removalPolicy,
@@ -499,14 +499,14 @@ export class SecureContainerChatbot extends Construct {
       // Tokens of the company's provider, checked by the API's JWT authorizer: no Cognito.
       login = undefined;
     } else if (cloudFront?.oidc) {
-      this.oidcAuth = new ChatbotOidcAuth(this, 'OidcAuth', withPropPrefix({
+      this.oidcAuth = new ChatbotOidcAuth(this, 'OidcAuth', withPropPath({
         ...cloudFront.oidc,
         domainName: props.domainName,
         sessionTimeout: cloudFront.sessionTimeout,
       }, 'ingress.oidc.', { domainName: 'domainName', sessionTimeout: 'ingress.sessionTimeout' }));
       login = this.oidcAuth;
     } else {
-      this._auth = new ChatbotAuth(this, 'Auth', withPropPrefix({
+      this._auth = new ChatbotAuth(this, 'Auth', withPropPath({
         domainName: props.domainName,
         userPool: props.userPool,
         userPoolClient: cloudFront?.userPoolClient,
@@ -528,7 +528,7 @@ export class SecureContainerChatbot extends Construct {
     // must apply there too, or they could be walked around.
     const allowLists = cloudFront?.allowedIpRanges !== undefined || cloudFront?.allowedCountries !== undefined;
     if (auth && cloudFront && (cloudFront.protectLogin ?? allowLists)) {
-      this.loginWebAcl = new ChatbotUserPoolWebAcl(this, 'LoginWebAcl', withPropPrefix({
+      this.loginWebAcl = new ChatbotUserPoolWebAcl(this, 'LoginWebAcl', withPropPath({
         userPool: auth.userPool,
         rateLimitPerIp: cloudFront.loginRateLimitPerIp,
         allowedIpRanges: cloudFront.allowedIpRanges,
@@ -577,7 +577,7 @@ export class SecureContainerChatbot extends Construct {
     });
 
     if (props.backend) {
-      this.backend = new ChatbotBackend(this, 'Backend', withPropPrefix({
+      this.backend = new ChatbotBackend(this, 'Backend', withPropPath({
         ...props.backend,
         bedrockGuardrail: props.backend.bedrockGuardrail ?? ((props.backend.bedrockModels ?? []).length > 0 ? props.bedrockGuardrail : undefined),
         vpc: this.vpc,
@@ -601,7 +601,7 @@ export class SecureContainerChatbot extends Construct {
     }
 
     if (httpApi) {
-      this._httpApi = new ChatbotHttpApi(this, 'HttpApi', withPropPrefix({
+      this._httpApi = new ChatbotHttpApi(this, 'HttpApi', withPropPath({
         vpc: this.vpc,
         subnets: this.service.subnets,
         targets: [this.service.fargateService],
@@ -641,7 +641,7 @@ export class SecureContainerChatbot extends Construct {
     // An internal load balancer behind a VPC origin needs none.
     let originVerify: ChatbotOriginVerify | undefined;
     if (!vpcOrigin) {
-      originVerify = new ChatbotOriginVerify(this, 'OriginVerify', withPropPrefix({
+      originVerify = new ChatbotOriginVerify(this, 'OriginVerify', withPropPath({
         domainName: props.domainName,
         encryptionKey: this.encryptionKey,
         replicaRegions: edgeInOtherStack && stack.region !== EDGE_REGION ? [EDGE_REGION] : undefined,
@@ -652,7 +652,7 @@ export class SecureContainerChatbot extends Construct {
       this._originVerify = originVerify;
     }
 
-    const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', withPropPrefix({
+    const loadBalancer = new ChatbotLoadBalancer(this, 'LoadBalancer', withPropPath({
       vpc: this.vpc,
       internal: vpcOrigin || undefined,
       subnets: vpcOrigin ? this.network?.loadBalancerSubnets : undefined,
@@ -705,7 +705,7 @@ export class SecureContainerChatbot extends Construct {
       headerValue = SecretValue.secretsManager(originVerify!.secretName, { jsonField: 'value' });
     }
 
-    const edge = new ChatbotEdge(edgeScope, 'Edge', withPropPrefix({
+    const edge = new ChatbotEdge(edgeScope, 'Edge', withPropPath({
       domainName: props.domainName,
       hostedZone: zone,
       originDomainName: vpcOrigin ? undefined : originDomainName,
@@ -733,7 +733,7 @@ export class SecureContainerChatbot extends Construct {
     originVerify?.publishDistributionId(edge, edge.distribution);
 
     if (options.monitoring ?? true) {
-      this.monitoring = new ChatbotMonitoring(this, 'Monitoring', withPropPrefix({
+      this.monitoring = new ChatbotMonitoring(this, 'Monitoring', withPropPath({
         loadBalancer: loadBalancer.applicationLoadBalancer,
         targetGroup: loadBalancer.targetGroup,
         service: this.service.fargateService,

@@ -24,7 +24,7 @@ import {
   ChatbotGuardrail, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction,
 } from '../src';
 import { backendContext } from './support/own-parts';
-import { withPropPrefix } from '../src/shared/prop-prefix';
+import { withPropPath } from '../src/shared/prop-path';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
@@ -40,7 +40,7 @@ const service = (extra: (stack: Stack) => Partial<ChatbotServiceProps>) => (stac
 // ChatbotBackend as the L3 builds it: its options registered under `backend.`.
 const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stack: Stack) => {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
-  return new ChatbotBackend(stack, 'Backend', withPropPrefix({
+  return new ChatbotBackend(stack, 'Backend', withPropPath({
     ...backendContext(stack, vpc),
     image: IMAGE,
     containerPort: 8080,

@@ -5,7 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import { Construct } from 'constructs';
 import { ChatbotIdentityProvider, GROUPS_ATTRIBUTE, checkIdentityProviders, createIdentityProviders } from './identity-provider';
 import { acknowledgeFindings } from '../shared/acknowledge';
-import { propName } from '../shared/prop-prefix';
+import { propName } from '../shared/prop-path';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
 import {

@@ -2,7 +2,7 @@ import { Duration, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { IChatbotLoginActions } from './chatbot-auth';
-import { propName } from '../shared/prop-prefix';
+import { propName } from '../shared/prop-path';
 import { PropsValidator, durationType, isValidDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
 
 /**

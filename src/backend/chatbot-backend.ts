@@ -17,7 +17,7 @@ import { httpHealthCheck, resolveDeploymentSettings } from '../service/deploymen
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
-import { propPrefix, withPropPrefix } from '../shared/prop-prefix';
+import { propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
 import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
@@ -231,7 +231,7 @@ export class ChatbotBackend extends Construct {
     this.url = `https://${props.domainName}`;
 
     // Messages about the image name the prop as the caller wrote it (`backend.image` in the L3).
-    this.service = new ChatbotService(this, 'Service', withPropPrefix({
+    this.service = new ChatbotService(this, 'Service', withPropPath({
       vpc: props.vpc,
       subnets: props.subnets,
       cluster: props.cluster,

@@ -17,7 +17,7 @@ import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
-import { inheritPropNames } from '../shared/prop-prefix';
+import { underPropPath } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
@@ -236,7 +236,7 @@ export class ChatbotEdge extends Construct {
     if (props.webAclArn) {
       this.webAclArn = props.webAclArn;
     } else {
-      this.webAcl = new ChatbotWebAcl(this, 'WebAcl', inheritPropNames({
+      this.webAcl = new ChatbotWebAcl(this, 'WebAcl', underPropPath({
         rateLimitPerIp: props.rateLimitPerIp,
         allowedIpRanges: props.allowedIpRanges,
         allowedCountries: props.allowedCountries,

@@ -15,7 +15,7 @@ import { acknowledgeFindings } from '../shared/acknowledge';
 import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { propName } from '../shared/prop-prefix';
+import { propName } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { looksLikeCredential } from '../shared/secret-names';
 import { defaultPrivateSubnets } from '../shared/subnets';

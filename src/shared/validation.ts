@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
-import { propName } from './prop-prefix';
+import { propName } from './prop-path';
 
 /**
  * Collects every problem found in a construct's props so the user sees them all at once,
@@ -14,8 +14,8 @@ export class PropsValidator {
    * @param constructName the construct whose props are checked, for the message
    * @param scope the construct being built: when its props are refused it also gets a validation
    * error, so that a caller who catches the error cannot synthesize the half-built tree
-   * @param props the props being checked: when a parent construct registered them with
-   * `withPropPrefix`, each prop is reported under the name the user wrote
+   * @param props the props being checked: when a parent construct passed them down with
+   * `withPropPath`, each prop is reported under the name the user wrote
    */
   constructor(private readonly constructName: string, private readonly scope?: IConstruct, private readonly props?: object) {}
 
@@ -256,7 +256,7 @@ function fixFor(type: PropType): string {
  * values that follow can then rely on the types.
  */
 export function refuseWrongTypes(scope: IConstruct, constructName: string, props: unknown, types: PropTypes, prefix = ''): void {
-  // With the props, each prop is named as the user wrote it (through a parent's registration).
+  // With the props, each prop is named as the user wrote it (through the path a parent passed down).
   const v = new PropsValidator(constructName, scope, typeof props === 'object' && props !== null ? props : undefined);
   checkPropTypes(v, props, types, prefix);
   v.throwIfInvalid();
