@@ -14,7 +14,7 @@ import { deliverAccessLogsToLogGroup } from './cloudfront-access-logs';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
-import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
+import { DEFAULT_SIGN_OUT_PATH, ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { underPropPath } from '../shared/prop-path';
@@ -222,7 +222,7 @@ export class ChatbotEdge extends Construct {
     if (props.originVerifyHeaderValue) {
       checkSecretReference(this, 'ChatbotEdge', 'originVerifyHeaderValue', props.originVerifyHeaderValue);
     }
-    const signOutPath = props.signOutPath ?? '/signout';
+    const signOutPath = props.signOutPath ?? DEFAULT_SIGN_OUT_PATH;
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
@@ -283,7 +283,7 @@ export class ChatbotEdge extends Construct {
     this.signOutFunction = new cloudfront.Function(this, 'SignOutFunction', {
       comment: 'Expires the load balancer session cookies, then continues to the Cognito logout',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(signOutFunctionCode(props.cognitoLogoutPath ?? '/signout/cognito')),
+      code: cloudfront.FunctionCode.fromInline(signOutFunctionCode(props.cognitoLogoutPath ?? cognitoLogoutPath())),
     });
 
     const appBehavior: cloudfront.BehaviorOptions = {

@@ -174,6 +174,9 @@ export class ChatbotHttpApi extends Construct {
   /** The URL clients call, `https://<domainName>/`. */
   public readonly url: string;
 
+  /** The API's regional custom domain (`domainName`), which the DNS record points to. */
+  public readonly customDomain: apigwv2.DomainName;
+
   constructor(scope: Construct, id: string, props: ChatbotHttpApiProps) {
     super(scope, id);
     checkHttpApiPropTypes(this, props);
@@ -252,6 +255,7 @@ export class ChatbotHttpApi extends Construct {
       certificate: props.certificate,
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
+    this.customDomain = domain;
     if (props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {
         zone: props.hostedZone,

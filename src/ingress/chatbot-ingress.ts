@@ -3,8 +3,17 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { bindCloudFrontEntry } from './cloudfront-entry';
+import { bindHttpApiEntry } from './http-api-entry';
+import { EntryContext, IngressContext, IngressEntry, IngressLogin, IngressPlan } from './ingress-parts';
+import { bindCognitoLogin, bindNoLogin, bindOidcLogin } from './login';
+import { checkCloudFrontWithoutZone, checkHttpApiIngress, checkPublicOriginIngress, checkVpcOriginIngress } from './validate-ingress';
 import { ChatbotOidcLoginOptions } from '../auth/chatbot-oidc-auth';
 import { ChatbotIdentityProvider } from '../auth/identity-provider';
+import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
+import { DEFAULT_SIGN_OUT_PATH, defaultOriginDomainName } from '../shared/constants';
+import { PropsValidator } from '../shared/validation';
 
 /**
  * Options of the CloudFront ingress (`ChatbotIngress.cloudFront`): CloudFront with a WAF web ACL,
@@ -316,8 +325,12 @@ export interface ChatbotHttpApiIngressOptions {
  *   internal: CloudFront reaches it through a VPC origin and nothing on the internet can.
  * - `ChatbotIngress.httpApi()`: for API clients that send a Cognito token as a bearer token; no
  *   browser login, no WebSockets and no WAF web ACL (HTTP APIs support neither).
+ *
+ * Each variant builds its own parts for `SecureContainerChatbot` (its login, origin
+ * verification, edge stack, DNS records and outputs, and alarms) through internal methods; make
+ * one with the factories.
  */
-export class ChatbotIngress {
+export abstract class ChatbotIngress {
   /**
    * CloudFront with a WAF web ACL, then an internet-facing Application Load Balancer that only
    * CloudFront can reach (managed prefix list and a rotated origin-verify header), with Cognito's
@@ -326,7 +339,7 @@ export class ChatbotIngress {
    * @param options the CloudFront, web ACL, load balancer, login and monitoring options
    */
   public static cloudFront(options: ChatbotCloudFrontIngressOptions = {}): ChatbotIngress {
-    return new ChatbotIngress('cloudFront', options, undefined);
+    return new PublicOriginIngress(options);
   }
 
   /**
@@ -346,7 +359,7 @@ export class ChatbotIngress {
    * @param options the CloudFront, web ACL, load balancer, login and monitoring options
    */
   public static cloudFrontVpcOrigin(options: ChatbotCloudFrontIngressOptions = {}): ChatbotIngress {
-    return new ChatbotIngress('cloudFrontVpcOrigin', options, undefined);
+    return new VpcOriginIngress(options);
   }
 
   /**
@@ -356,7 +369,7 @@ export class ChatbotIngress {
    * @param options the stage's throttling
    */
   public static httpApi(options: ChatbotHttpApiIngressOptions = {}): ChatbotIngress {
-    return new ChatbotIngress('httpApi', undefined, options);
+    return new HttpApiIngress(options);
   }
 
   /**
@@ -375,9 +388,155 @@ export class ChatbotIngress {
    */
   public readonly httpApiOptions?: ChatbotHttpApiIngressOptions;
 
-  private constructor(variant: string, cloudFrontOptions?: ChatbotCloudFrontIngressOptions, httpApiOptions?: ChatbotHttpApiIngressOptions) {
+  /**
+   * Use the static factories: a variant builds its parts through internal methods.
+   *
+   * @param variant the factory's name
+   * @param cloudFrontOptions the options of a CloudFront variant
+   * @param httpApiOptions the options of the HTTP API variant
+   */
+  protected constructor(variant: string, cloudFrontOptions?: ChatbotCloudFrontIngressOptions, httpApiOptions?: ChatbotHttpApiIngressOptions) {
     this.variant = variant;
     this.cloudFrontOptions = cloudFrontOptions;
     this.httpApiOptions = httpApiOptions;
+  }
+
+  /**
+   * Records the problems of the variant's options without a hosted zone (DNS outside Route 53).
+   *
+   * @internal
+   */
+  public abstract _checkWithoutZone(v: PropsValidator): void;
+
+  /**
+   * Records the problems of the variant's options against the chatbot's props.
+   *
+   * @internal
+   */
+  public abstract _checkProps(v: PropsValidator, props: SecureContainerChatbotProps, region: string): void;
+
+  /**
+   * What the root's other parts take from this variant, before anything is built.
+   *
+   * @internal
+   */
+  public abstract _plan(props: SecureContainerChatbotProps): IngressPlan;
+
+  /**
+   * Builds the login (Cognito, OpenID Connect or none) and its outputs under `scope`.
+   *
+   * @internal
+   */
+  public abstract _bindLogin(scope: Construct, context: IngressContext): IngressLogin;
+
+  /**
+   * Builds the entry (load balancer, API, CloudFront, DNS and alarms) under `scope`.
+   *
+   * @internal
+   */
+  public abstract _bindEntry(scope: Construct, context: EntryContext): IngressEntry;
+}
+
+/** The two CloudFront variants: a browser login on an Application Load Balancer. */
+abstract class CloudFrontIngress extends ChatbotIngress {
+  protected constructor(variant: string, protected readonly options: ChatbotCloudFrontIngressOptions) {
+    super(variant, options, undefined);
+  }
+
+  public _checkWithoutZone(v: PropsValidator): void {
+    checkCloudFrontWithoutZone(v, this.options);
+  }
+
+  public _bindLogin(scope: Construct, context: IngressContext): IngressLogin {
+    return this.options.oidc ? bindOidcLogin(scope, context, this.options, this.options.oidc) : bindCognitoLogin(scope, context, this.options, false);
+  }
+
+  protected environment(): { [name: string]: string } {
+    return this.options.allowedGroups ? { ALLOWED_GROUPS: this.options.allowedGroups.join(',') } : {};
+  }
+}
+
+class PublicOriginIngress extends CloudFrontIngress {
+  constructor(options: ChatbotCloudFrontIngressOptions) {
+    super('cloudFront', options);
+  }
+
+  public _checkProps(v: PropsValidator, props: SecureContainerChatbotProps, region: string): void {
+    checkPublicOriginIngress(v, props, this.options, region);
+  }
+
+  public _plan(props: SecureContainerChatbotProps): IngressPlan {
+    return {
+      needsAccessLogsBucket: false,
+      environment: this.environment(),
+      signOutPath: this.options.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
+      certificateNames: [this.originDomainName(props)],
+    };
+  }
+
+  public _bindEntry(scope: Construct, context: EntryContext): IngressEntry {
+    return bindCloudFrontEntry(scope, context, this.options, { originDomainName: this.originDomainName(context.props) });
+  }
+
+  private originDomainName(props: SecureContainerChatbotProps): string {
+    return this.options.originDomainName ?? defaultOriginDomainName(props.domainName);
+  }
+}
+
+class VpcOriginIngress extends CloudFrontIngress {
+  constructor(options: ChatbotCloudFrontIngressOptions) {
+    super('cloudFrontVpcOrigin', options);
+  }
+
+  public _checkProps(v: PropsValidator, props: SecureContainerChatbotProps, region: string): void {
+    checkVpcOriginIngress(v, props, this.options, region);
+  }
+
+  public _plan(): IngressPlan {
+    return {
+      // The internal load balancer gets subnets of its own with a NAT gateway.
+      defaultLoadBalancerSubnets: true,
+      needsAccessLogsBucket: false,
+      environment: this.environment(),
+      signOutPath: this.options.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
+      certificateNames: [],
+    };
+  }
+
+  public _bindEntry(scope: Construct, context: EntryContext): IngressEntry {
+    return bindCloudFrontEntry(scope, context, this.options, {});
+  }
+}
+
+class HttpApiIngress extends ChatbotIngress {
+  constructor(private readonly options: ChatbotHttpApiIngressOptions) {
+    super('httpApi', undefined, options);
+  }
+
+  public _checkWithoutZone(_v: PropsValidator): void {
+    // The API's regional certificate is the chatbot's `certificate`, which the root checks.
+  }
+
+  public _checkProps(v: PropsValidator, props: SecureContainerChatbotProps): void {
+    checkHttpApiIngress(v, props, this.options);
+  }
+
+  public _plan(): IngressPlan {
+    return {
+      // The Network Load Balancer writes its access logs only into an SSE-S3 bucket.
+      needsAccessLogsBucket: true,
+      environment: {},
+      signOutPath: DEFAULT_SIGN_OUT_PATH,
+      certificateNames: [],
+    };
+  }
+
+  public _bindLogin(scope: Construct, context: IngressContext): IngressLogin {
+    // With jwtIssuer the API's JWT authorizer checks the tokens of the company's provider: no Cognito.
+    return this.options.jwtIssuer !== undefined ? bindNoLogin(scope, context) : bindCognitoLogin(scope, context, undefined, true);
+  }
+
+  public _bindEntry(scope: Construct, context: EntryContext): IngressEntry {
+    return bindHttpApiEntry(scope, context, this.options);
   }
 }

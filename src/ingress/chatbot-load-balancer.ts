@@ -14,7 +14,7 @@ import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, re
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
-import { ORIGIN_VERIFY_HEADER } from '../shared/constants';
+import { ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
 import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
@@ -330,7 +330,7 @@ export class ChatbotLoadBalancer extends Construct {
     const logoutRule = new elbv2.ApplicationListenerRule(this, 'CognitoLogoutRule', {
       listener: this.listener,
       priority: 10,
-      conditions: [...fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? '/signout/cognito'])],
+      conditions: [...fromCloudFront, elbv2.ListenerCondition.pathPatterns([props.cognitoLogoutPath ?? cognitoLogoutPath()])],
       action: props.auth.cognitoLogoutRedirect(),
     });
     this.originVerifyRules = [];

@@ -13,6 +13,7 @@ import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-gua
 import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
+import { DEFAULT_DESIRED_COUNT, DEFAULT_SIGN_OUT_PATH } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { propName } from '../shared/prop-path';
@@ -286,7 +287,7 @@ export class ChatbotService extends Construct {
     validateServiceProps(this, props);
 
     this.containerPort = props.containerPort ?? 8501;
-    const desiredCount = props.desiredCount ?? 2;
+    const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
     const cpu = props.cpu ?? 512;
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
     const user = props.containerUser ?? '1000:1000';
@@ -325,7 +326,7 @@ export class ChatbotService extends Construct {
     const guardrail = props.bedrockGuardrail?.bind(this, propName(props, 'bedrockGuardrail'));
     this.bedrockGuardrail = guardrail;
     const config: { [name: string]: string } = {
-      SIGNOUT_PATH: props.signOutPath ?? '/signout',
+      SIGNOUT_PATH: props.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
       ...(models.length > 0 ? { BEDROCK_MODEL_ID: models[0], BEDROCK_ALLOWED_MODELS: models.join(',') } : {}),
       ...(guardrail ? { BEDROCK_GUARDRAIL_ID: guardrail.guardrailId, BEDROCK_GUARDRAIL_VERSION: guardrail.guardrailVersion } : {}),
       ...(props.config ?? {}),
@@ -473,7 +474,7 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // Props named in a message's text too, as the caller wrote them.
   const p = (prop: string) => propName(props, prop);
   const containerPort = props.containerPort ?? 8501;
-  const desiredCount = props.desiredCount ?? 2;
+  const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
   const user = props.containerUser ?? '1000:1000';
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {

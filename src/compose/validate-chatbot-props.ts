@@ -1,0 +1,152 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { validateBackendOptions } from '../backend/validate-backend';
+import { EDGE_REGION } from '../edge/edge-stack';
+import { ChatbotIngress } from '../ingress/chatbot-ingress';
+import { ChatbotEgress } from '../network/chatbot-network';
+import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
+import { ChatbotContainerOptions } from '../service/chatbot-container-options';
+import { DEFAULT_DESIRED_COUNT } from '../shared/constants';
+import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
+import { PropsValidator, isInZone, isKnown, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
+
+// Variables the construct sets in the container, and the prop each one comes from.
+const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
+  ['BEDROCK_MODEL_ID', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
+  ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
+  ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
+  ['SIGNOUT_PATH', 'ingress', () => true],
+  ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
+  ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
+  ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+  ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
+];
+
+/**
+ * Refuses bad props of `SecureContainerChatbot`, every problem at once with its prop path and fix.
+ * Each rule is checked here, where its prop enters; the ingress variant checks its own options.
+ */
+export function validateChatbotProps(scope: Construct, stack: Stack, props: SecureContainerChatbotProps, ingress: ChatbotIngress): void {
+  const v = new PropsValidator('SecureContainerChatbot', scope);
+  const region = stack.region;
+  // JavaScript callers are not held to the types: refuse the old shapes with a pointer to the new.
+  if (props.ingress !== undefined && !(props.ingress instanceof ChatbotIngress)) {
+    v.fail('ingress', `is ${JSON.stringify(props.ingress)}, not a ChatbotIngress.`, 'Pass ChatbotIngress.cloudFront({ ... }) or ChatbotIngress.httpApi({ ... }).');
+  }
+  const legacy = props as unknown as { [prop: string]: unknown };
+  for (const [old, now] of [['image', 'container.image'], ['containerPort', 'container.port'], ['config', 'container.environment'], ['cpu', 'container.cpu'],
+    ['memoryLimitMiB', 'container.memoryLimitMiB'], ['secrets', 'container.secrets'], ['generatedSecrets', 'container.generatedSecrets']]) {
+    v.check(legacy[old] === undefined, old, `is not a prop of SecureContainerChatbot; it moved to \`${now}\`.`, `Pass it as \`${now}\`.`);
+  }
+  const container = props.container;
+  if (container === undefined || container === null || typeof container !== 'object') {
+    v.fail('container', 'is missing.', 'Pass the chat app\'s container, at least { image: ChatbotImage.fromAsset(\'./app\') }.');
+  } else {
+    v.check(!!container.image, 'container.image', 'is missing.', 'Pass the chat app\'s container image, for example ChatbotImage.fromAsset(\'./app\').');
+    checkContainer(v, props, container);
+  }
+  v.throwIfInvalid();
+
+  const logging = props.bedrockInvocationLogging as unknown;
+  v.check(logging === undefined || (typeof logging === 'object' && logging !== null && !Array.isArray(logging)), 'bedrockInvocationLogging',
+    `is ${JSON.stringify(logging)}, not an object.`, 'Pass { } to turn invocation logging on with the defaults, or leave it out.');
+  if (!props.hostedZone) {
+    // DNS outside Route 53: every certificate must come validated from the user.
+    v.check(props.certificate !== undefined, 'hostedZone', 'is missing, and so is `certificate`: a new certificate is validated by a record in the hosted zone.',
+      'Pass the Route 53 hosted zone (HostedZone.fromHostedZoneAttributes), or bring the certificates validated at your DNS provider: `certificate` and, with a CloudFront ingress, `ingress.edgeCertificate`.');
+    ingress._checkWithoutZone(v);
+  }
+  v.check(!Token.isUnresolved(region), 'env.region', 'of the stack is not known at synth time.',
+    'Set env.region on the stack: the library places the CloudFront parts in us-east-1 and needs to know whether the stack is already there.');
+  const domainName = props.domainName;
+  if (domainName === undefined || domainName === '') {
+    v.fail('domainName', 'is missing.', 'Pass the public host name of the app, such as chat.example.com: the Cognito login on the load balancer needs HTTPS on a custom domain.');
+  } else if (!Token.isUnresolved(domainName)) {
+    v.check(isValidDomainName(domainName), 'domainName', `'${domainName}' is not a valid lower-case domain name.`,
+      'Pass a fully qualified host name without scheme, path or trailing dot, such as chat.example.com.');
+    const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
+    if (zoneName !== undefined && isValidDomainName(domainName)) {
+      v.check(isInZone(domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${domainName}.`, 'Pass the hosted zone that holds the domain name.');
+    }
+  } else if (region !== EDGE_REGION) {
+    v.fail('domainName', 'is a token, but it must be known at synth time when the stack is outside us-east-1.',
+      'Pass the domain as a string: the us-east-1 edge stack receives it without cross-region references.');
+  }
+  if (props.certificate && !Token.isUnresolved(region)) {
+    const certRegion = regionOfArn(props.certificate.certificateArn);
+    v.check(certRegion === undefined || certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
+      'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as the CloudFront ingress\'s edgeCertificate.');
+  }
+  ingress._checkProps(v, props, region);
+  if (props.backend) {
+    validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
+  }
+  checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+  checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
+  checkNetwork(v, props);
+  checkScaling(v, props);
+  v.throwIfInvalid();
+}
+
+function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, container: ChatbotContainerOptions): void {
+  if (container.healthCheckPath !== undefined && !Token.isUnresolved(container.healthCheckPath)) {
+    v.check(/^\/[A-Za-z0-9._~\-/?=&%]*$/.test(container.healthCheckPath) && container.healthCheckPath.length <= 1024, 'container.healthCheckPath',
+      `must be an absolute URL path of at most 1024 characters (got '${container.healthCheckPath}').`, 'Use the path your app answers 200 on without a login, such as /health (/ for Gradio).');
+  }
+  for (const [prop, value] of [['container.environment', container.environment], ['container.secrets', container.secrets]] as const) {
+    if (value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
+      v.fail(prop, 'must map environment variable names to values.', 'Pass an object such as { LOG_LEVEL: \'info\' }.');
+    }
+  }
+  const names = [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {}), ...(container.generatedSecrets ?? [])];
+  for (const [name, source, applies] of RESERVED_VARIABLES) {
+    if (!names.includes(name) || !applies(props)) {
+      continue;
+    }
+    const prop = Object.keys(container.environment ?? {}).includes(name) ? 'container.environment'
+      : Object.keys(container.secrets ?? {}).includes(name) ? 'container.secrets' : 'container.generatedSecrets';
+    v.fail(prop, `sets ${name}, which the construct sets itself from \`${source}\`.`, `Remove ${name} from \`${prop}\`, or change \`${source}\`, which sets it.`);
+  }
+}
+
+function checkNetwork(v: PropsValidator, props: SecureContainerChatbotProps): void {
+  const own = props.vpc ? 'vpc' : props.cluster ? 'cluster' : undefined;
+  if (own) {
+    v.check(props.networkOptions === undefined, 'networkOptions', `plans a new VPC, but \`${own}\` brings an existing one.`,
+      `Remove networkOptions, or remove \`${own}\` to let the construct create the VPC.`);
+  }
+  const endpoints = props.vpcEndpoints ?? own === undefined;
+  if (props.interfaceEndpointsInOneAz !== undefined && !endpoints) {
+    const why = props.vpcEndpoints === false ? '`vpcEndpoints` is false' : `\`${own}\` was given without \`vpcEndpoints: true\``;
+    v.fail('interfaceEndpointsInOneAz', `is unused because no VPC endpoints are created (${why}).`,
+      'Remove it, or set vpcEndpoints: true to create the endpoints.');
+  }
+  const egress = props.egress ?? props.networkOptions?.egress ?? ChatbotEgress.VPC_ENDPOINTS_ONLY;
+  if (!own && egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
+    v.check(props.vpcEndpoints !== false, 'vpcEndpoints', 'is false, but the new VPC has no NAT gateway (`egress` is VPC_ENDPOINTS_ONLY), so the tasks could not pull images or write logs.',
+      'Remove vpcEndpoints, or choose a NAT egress (ChatbotEgress.NAT_GATEWAY).');
+  }
+  if (props.vpc && props.egress !== undefined) {
+    if (props.egress === ChatbotEgress.VPC_ENDPOINTS_ONLY) {
+      v.check(props.vpcEndpoints !== false, 'egress', 'is VPC_ENDPOINTS_ONLY but `vpcEndpoints` is false, so the tasks could not pull images or write logs.',
+        'Set vpcEndpoints to true, or choose a NAT egress for a VPC whose private subnets route to a NAT gateway.');
+    } else {
+      v.check(props.vpc.privateSubnets.length > 0, 'egress', `is ${props.egress}, but the given VPC has no private subnets with a route out (PRIVATE_WITH_EGRESS).`,
+        'Add NAT gateways to your VPC, or use ChatbotEgress.VPC_ENDPOINTS_ONLY with vpcEndpoints: true.');
+    }
+  }
+  if (props.vpc && props.cluster && props.cluster.vpc !== props.vpc) {
+    v.fail('cluster', 'runs in another VPC than `vpc`.', 'Pass the cluster\'s own VPC as `vpc`, or leave `vpc` out to use the cluster\'s.');
+  }
+}
+
+function checkScaling(v: PropsValidator, props: SecureContainerChatbotProps): void {
+  const desired = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
+  const max = props.maxTaskCount ?? desired;
+  const scales = !isKnown(desired) || !isKnown(max) || max > desired;
+  for (const prop of ['cpuTargetPercent', 'memoryTargetPercent'] as const) {
+    v.check(props[prop] === undefined || scales, prop, 'is unused because autoscaling is off (`maxTaskCount` is not above `desiredCount`).',
+      'Set maxTaskCount above desiredCount to scale, or remove the target.');
+  }
+}

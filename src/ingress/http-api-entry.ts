@@ -1,0 +1,39 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ChatbotHttpApi } from './chatbot-http-api';
+import { ChatbotHttpApiIngressOptions } from './chatbot-ingress';
+import { EntryContext, IngressEntry } from './ingress-parts';
+import { ingressPropNames } from './login';
+import { dnsRecordOutput } from '../shared/dns-record-output';
+import { createServiceLogBucket } from '../shared/log-bucket';
+import { withPropPath } from '../shared/prop-path';
+
+/** The HTTP API entry: the API with its JWT authorizer, the VPC link and the internal Network Load Balancer. */
+export function bindHttpApiEntry(scope: Construct, context: EntryContext, options: ChatbotHttpApiIngressOptions): IngressEntry {
+  const props = context.props;
+  const httpApi = new ChatbotHttpApi(scope, 'HttpApi', withPropPath({
+    vpc: context.vpc,
+    subnets: context.service.subnets,
+    targets: [context.service.fargateService],
+    targetConnections: context.service.fargateService,
+    containerPort: context.service.containerPort,
+    auth: context.login.auth,
+    jwtIssuer: options.jwtIssuer,
+    jwtAudience: options.jwtAudience,
+    logsEncryptionKey: context.encryptionKey,
+    domainName: props.domainName,
+    certificate: context.certificate,
+    hostedZone: props.hostedZone,
+    throttlingRateLimit: options.throttlingRateLimit,
+    throttlingBurstLimit: options.throttlingBurstLimit,
+    // The root creates the bucket when the plan asks for it (before the storage, which logs into it too).
+    accessLogsBucket: context.accessLogsBucket ?? createServiceLogBucket(scope, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy),
+    logRetention: props.logRetention,
+    deletionProtection: props.deletionProtection,
+    removalPolicy: props.removalPolicy,
+  }, '', { ...ingressPropNames(['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience']), containerPort: 'container.port' }));
+  if (!props.hostedZone) {
+    dnsRecordOutput(scope, 'DnsRecord', props.domainName, httpApi.customDomain.regionalDomainName, 'the HTTP API\'s regional custom domain');
+  }
+  return { httpApi };
+}
