@@ -14,13 +14,11 @@ import { validateBackendOptions } from './validate-backend';
 import { ChatbotGuardrail } from '../bedrock/chatbot-guardrail';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
-import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
-import { emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
-import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -263,50 +261,30 @@ export class ChatbotBackend extends Construct {
       props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
     }
 
-    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    const alb = createHttpsLoadBalancer(this, {
       vpc: props.vpc,
       internetFacing: false,
       vpcSubnets: { subnets: props.vpc.selectSubnets(this.service.subnets).subnets },
       securityGroup: this.securityGroup,
-      dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? false,
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+      deletionProtection: props.deletionProtection,
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogsPrefix: 'internal-alb',
+      accessLogGroup: () => ({ encryptionKey: this.service.logsEncryptionKey, retention: props.logRetention, removalPolicy: props.removalPolicy }),
+      withoutWebAclReason: 'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.',
+      target: {
+        port: props.containerPort,
+        targets: [this.service.fargateService],
+        connections: this.service.fargateService,
+        ruleDescription: 'Backend port from the internal load balancer',
+        deregistrationDelay: resolveDeploymentSettings().deregistrationDelay,
+        healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health'),
+      },
+      certificate: props.certificate,
+      defaultAction: (targetGroup) => elbv2.ListenerAction.forward([targetGroup]),
     });
-    if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
-    }
-    if (props.accessLogsBucket) {
-      this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'internal-alb');
-      emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
-    } else {
-      this.accessLogGroup = deliverLoadBalancerAccessLogs(this, this.applicationLoadBalancer, {
-        encryptionKey: this.service.logsEncryptionKey,
-        retention: props.logRetention,
-        removalPolicy: props.removalPolicy,
-      }).logGroup;
-    }
-    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
-      'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.');
-
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      targetType: elbv2.TargetType.IP,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: props.containerPort,
-      targets: [this.service.fargateService],
-      deregistrationDelay: resolveDeploymentSettings().deregistrationDelay,
-      healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health'),
-    });
-    this.service.fargateService.connections.allowFrom(this.applicationLoadBalancer, ec2.Port.tcp(props.containerPort), 'Backend port from the internal load balancer');
-
-    this.applicationLoadBalancer.addListener('Https', {
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [props.certificate],
-      sslPolicy: elbv2.SslPolicy.TLS13_RES,
-      open: false,
-      defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
-    });
+    this.applicationLoadBalancer = alb.loadBalancer;
+    this.targetGroup = alb.targetGroup;
+    this.accessLogGroup = alb.accessLogGroup;
 
     if (props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {

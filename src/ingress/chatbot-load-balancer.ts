@@ -12,18 +12,16 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists
 import { IChatbotLoginActions } from '../auth/chatbot-auth';
 import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
-import { acknowledgeDeletionProtectionOff, acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
 import { createLogsKey } from '../shared/encryption';
-import { emptyAfterWriterIsGone } from '../shared/log-bucket';
+import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
   PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
   regionOfArn, required, stringType, tryZoneName,
 } from '../shared/validation';
-import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
  * Props for `ChatbotLoadBalancer`.
@@ -258,20 +256,48 @@ export class ChatbotLoadBalancer extends Construct {
     // addresses and no prefix list: without this the login ends in a 500.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Cognito endpoints for the login');
 
-    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    const alb = createHttpsLoadBalancer(this, {
       vpc: props.vpc,
       internetFacing: !internal,
       vpcSubnets: props.subnets ?? { subnetType: internal ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC },
       securityGroup: this.securityGroup,
-      dropInvalidHeaderFields: true,
       idleTimeout: props.idleTimeout ?? Duration.seconds(300),
       http2Enabled: true,
-      deletionProtection: props.deletionProtection ?? false,
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+      deletionProtection: props.deletionProtection,
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogsPrefix: 'alb',
+      accessLogGroup: () => ({
+        encryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'AccessLogsKey', 'Encrypts the chatbot load balancer access logs', props.removalPolicy),
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      }),
+      // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret
+      // header, or an internal load balancer that only the VPC origin reaches).
+      withoutWebAclReason: internal
+        ? 'The WAF web ACL is attached to the CloudFront distribution in front of this internal load balancer, which has no public address and admits only CloudFront\'s VPC origin on 443; a second regional web ACL would inspect the same traffic twice.'
+        : 'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.',
+      target: {
+        port: props.containerPort,
+        targets: props.targets,
+        connections: props.targetConnections,
+        ruleDescription: 'App port from the load balancer',
+        deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
+        stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
+        healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
+      },
+      certificate: props.certificate,
+      // Internal: whatever reaches the listener came through CloudFront, so the login is the
+      // default. Internet-facing: 403 unless a rule below finds the origin-verify header.
+      defaultAction: (targetGroup) => internal
+        ? props.auth.authenticateThen(elbv2.ListenerAction.forward([targetGroup]))
+        : elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
     });
-    if (!props.deletionProtection) {
-      acknowledgeDeletionProtectionOff(this.applicationLoadBalancer);
-    }
+    this.applicationLoadBalancer = alb.loadBalancer;
+    this.targetGroup = alb.targetGroup;
+    this.listener = alb.listener;
+    this.accessLogGroup = alb.accessLogGroup;
+    this.accessLogDelivery = alb.accessLogDelivery;
+    this.accessLogsBucket = props.accessLogsBucket;
     if (internal) {
       // CloudFront creates a VPC origin only in a VPC with an internet gateway attached: the load
       // balancer, which the VPC origin references, waits for it (and outlives it on deletion).
@@ -282,47 +308,6 @@ export class ChatbotLoadBalancer extends Construct {
         this.applicationLoadBalancer.node.addDependency(attachment);
       }
     }
-
-    if (props.accessLogsBucket) {
-      this.accessLogsBucket = props.accessLogsBucket;
-      this.applicationLoadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
-      emptyAfterWriterIsGone(props.accessLogsBucket, this.applicationLoadBalancer);
-    } else {
-      // Vended delivery into a KMS-encrypted log group: the legacy access logs could only go into
-      // an SSE-S3 bucket, which then needs its own exceptions (no KMS, no access logging of its own).
-      const accessLogs = deliverLoadBalancerAccessLogs(this, this.applicationLoadBalancer, {
-        encryptionKey: props.logsEncryptionKey ?? createLogsKey(this, 'AccessLogsKey', 'Encrypts the chatbot load balancer access logs', props.removalPolicy),
-        retention: props.logRetention,
-        removalPolicy: props.removalPolicy,
-      });
-      this.accessLogGroup = accessLogs.logGroup;
-      this.accessLogDelivery = accessLogs.delivery;
-    }
-
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      targetType: elbv2.TargetType.IP,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: props.containerPort,
-      targets: props.targets,
-      deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
-      stickinessCookieDuration: props.stickinessDuration ?? Duration.hours(1),
-      healthCheck: httpHealthCheck(props.healthCheckPath ?? '/_stcore/health', props.deployment),
-    });
-    props.targetConnections.connections.allowFrom(this.applicationLoadBalancer, ec2.Port.tcp(props.containerPort), 'App port from the load balancer');
-
-    this.listener = this.applicationLoadBalancer.addListener('Https', {
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [props.certificate],
-      sslPolicy: elbv2.SslPolicy.TLS13_RES,
-      open: false,
-      // Internal: whatever reaches the listener came through CloudFront, so the login is the
-      // default. Internet-facing: 403 unless a rule below finds the origin-verify header.
-      defaultAction: internal
-        ? props.auth.authenticateThen(elbv2.ListenerAction.forward([this.targetGroup]))
-        : elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
-    });
 
     const fromCloudFront = props.originVerifyHeaderValue
       ? [elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyHeaderValue.unsafeUnwrap()])]
@@ -351,12 +336,6 @@ export class ChatbotLoadBalancer extends Construct {
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.applicationLoadBalancer)),
       });
     }
-
-    // The web ACL sits on the CloudFront distribution, the only way in (prefix list + secret header,
-    // or an internal load balancer that only the VPC origin reaches).
-    acknowledgeFindings(this.applicationLoadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'], internal
-      ? 'The WAF web ACL is attached to the CloudFront distribution in front of this internal load balancer, which has no public address and admits only CloudFront\'s VPC origin on 443; a second regional web ACL would inspect the same traffic twice.'
-      : 'The WAF web ACL is attached to the CloudFront distribution in front of this load balancer, which admits only CloudFront\'s origin-facing addresses and requests carrying the secret origin-verify header; a second regional web ACL would inspect the same traffic twice.');
   }
 
 }
