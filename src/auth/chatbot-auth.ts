@@ -9,7 +9,7 @@ import { propName } from '../shared/prop-path';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
 import {
-  PropsValidator, booleanType, durationType, enumType, isValidDomainName, objectType, refuseWrongTypes, required, stringType,
+  PropsValidator, booleanType, durationType, enumType, isValidDomainName, objectListType, objectType, refuseWrongTypes, required, stringType,
 } from '../shared/validation';
 
 /**
@@ -375,6 +375,7 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
     sessionTimeout: durationType('Duration.hours(8)'),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
     cognitoUsers: booleanType(),
+    identityProviders: objectListType('ChatbotIdentityProvider', 'providerType', '[ChatbotIdentityProvider.saml({ ... })]'),
   });
   const v = new PropsValidator('ChatbotAuth', scope, props);
   checkIdentityProviders(v, scope, propName(props, 'identityProviders'), props.identityProviders);

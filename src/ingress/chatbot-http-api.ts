@@ -20,7 +20,7 @@ import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
 import {
-  PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringListType, stringType,
+  PropsValidator, booleanType, enumType, isKnown, numberType, objectListType, objectType, refuseWrongTypes, required, stringListType, stringType,
 } from '../shared/validation';
 
 /**
@@ -316,7 +316,8 @@ function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): vo
   refuseWrongTypes(scope, 'ChatbotHttpApi', props, {
     vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
     subnets: required(objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }')),
-    service: objectType('ecs service', 'serviceName'),
+    targets: required(objectListType('elbv2.INetworkLoadBalancerTarget', 'attachToNetworkTargetGroup', '[service]')),
+    targetConnections: required(objectType('ec2.IConnectable', 'connections', 'service')),
     containerPort: required(numberType('8501')),
     auth: objectType('ChatbotAuth'),
     jwtIssuer: stringType("'https://login.microsoftonline.com/<tenant>/v2.0'"),

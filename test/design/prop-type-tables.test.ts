@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+// Each construct refuses props of a wrong runtime type from a hand-written table (for JavaScript
+// and Python callers, whom the compiler does not hold to the types). A table that misses a prop
+// lets a wrong value through; one that names a prop the interface lacks checks nothing. This
+// reads the tables and the interfaces from the source and holds them to each other.
+const SRC = path.join(__dirname, '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const sources = new Map(sourceFiles(SRC).map((f) => [path.relative(SRC, f), ts.createSourceFile(f, fs.readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true)]));
+
+const interfaces = new Map<string, ts.InterfaceDeclaration>();
+for (const source of sources.values()) {
+  source.statements.filter(ts.isInterfaceDeclaration).forEach((d) => interfaces.set(d.name.text, d));
+}
+
+/** The members of an interface of the library, with those of the library's interfaces it extends. */
+function members(name: string): string[] {
+  const declaration = interfaces.get(name);
+  if (!declaration) {
+    throw new Error(`no interface ${name} in src/`);
+  }
+  const own = declaration.members.filter(ts.isPropertySignature).map((m) => m.name.getText())
+    // Internal members (such as the prop path a parent passes down) are no props of the user's.
+    .filter((m) => !m.startsWith('_'));
+  const inherited = (declaration.heritageClauses ?? []).flatMap((c) => c.types.map((t) => t.expression.getText()))
+    .filter((base) => interfaces.has(base)).flatMap(members);
+  return [...own, ...inherited];
+}
+
+/** The keys of the prop-type tables of a file: `PropTypes` constants and literals passed to the checkers. */
+function tableKeys(file: string): string[] {
+  const source = sources.get(file);
+  if (!source) {
+    throw new Error(`no file src/${file}`);
+  }
+  const keys: string[] = [];
+  const literalKeys = (literal: ts.ObjectLiteralExpression) => literal.properties.forEach((p) => {
+    if (ts.isSpreadAssignment(p)) {
+      throw new Error(`${file}: a spread in a prop-type table (${p.getText()}) cannot be checked here`);
+    }
+    keys.push(p.name!.getText());
+  });
+  const visit = (node: ts.Node) => {
+    if (ts.isVariableDeclaration(node) && node.type?.getText() === 'PropTypes' && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
+      literalKeys(node.initializer);
+    }
+    if (ts.isCallExpression(node) && ['refuseWrongTypes', 'checkPropTypes'].includes(node.expression.getText())) {
+      node.arguments.filter(ts.isObjectLiteralExpression).forEach(literalKeys);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return keys;
+}
+
+const TABLES: Array<[string, string[]]> = [
+  ['ChatbotAuthProps', ['auth/chatbot-auth.ts']],
+  ['ChatbotOidcAuthProps', ['auth/chatbot-oidc-auth.ts']],
+  ['ChatbotUserPoolWebAclProps', ['auth/chatbot-user-pool-web-acl.ts']],
+  ['ChatbotBackendProps', ['backend/chatbot-backend.ts', 'backend/validate-backend.ts']],
+  ['ChatbotInvocationLoggingProps', ['bedrock/chatbot-invocation-logging.ts']],
+  ['ChatbotEdgeProps', ['edge/chatbot-edge.ts']],
+  ['ChatbotWebAclProps', ['edge/chatbot-web-acl.ts']],
+  ['ChatbotEndpointsProps', ['endpoints/chatbot-endpoints.ts']],
+  ['ChatbotHttpApiProps', ['ingress/chatbot-http-api.ts']],
+  ['ChatbotLoadBalancerProps', ['ingress/chatbot-load-balancer.ts']],
+  ['ChatbotMonitoringProps', ['monitoring/chatbot-monitoring.ts']],
+  ['ChatbotNetworkProps', ['network/chatbot-network.ts']],
+  ['ChatbotOriginVerifyProps', ['origin-verify/chatbot-origin-verify.ts']],
+  ['ChatbotRepositoryProps', ['registry/chatbot-repository.ts']],
+  ['ChatbotServiceProps', ['service/chatbot-service.ts']],
+  ['ChatbotStorageProps', ['storage/chatbot-storage.ts']],
+];
+
+test.each(TABLES)('the prop-type table of %s has exactly its members', (name, files) => {
+  const keys = files.flatMap(tableKeys);
+  expect(keys.length).toBeGreaterThan(0);
+  // Each prop once, and the same set as the interface.
+  expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  expect([...keys].sort()).toEqual([...new Set(members(name))].sort());
+});
+
+test('every construct props interface with a table is listed', () => {
+  const listed = new Set(TABLES.flatMap(([, files]) => files));
+  const withTables = [...sources.keys()].filter((f) => f !== 'shared/validation.ts' && f !== 'auth/identity-provider.ts' && tableKeys(f).length > 0);
+  expect(withTables.filter((f) => !listed.has(f))).toEqual([]);
+});
