@@ -9,7 +9,7 @@ import { propName } from '../shared/prop-path';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
 import {
-  PropsValidator, booleanType, durationType, enumType, isValidDomainName, objectListType, objectType, refuseWrongTypes, required, stringType,
+  PropsValidator, booleanType, durationType, enumType, checkDomainName, objectListType, objectType, refuseWrongTypes, required, stringType,
 } from '../shared/validation';
 
 /**
@@ -386,8 +386,7 @@ function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
   v.check(props.cognitoUsers !== false || hasProviders, 'cognitoUsers', 'is false, but no `identityProviders` were given, so nobody could sign in.',
     'Give identityProviders, or remove cognitoUsers.');
   if (!Token.isUnresolved(props.domainName)) {
-    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
-      'Pass the public host name of the app, such as chat.example.com.');
+    checkDomainName(v, 'domainName', props.domainName);
     // The load balancer's logout redirect carries client_id and the encoded return URL in a query
     // string of at most 128 characters: 65 of them are fixed.
     v.check(props.apiClients === true || props.domainName.length <= 63, 'domainName', `is ${props.domainName.length} characters; the sign-out redirect allows 63 at most.`,

@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { IChatbotLoginActions } from './chatbot-auth';
 import { propName } from '../shared/prop-path';
-import { PropsValidator, durationType, isValidDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
+import { PropsValidator, durationType, checkDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
 
 /**
  * The endpoints and client of an OpenID Connect provider that the load balancer talks to directly
@@ -186,9 +186,7 @@ function checkOidcLogin(scope: Construct, props: ChatbotOidcAuthProps): void {
     }
   }
   const own = props;
-  if (!Token.isUnresolved(own.domainName)) {
-    v.check(isValidDomainName(own.domainName), 'domainName', `'${own.domainName}' is not a valid lower-case domain name.`, 'Pass the public host name of the app, such as chat.example.com.');
-  }
+  checkDomainName(v, 'domainName', own.domainName);
   if (own.sessionTimeout && !own.sessionTimeout.isUnresolved()) {
     const s = own.sessionTimeout.toSeconds();
     v.check(s >= 60 && s <= 604800, 'sessionTimeout', `must be between 1 minute and 7 days (got ${s} seconds).`, 'Choose a session length the load balancer accepts.');

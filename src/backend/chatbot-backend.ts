@@ -18,7 +18,7 @@ import { logRetentionType } from '../shared/aws-limits';
 import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, booleanType, checkPropTypes, enumType, isValidDomainName, objectType, required, stringType } from '../shared/validation';
+import { PropsValidator, booleanType, checkPropTypes, enumType, checkDomainName, objectType, required, stringType } from '../shared/validation';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -222,7 +222,7 @@ export class ChatbotBackend extends Construct {
     validateBackendOptions(this, 'ChatbotBackend', propPrefix(props), props);
     const v = new PropsValidator('ChatbotBackend', this);
     checkBackendPropTypes(v, props);
-    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`, 'Use a name such as backend.chat.example.com.');
+    checkDomainName(v, 'domainName', props.domainName, 'backend.chat.example.com');
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
     checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
     v.throwIfInvalid();

@@ -8,7 +8,7 @@ import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotContainerOptions } from '../service/chatbot-container-options';
 import { DEFAULT_DESIRED_COUNT } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, isInZone, isKnown, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
+import { PropsValidator, checkCertificateRegion, isInZone, isKnown, checkDomainName, tryZoneName } from '../shared/validation';
 
 // Variables the construct sets in the container, and the prop each one comes from.
 const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
@@ -63,21 +63,17 @@ export function validateChatbotProps(scope: Construct, stack: Stack, props: Secu
   if (domainName === undefined || domainName === '') {
     v.fail('domainName', 'is missing.', 'Pass the public host name of the app, such as chat.example.com: the Cognito login on the load balancer needs HTTPS on a custom domain.');
   } else if (!Token.isUnresolved(domainName)) {
-    v.check(isValidDomainName(domainName), 'domainName', `'${domainName}' is not a valid lower-case domain name.`,
-      'Pass a fully qualified host name without scheme, path or trailing dot, such as chat.example.com.');
+    const valid = checkDomainName(v, 'domainName', domainName);
     const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
-    if (zoneName !== undefined && isValidDomainName(domainName)) {
+    if (zoneName !== undefined && valid) {
       v.check(isInZone(domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${domainName}.`, 'Pass the hosted zone that holds the domain name.');
     }
   } else if (region !== EDGE_REGION) {
     v.fail('domainName', 'is a token, but it must be known at synth time when the stack is outside us-east-1.',
       'Pass the domain as a string: the us-east-1 edge stack receives it without cross-region references.');
   }
-  if (props.certificate && !Token.isUnresolved(region)) {
-    const certRegion = regionOfArn(props.certificate.certificateArn);
-    v.check(certRegion === undefined || certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
-      'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as the CloudFront ingress\'s edgeCertificate.');
-  }
+  checkCertificateRegion(v, 'certificate', props.certificate, region, (r) => `is in ${r} but the load balancer is in ${region}.`,
+    'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as the CloudFront ingress\'s edgeCertificate.');
   ingress._checkProps(v, props, region);
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotWebAcl } from './chatbot-web-acl';
 import { deliverAccessLogsToLogGroup } from './cloudfront-access-logs';
+import { EDGE_REGION } from './edge-stack';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
@@ -21,9 +22,8 @@ import { underPropPath } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
-  PropsValidator, durationType, enumType, isInZone, isValidDomainName, numberType, objectType, refuseWrongTypes, regionOfArn, required,
-  stringListType, stringType,
-  tryZoneName,
+  PropsValidator, checkCertificateRegion, checkDomainName, durationType, enumType, isInZone, numberType, objectType, refuseWrongTypes,
+  regionOfArn, required, stringListType, stringType, tryZoneName,
 } from '../shared/validation';
 
 /**
@@ -405,20 +405,13 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   }
   v.check(props.hostedZone !== undefined || props.certificate !== undefined, 'hostedZone', 'is missing, and so is `certificate`: a new certificate is validated in the hosted zone.',
     'Pass the Route 53 hosted zone, or a us-east-1 certificate you validated at your DNS provider.');
-  if (!Token.isUnresolved(props.domainName)) {
-    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
-      'Pass the public host name of the app, such as chat.example.com.');
-    const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
-    if (zoneName !== undefined && isValidDomainName(props.domainName)) {
-      v.check(isInZone(props.domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${props.domainName}.`,
-        'Pass the hosted zone that holds the domain name.');
-    }
+  const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
+  if (checkDomainName(v, 'domainName', props.domainName) && zoneName !== undefined) {
+    v.check(isInZone(props.domainName, zoneName), 'hostedZone', `is ${zoneName}, which does not contain ${props.domainName}.`,
+      'Pass the hosted zone that holds the domain name.');
   }
-  if (props.certificate) {
-    const certRegion = regionOfArn(props.certificate.certificateArn);
-    v.check(certRegion === undefined || certRegion === 'us-east-1', 'certificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
-      'Issue (or import) the certificate in us-east-1, or leave the prop out to get one.');
-  }
+  checkCertificateRegion(v, 'certificate', props.certificate, EDGE_REGION, (r) => `is in ${r}; CloudFront only uses certificates from us-east-1.`,
+    'Issue (or import) the certificate in us-east-1, or leave the prop out to get one.');
   if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
     const aclRegion = regionOfArn(props.webAclArn);
     v.check(aclRegion === 'us-east-1' && props.webAclArn.includes(':global/webacl/'), 'webAclArn',

@@ -19,8 +19,8 @@ import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
-  PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, enumType, isInZone, isValidDomainName, numberType, objectListType, objectType,
-  regionOfArn, required, stringType, tryZoneName,
+  PropTypes, PropsValidator, booleanType, checkCertificateRegion, checkDomainName, checkPropTypes, durationType, enumType, isInZone,
+  numberType, objectListType, objectType, required, stringType, tryZoneName,
 } from '../shared/validation';
 
 /**
@@ -397,11 +397,8 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
       "Pass the secret's value, such as secret.secretValueFromJson('value'), or set internal: true behind a CloudFront VPC origin.");
   }
   const region = Stack.of(scope).region;
-  const certRegion = regionOfArn(props.certificate.certificateArn);
-  if (certRegion !== undefined && !Token.isUnresolved(region)) {
-    v.check(certRegion === region, 'certificate', `is in ${certRegion} but the load balancer is in ${region}.`,
-      'A load balancer needs a certificate from its own region: issue one there for the domain and the origin name.');
-  }
+  checkCertificateRegion(v, 'certificate', props.certificate, region, (r) => `is in ${r} but the load balancer is in ${region}.`,
+    'A load balancer needs a certificate from its own region: issue one there for the domain and the origin name.');
   if (props.cloudFrontPrefixListId !== undefined && !Token.isUnresolved(props.cloudFrontPrefixListId)) {
     v.check(/^pl-[0-9a-f]{8,17}$/.test(props.cloudFrontPrefixListId), 'cloudFrontPrefixListId', `'${props.cloudFrontPrefixListId}' is not a prefix list ID.`,
       'Pass an ID of the form pl-0123abcd.');
@@ -427,8 +424,7 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
   const zoneName = props.hostedZone ? tryZoneName(props.hostedZone) : undefined;
   const origin = props.originDomainName;
   if (origin !== undefined && !Token.isUnresolved(origin)) {
-    v.check(isValidDomainName(origin), 'originDomainName', `'${origin}' is not a valid lower-case domain name.`, 'Use a name such as origin.chat.example.com.');
-    if (zoneName !== undefined && isValidDomainName(origin)) {
+    if (checkDomainName(v, 'originDomainName', origin, 'origin.chat.example.com') && zoneName !== undefined) {
       v.check(isInZone(origin, zoneName), 'originDomainName', `'${origin}' is outside \`hostedZone\` (${zoneName}), so Route 53 would refuse its alias record.`,
         `Use a name inside ${zoneName}, such as origin.${zoneName}, or pass the hosted zone that holds the name.`);
     }

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { ChatbotCloudFrontIngressOptions, ChatbotHttpApiIngressOptions } from './chatbot-ingress';
 import { EDGE_REGION } from '../edge/edge-stack';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
-import { PropsValidator, isValidDomainName, regionOfArn, tryZoneName } from '../shared/validation';
+import { PropsValidator, checkCertificateRegion, isValidDomainName, tryZoneName } from '../shared/validation';
 
 // The checks of the ingress options against the chatbot's props, each where its option enters:
 // the variant that takes the option runs them (see ChatbotIngress's internal methods).
@@ -56,11 +56,8 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
     v.check(options.edgeStack.region === 'us-east-1', 'ingress.edgeStack', `is in ${options.edgeStack.region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
       'Pass a stack whose env.region is us-east-1, or leave the prop out.');
   }
-  if (options.edgeCertificate) {
-    const certRegion = regionOfArn(options.edgeCertificate.certificateArn);
-    v.check(certRegion === undefined || certRegion === 'us-east-1', 'ingress.edgeCertificate', `is in ${certRegion}; CloudFront only uses certificates from us-east-1.`,
-      'Issue the certificate in us-east-1, or leave the prop out to get one.');
-  }
+  checkCertificateRegion(v, 'ingress.edgeCertificate', options.edgeCertificate, EDGE_REGION, (r) => `is in ${r}; CloudFront only uses certificates from us-east-1.`,
+    'Issue the certificate in us-east-1, or leave the prop out to get one.');
   const rotation = options.originVerifyRotationInterval;
   if (rotation && !rotation.isUnresolved()) {
     const days = rotation.toSeconds() / 86400;

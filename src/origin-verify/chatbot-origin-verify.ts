@@ -18,7 +18,7 @@ import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
-import { PropsValidator, durationType, enumType, isValidDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
+import { PropsValidator, durationType, enumType, checkDomainName, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
 
 /**
  * Props for `ChatbotOriginVerify`.
@@ -424,10 +424,7 @@ function validateOriginVerifyProps(scope: Construct, props: ChatbotOriginVerifyP
       v.check(/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region), 'replicaRegions', `'${region}' is not an AWS Region name.`, 'Use Region names such as us-east-1.');
     }
   }
-  if (!Token.isUnresolved(props.domainName)) {
-    v.check(isValidDomainName(props.domainName), 'domainName', `'${props.domainName}' is not a valid lower-case domain name.`,
-      'Pass the public host name of the app, such as chat.example.com.');
-  }
+  checkDomainName(v, 'domainName', props.domainName);
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   const interval = props.rotationInterval;
   if (interval && !interval.isUnresolved()) {

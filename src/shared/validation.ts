@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import { propName } from './prop-path';
@@ -57,6 +58,33 @@ const DOMAIN_NAME = /^(?=.{4,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1
 /** True for a lower-case, fully qualified domain name without a trailing dot. */
 export function isValidDomainName(name: string): boolean {
   return DOMAIN_NAME.test(name);
+}
+
+/**
+ * The one rule for a domain name prop (`domainName`, `originDomainName`), checked where the prop
+ * enters: a lower-case, fully qualified name, unless it is a token. Returns true when it is valid.
+ */
+export function checkDomainName(v: PropsValidator, prop: string, name: string, example = 'chat.example.com'): boolean {
+  if (Token.isUnresolved(name)) {
+    return false;
+  }
+  const valid = isValidDomainName(name);
+  v.check(valid, prop, `'${name}' is not a valid lower-case domain name.`,
+    `Pass a fully qualified host name without scheme, path or trailing dot, such as ${example}.`);
+  return valid;
+}
+
+/**
+ * The one rule for a certificate prop: it must be in `region` (a certificate whose region is not
+ * known at synth time, or a stack region that is a token, passes). `problem` says what needs
+ * that region, given the certificate's.
+ */
+export function checkCertificateRegion(v: PropsValidator, prop: string, certificate: ICertificate | undefined, region: string,
+  problem: (certificateRegion: string) => string, fix: string): void {
+  const certificateRegion = certificate ? regionOfArn(certificate.certificateArn) : undefined;
+  if (certificateRegion !== undefined && !Token.isUnresolved(region)) {
+    v.check(certificateRegion === region, prop, problem(certificateRegion), fix);
+  }
 }
 
 /** True when `name` is `zone` itself or a name inside it. */
