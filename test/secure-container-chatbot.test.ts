@@ -274,6 +274,15 @@ describe('a non-Streamlit UI (Gradio on 7860) with the settings the sub-construc
     expect(chat.monitoring).toBeDefined();
     expect(() => chat.httpApi).toThrow(/`httpApi` exists only with `ingress: ChatbotIngress.httpApi\(\)`, but Gradio\/Chat uses ChatbotIngress.cloudFront\(\)/);
   });
+
+  test('ingressParts holds the same parts, and undefined for the HTTP API\'s', () => {
+    expect(chat.ingressParts.loadBalancer).toBe(chat.loadBalancer);
+    expect(chat.ingressParts.edge).toBe(chat.edge);
+    expect(chat.ingressParts.originVerify).toBe(chat.originVerify);
+    expect(chat.ingressParts.auth).toBe(chat.auth);
+    expect(chat.ingressParts.monitoring).toBe(chat.monitoring);
+    expect(chat.ingressParts.httpApi).toBeUndefined();
+  });
 });
 
 describe('the HTTP API ingress', () => {
@@ -291,6 +300,11 @@ describe('the HTTP API ingress', () => {
     expect(chat.monitoring).toBeUndefined();
     for (const part of ['loadBalancer', 'edge', 'edgeStack', 'originVerify', 'originVerifySecret'] as const) {
       expect(() => chat[part]).toThrow(new RegExp(`\`${part}\` exists only with \`ingress: ChatbotIngress.cloudFront\\(\\)\`, but Api/Chat uses ChatbotIngress.httpApi\\(\\)`));
+    }
+    expect(chat.ingressParts.httpApi).toBe(chat.httpApi);
+    expect(chat.ingressParts.auth).toBe(chat.auth);
+    for (const part of ['loadBalancer', 'edge', 'edgeStack', 'originVerify', 'oidcAuth', 'loginWebAcl', 'monitoring'] as const) {
+      expect(chat.ingressParts[part]).toBeUndefined();
     }
   });
 
