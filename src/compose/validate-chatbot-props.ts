@@ -6,16 +6,13 @@ import { ChatbotIngress } from '../ingress/chatbot-ingress';
 import { ChatbotEgress } from '../network/chatbot-network';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotContainerOptions } from '../service/chatbot-container-options';
-import { DEFAULT_DESIRED_COUNT } from '../shared/constants';
+import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, setsBedrockVariable } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, checkCertificateRegion, isInZone, isKnown, checkDomainName, tryZoneName } from '../shared/validation';
 
 // Variables the construct sets in the container, and the prop each one comes from.
-const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotProps) => boolean]> = [
-  ['BEDROCK_MODEL_ID', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
-  ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (p) => (p.bedrockModels ?? []).length > 0],
-  ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
-  ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', (p) => p.bedrockGuardrail !== undefined],
+const RESERVED_VARIABLES: ReadonlyArray<readonly [string, string, (props: SecureContainerChatbotProps) => boolean]> = [
+  ...BEDROCK_VARIABLES.map(([name, prop]) => [name, prop, (p: SecureContainerChatbotProps) => setsBedrockVariable(p, prop)] as const),
   ['SIGNOUT_PATH', 'ingress', () => true],
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],

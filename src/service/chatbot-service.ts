@@ -13,7 +13,7 @@ import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-gua
 import { checkImagePlatform } from '../image/image-platform';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
-import { DEFAULT_DESIRED_COUNT, DEFAULT_SIGN_OUT_PATH } from '../shared/constants';
+import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, DEFAULT_SIGN_OUT_PATH, setsBedrockVariable } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { propName } from '../shared/prop-path';
@@ -540,13 +540,8 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // The construct sets these two itself; a second source would silently replace one of them.
   v.check(!injected.includes('SIGNOUT_PATH'), p('config'), 'sets SIGNOUT_PATH, which the construct sets from `signOutPath`.',
     'Set `signOutPath` instead and remove the variable.');
-  for (const [name, prop, set] of [
-    ['BEDROCK_MODEL_ID', 'bedrockModels', (props.bedrockModels ?? []).length > 0],
-    ['BEDROCK_ALLOWED_MODELS', 'bedrockModels', (props.bedrockModels ?? []).length > 0],
-    ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail', props.bedrockGuardrail !== undefined],
-    ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail', props.bedrockGuardrail !== undefined],
-  ] as const) {
-    v.check(!(injected.includes(name) && set), p('config'), `sets ${name}, which the construct sets from \`${propName(props, prop)}\`.`,
+  for (const [name, prop] of BEDROCK_VARIABLES) {
+    v.check(!(injected.includes(name) && setsBedrockVariable(props, prop)), p('config'), `sets ${name}, which the construct sets from \`${propName(props, prop)}\`.`,
       `Set it through \`${propName(props, prop)}\` and remove the variable.`);
   }
   v.check(props.bedrockGuardrail === undefined || (props.bedrockModels ?? []).length > 0, p('bedrockGuardrail'),

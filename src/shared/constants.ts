@@ -24,3 +24,20 @@ export function defaultOriginDomainName(domainName: string): string {
 export function backendDomainName(domainName: string): string {
   return `backend.${domainName}`;
 }
+
+/**
+ * The Bedrock variables the service sets in the container, and the prop each comes from (the
+ * service and SecureContainerChatbot name these props alike); a variable of the user's by the
+ * same name is refused while its prop is set.
+ */
+export const BEDROCK_VARIABLES: ReadonlyArray<readonly [string, 'bedrockModels' | 'bedrockGuardrail']> = [
+  ['BEDROCK_MODEL_ID', 'bedrockModels'],
+  ['BEDROCK_ALLOWED_MODELS', 'bedrockModels'],
+  ['BEDROCK_GUARDRAIL_ID', 'bedrockGuardrail'],
+  ['BEDROCK_GUARDRAIL_VERSION', 'bedrockGuardrail'],
+];
+
+/** Whether the prop a Bedrock variable comes from is set: a model listed, or a guardrail given. */
+export function setsBedrockVariable(props: { readonly bedrockModels?: string[]; readonly bedrockGuardrail?: unknown }, prop: 'bedrockModels' | 'bedrockGuardrail'): boolean {
+  return prop === 'bedrockModels' ? (props.bedrockModels ?? []).length > 0 : props.bedrockGuardrail !== undefined;
+}
