@@ -21,3 +21,4 @@ export * from './bedrock/chatbot-invocation-logging';
 export { ChatbotIdentityProvider, ChatbotSamlProviderOptions, ChatbotOidcProviderOptions } from './auth/identity-provider';
 export * from './auth/chatbot-user-pool-web-acl';
 export * from './auth/chatbot-oidc-auth';
+export * from './conversations/chatbot-conversations';

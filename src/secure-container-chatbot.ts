@@ -17,6 +17,8 @@ import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend
 import { validateBackendOptions } from './backend/validate-backend';
 import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
 import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
+import { ChatbotConversationHistoryOptions, ChatbotConversations } from './conversations/chatbot-conversations';
+import { validateConversationHistory } from './conversations/validate-conversations';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from './edge/edge-stack';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
@@ -154,6 +156,18 @@ export interface SecureContainerChatbotProps {
    * @default - no storage
    */
   readonly storage?: ChatbotStorageOptions;
+
+  /**
+   * Each user's conversations, kept in a DynamoDB table (`ChatbotConversations`) encrypted with
+   * the chatbot's key, granted to the task and reached through a DynamoDB gateway endpoint. Its
+   * name reaches the container as `CONVERSATIONS_TABLE`, the retention in days as
+   * `CONVERSATIONS_RETENTION_DAYS`. The app keys them by the identity that the ingress verified
+   * (`IDENTITY_SOURCE`, set with every ingress, says where it reads it). The table follows
+   * `removalPolicy`.
+   *
+   * @default - on: a new table, messages kept 90 days
+   */
+  readonly conversationHistory?: ChatbotConversationHistoryOptions;
 
   /**
    * Address plan of the new VPC: its CIDR, explicit subnet CIDRs, and a secondary CIDR whose
@@ -327,6 +341,9 @@ export class SecureContainerChatbot extends Construct {
   /** Files and metadata; undefined without `storage`. */
   public readonly storage?: ChatbotStorage;
 
+  /** The conversation store; undefined with `conversationHistory: { enabled: false }`. */
+  public readonly conversations?: ChatbotConversations;
+
   /** Bedrock model invocation logging; undefined without `bedrockInvocationLogging`. */
   public readonly invocationLogging?: ChatbotInvocationLogging;
 
@@ -433,8 +450,20 @@ export class SecureContainerChatbot extends Construct {
         accessLogsBucket: this.accessLogsBucket,
       }, 'storage.'));
     }
+    const history = props.conversationHistory ?? {};
+    if (history.enabled ?? true) {
+      this.conversations = new ChatbotConversations(this, 'Conversations', withPropPrefix({
+        table: history.table,
+        retention: history.retention,
+        encryptionKey: history.table ? undefined : this.encryptionKey,
+        removalPolicy: history.table ? undefined : props.removalPolicy,
+      }, 'conversationHistory.', { removalPolicy: 'removalPolicy' }));
+    }
     const backendDomainName = `backend.${props.domainName}`;
     const derivedConfig: { [name: string]: string } = {
+      ...this.conversations?.environment,
+      // Where the app reads the verified user: headers of the load balancer's login, or the JWT API Gateway checked.
+      IDENTITY_SOURCE: httpApi ? 'api-gateway-jwt' : 'load-balancer',
       ...(this.storage ? { FILES_BUCKET: this.storage.bucket.bucketName, METADATA_TABLE: this.storage.table.tableName } : {}),
       ...(props.backend ? { BACKEND_URL: `https://${backendDomainName}` } : {}),
       ...(cloudFront?.allowedGroups ? { ALLOWED_GROUPS: cloudFront.allowedGroups.join(',') } : {}),
@@ -480,7 +509,7 @@ export class SecureContainerChatbot extends Construct {
         oneAvailabilityZone: props.interfaceEndpointsInOneAz,
         // ECS fetches the containers' secrets at task start; plain configuration needs no endpoint.
         additionalInterfaceServices: usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : [],
-        dynamoDbGateway: this.storage !== undefined,
+        dynamoDbGateway: this.storage !== undefined || this.conversations !== undefined,
         bedrockAgentRuntime: (props.bedrockKnowledgeBases ?? []).length > 0,
       });
       this.endpoints.allowFrom(this.service.securityGroup);
@@ -493,6 +522,7 @@ export class SecureContainerChatbot extends Construct {
       }, 'bedrockInvocationLogging.', { removalPolicy: 'removalPolicy' }));
     }
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
+    this.conversations?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.dynamoDbGateway);
 
     let login: IChatbotLoginActions | undefined;
     if (httpApi?.jwtIssuer !== undefined) {
@@ -881,6 +911,9 @@ const RESERVED_VARIABLES: Array<[string, string, (props: SecureContainerChatbotP
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
   ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+  ['CONVERSATIONS_TABLE', 'conversationHistory', (p) => p.conversationHistory?.enabled !== false],
+  ['CONVERSATIONS_RETENTION_DAYS', 'conversationHistory', (p) => p.conversationHistory?.enabled !== false],
+  ['IDENTITY_SOURCE', 'ingress', () => true],
   ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
 ];
 
@@ -962,6 +995,7 @@ function validateChatbotProps(scope: Construct, stack: Stack, props: SecureConta
     v.check(container?.healthCheckPath === undefined, 'container.healthCheckPath', 'is unused with `ingress: ChatbotIngress.httpApi()`, whose Network Load Balancer checks the port over TCP.',
       'Remove it, or use ChatbotIngress.cloudFront(), whose load balancer checks the path.');
   }
+  validateConversationHistory(scope, props.conversationHistory);
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
   }
