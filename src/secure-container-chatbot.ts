@@ -458,6 +458,10 @@ export class SecureContainerChatbot extends Construct {
         encryptionKey: history.table ? undefined : this.encryptionKey,
         removalPolicy: history.table ? undefined : props.removalPolicy,
       }, 'conversationHistory.', { removalPolicy: 'removalPolicy' }));
+      new CfnOutput(this, 'ConversationsTable', {
+        description: 'DynamoDB table of the conversations (partition key userId): see the README to delete one user\'s data',
+        value: this.conversations.table.tableName,
+      });
     }
     const backendDomainName = `backend.${props.domainName}`;
     const derivedConfig: { [name: string]: string } = {

@@ -248,3 +248,12 @@ describe('ChatbotConversations alone', () => {
     expect(() => new ChatbotConversations(stack, 'Conversations', props)).toThrow(message);
   });
 });
+
+test('the table name is a stack output, for deleting one user\'s data', () => {
+  const { template } = chatbot();
+  const [tableId] = Object.keys(conversationTables(template));
+  const outputs = Object.values(template.findOutputs('*')).filter((o: any) => JSON.stringify(o.Value) === JSON.stringify({ Ref: tableId }));
+  expect(outputs).toHaveLength(1);
+  expect(Object.keys(template.findOutputs('*')).filter((id) => /ConversationsTable/.test(id))).toHaveLength(1);
+  expect(Object.keys(chatbot({ conversationHistory: { enabled: false } }).template.findOutputs('*')).filter((id) => /ConversationsTable/.test(id))).toEqual([]);
+});
