@@ -15,7 +15,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackend, ChatbotConversations, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
+  ChatbotAuth, ChatbotBackend, ChatbotConversations,
+  ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
   ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcAuth, ChatbotOidcProviderOptions, ChatbotEndpoints,
   ChatbotHttpApi,
   ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,

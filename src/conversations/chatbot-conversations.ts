@@ -186,7 +186,8 @@ export class ChatbotConversations extends Construct {
    */
   public grantReadWrite(grantee: iam.IGrantable, dynamoDbGateway?: ec2.IVpcEndpoint): iam.Grant {
     const resources = [this.table.tableArn, `${this.table.tableArn}/index/${ChatbotConversations.UPDATED_AT_INDEX}`];
-    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: { [operator: string]: any }, effect = iam.Effect.ALLOW): iam.Grant => {
+    type Conditions = { [operator: string]: any };
+    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: Conditions, effect = iam.Effect.ALLOW): iam.Grant => {
       const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
       // Grant.addToPrincipal has no Sid or effect: set them before synthesis freezes the statement.
       for (const statement of grant.principalStatements) {
@@ -210,7 +211,7 @@ export class ChatbotConversations extends Construct {
 
 const DEFAULT_RETENTION = Duration.days(90);
 
-export function checkRetention(v: PropsValidator, retention: Duration | undefined): void {
+function checkRetention(v: PropsValidator, retention: Duration | undefined): void {
   if (retention === undefined || retention.isUnresolved()) {
     return;
   }
@@ -220,7 +221,7 @@ export function checkRetention(v: PropsValidator, retention: Duration | undefine
     'Use Duration.days(90) for example; DynamoDB\'s TTL deletes expired items within days, so a shorter period would not be kept to.');
 }
 
-export const CONVERSATIONS_TYPES: PropTypes = {
+const CONVERSATIONS_TYPES: PropTypes = {
   table: objectType('dynamodb.ITable', 'tableName'),
   retention: durationType('Duration.days(90)'),
   encryptionKey: objectType('kms.IKey', 'keyArn'),

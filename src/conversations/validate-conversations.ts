@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
-import { CONVERSATIONS_TYPES, ChatbotConversationHistoryOptions } from './chatbot-conversations';
-import { PropTypes, PropsValidator, booleanType, checkPropTypes } from '../shared/validation';
+import { ChatbotConversationHistoryOptions } from './chatbot-conversations';
+import { PropTypes, PropsValidator, booleanType, checkPropTypes, durationType, objectType } from '../shared/validation';
 
 const HISTORY_TYPES: PropTypes = {
   enabled: booleanType(),
-  table: CONVERSATIONS_TYPES.table,
-  retention: CONVERSATIONS_TYPES.retention,
+  table: objectType('dynamodb.ITable', 'tableName'),
+  retention: durationType('Duration.days(90)'),
 };
 
 /**

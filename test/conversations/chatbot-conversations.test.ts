@@ -34,8 +34,12 @@ function conversationTables(template: Template): { [id: string]: any } {
 
 describe('conversation store in every example', () => {
   const regions: { [name: string]: [string, string?] } = {
-    'basic': ['eu-west-1'], 'storage': ['us-west-2'], 'two-tier': ['eu-central-1', 'ChatbotTwoTier'], 'http-api': ['ap-southeast-2'],
-    'private-origin': ['us-east-1'], 'enterprise-sso': ['eu-west-1'],
+    'basic': ['eu-west-1'],
+    'storage': ['us-west-2'],
+    'two-tier': ['eu-central-1', 'ChatbotTwoTier'],
+    'http-api': ['ap-southeast-2'],
+    'private-origin': ['us-east-1'],
+    'enterprise-sso': ['eu-west-1'],
   };
   test('covers every example', () => {
     expect(Object.keys(regions).sort()).toEqual(Object.keys(EXAMPLES).sort());
@@ -80,13 +84,18 @@ describe('conversation store in every example', () => {
       const bySid = taskRoleStatements(template);
       expect(bySid.ReadWriteConversations).toEqual({ Sid: 'ReadWriteConversations', Effect: 'Allow', Action: EXPECTED_ACTIONS, Resource: [tableArn, indexArn] });
       expect(bySid.UseConversationsKey).toEqual({
-        Sid: 'UseConversationsKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        Sid: 'UseConversationsKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChatbotEncryptionKey/), 'Arn'] },
       });
       const endpointId = Object.entries(template.findResources('AWS::EC2::VPCEndpoint'))
         .find(([, r]) => JSON.stringify(r.Properties.ServiceName).includes('.dynamodb'))![0];
       expect(bySid.ConversationsOnlyThroughGatewayEndpoint).toEqual({
-        Sid: 'ConversationsOnlyThroughGatewayEndpoint', Effect: 'Deny', Action: EXPECTED_ACTIONS, Resource: [tableArn, indexArn],
+        Sid: 'ConversationsOnlyThroughGatewayEndpoint',
+        Effect: 'Deny',
+        Action: EXPECTED_ACTIONS,
+        Resource: [tableArn, indexArn],
         Condition: { StringNotEquals: { 'aws:SourceVpce': [{ Ref: endpointId }] } },
       });
       // Nothing else of DynamoDB anywhere in the task role: no Scan, no table administration, no wildcard.
@@ -140,8 +149,10 @@ describe('conversationHistory on SecureContainerChatbot', () => {
     const stack = new Stack(new App(), 'Own', { env: { region: 'eu-west-1' } });
     const key = new kms.Key(stack, 'TheirKey');
     const table = new dynamodb.Table(stack, 'Mine', {
-      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key,
+      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
     });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     const chat = new SecureContainerChatbot(stack, 'Chat', {
