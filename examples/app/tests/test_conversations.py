@@ -460,3 +460,21 @@ def test_the_page_saves_each_turn_and_a_new_session_restores_it_with_the_widget_
     assert second.session_state["history"] == []
     assert store_for(dynamodb).list_conversations() == [] and all_items(dynamodb) == []
     assert f"open_{saved.conversation_id}" not in {b.key for b in second.sidebar.button}
+
+
+def test_the_page_without_a_verified_user_keeps_the_chat_in_memory_and_says_so(page, dynamodb, monkeypatch):
+    from pathlib import Path
+
+    from conftest import text_events
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(identity, "verified_user_id", lambda headers, environ: None)
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    page.add_stream(text_events("Hello."))
+    at = AppTest.from_file(app).run()
+    assert [i.value for i in at.info] == [conv.NOTICE_NO_IDENTITY]
+    at.chat_input[0].set_value("Hi?").run()
+    assert not at.exception
+    assert at.session_state["history"] == [{"role": "user", "text": "Hi?"}, {"role": "assistant", "text": "Hello."}]
+    assert all_items(dynamodb, "unknown") == [] and dynamodb.scan(TableName=TABLE)["Items"] == []
+    assert not [b.key for b in at.sidebar.button if b.key and b.key.startswith(("open_", "delete_"))]
