@@ -22,3 +22,4 @@ export { ChatbotIdentityProvider, ChatbotSamlProviderOptions, ChatbotOidcProvide
 export * from './auth/chatbot-user-pool-web-acl';
 export * from './auth/chatbot-oidc-auth';
 export { ChatbotIngressParts } from './ingress/ingress-parts';
+export * from './conversations/chatbot-conversations';

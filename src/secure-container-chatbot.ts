@@ -15,9 +15,10 @@ import { ChatbotUserPoolWebAcl } from './auth/chatbot-user-pool-web-acl';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
 import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
+import { ChatbotConversationHistoryOptions, ChatbotConversations } from './conversations/chatbot-conversations';
 import {
   ChatbotBase, composeAccessLogsBucket, composeBackend, composeCertificate, composeEndpoints, composeInvocationLogging, composeNetwork,
-  composeService, composeStorage,
+  composeConversations, composeService, composeStorage,
 } from './compose/chatbot-parts';
 import { validateChatbotProps } from './compose/validate-chatbot-props';
 import { ChatbotEdge } from './edge/chatbot-edge';
@@ -153,6 +154,18 @@ export interface SecureContainerChatbotProps {
    * @default - no storage
    */
   readonly storage?: ChatbotStorageOptions;
+
+  /**
+   * Each user's conversations, kept in a DynamoDB table (`ChatbotConversations`) encrypted with
+   * the chatbot's key, granted to the task and reached through a DynamoDB gateway endpoint. Its
+   * name reaches the container as `CONVERSATIONS_TABLE`, the retention in days as
+   * `CONVERSATIONS_RETENTION_DAYS`. The app keys them by the identity that the ingress verified
+   * (`IDENTITY_SOURCE`, set with every ingress, says where it reads it). The table follows
+   * `removalPolicy`.
+   *
+   * @default - on: a new table, messages kept 90 days
+   */
+  readonly conversationHistory?: ChatbotConversationHistoryOptions;
 
   /**
    * Address plan of the new VPC: its CIDR, explicit subnet CIDRs, and a secondary CIDR whose
@@ -327,6 +340,9 @@ export class SecureContainerChatbot extends Construct {
   /** Files and metadata; undefined without `storage`. */
   public readonly storage?: ChatbotStorage;
 
+  /** The conversation store; undefined with `conversationHistory: { enabled: false }`. */
+  public readonly conversations?: ChatbotConversations;
+
   /** Bedrock model invocation logging; undefined without `bedrockInvocationLogging`. */
   public readonly invocationLogging?: ChatbotInvocationLogging;
 
@@ -398,10 +414,12 @@ export class SecureContainerChatbot extends Construct {
     this.network = network.network;
     this.accessLogsBucket = composeAccessLogsBucket(this, base);
     this.storage = composeStorage(this, base, this.accessLogsBucket);
-    this.service = composeService(this, base, this.vpc, this.network, this.storage);
-    this.endpoints = composeEndpoints(this, base, this.vpc, this.service, this.storage);
+    this.conversations = composeConversations(this, base);
+    this.service = composeService(this, base, this.vpc, this.network, this.storage, this.conversations);
+    this.endpoints = composeEndpoints(this, base, this.vpc, this.service, this.storage, this.conversations);
     this.invocationLogging = composeInvocationLogging(this, base);
     this.storage?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.s3Gateway, this.endpoints?.dynamoDbGateway);
+    this.conversations?.grantReadWrite(this.service.taskDefinition.taskRole, this.endpoints?.dynamoDbGateway);
     const login = ingress._bindLogin(this, base);
     this.certificate = composeCertificate(this, base);
     this.backend = composeBackend(this, base, this.vpc, this.service, this.certificate, this.endpoints);

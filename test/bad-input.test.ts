@@ -15,7 +15,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  ChatbotAuth, ChatbotBackend, ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
+  ChatbotAuth, ChatbotBackend, ChatbotConversations,
+  ChatbotBackendOptions, ChatbotBackendProps, ChatbotCloudFrontIngressOptions, ChatbotContainerOptions,
   ChatbotEdge, ChatbotEdgeProps, ChatbotEgress, ChatbotIdentityProvider, ChatbotOidcAuth, ChatbotOidcProviderOptions, ChatbotEndpoints,
   ChatbotHttpApi,
   ChatbotHttpApiProps, ChatbotIngress, ChatbotLoadBalancer,
@@ -236,6 +237,16 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     (s) => new ChatbotWebAcl(s, 'W', { allowedIpRanges: ['2001:db8::g/32'], logsEncryptionKey: new kms.Key(s, 'K') }), 'allowedIpRanges'],
   ['rate limit below WAF\'s minimum', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { rateLimitPerIp: 5, logsEncryptionKey: new kms.Key(s, 'K') }), 'rateLimitPerIp'],
   ['relative upload path', 'us-east-1', (s) => new ChatbotWebAcl(s, 'W', { maxUploadBytes: 10, uploadPath: 'upload', logsEncryptionKey: new kms.Key(s, 'K') }), 'uploadPath'],
+  ['conversation retention of hours', 'eu-west-1', chatbot(() => ({ conversationHistory: { retention: Duration.hours(12) } })), 'conversationHistory.retention'],
+  ['conversation retention of 20 years, alone', 'eu-west-1', (s) => new ChatbotConversations(s, 'Conv', { retention: Duration.days(7300) }), 'retention'],
+  ['conversation table while the history is off', 'eu-west-1', chatbot((s) => ({
+    conversationHistory: { enabled: false, table: dynamodb.Table.fromTableName(s, 'T', 'my-table') },
+  })), 'conversationHistory.table'],
+  ['conversation history that is not an object, from JavaScript', 'eu-west-1', chatbot(() => ({ conversationHistory: 'off' as unknown as object })), 'conversationHistory'],
+  ['conversation key with a table of your own', 'eu-west-1', (s) => new ChatbotConversations(s, 'Conv', {
+    table: dynamodb.Table.fromTableName(s, 'T', 'my-table'), encryptionKey: new kms.Key(s, 'K'),
+  }), 'encryptionKey'],
+  ['reserved variable CONVERSATIONS_TABLE', 'eu-west-1', withContainer({ environment: { CONVERSATIONS_TABLE: 'x' } }), 'container.environment'],
   ['storage key that encrypts nothing', 'eu-west-1', (s) => new ChatbotStorage(s, 'St', {
     bucket: s3.Bucket.fromBucketName(s, 'B', 'my-files'), table: dynamodb.Table.fromTableName(s, 'T', 'my-table'), encryptionKey: new kms.Key(s, 'K'),
   }), 'encryptionKey'],

@@ -14,7 +14,7 @@ import boto3
 import streamlit as st
 from botocore.config import Config
 
-from chatbot import bedrock, identity, settings, ui
+from chatbot import bedrock, conversations, identity, settings, ui
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -36,12 +36,46 @@ def bedrock_client(region: str):
     )
 
 
-def current_identity() -> identity.Identity:
+@st.cache_resource
+def dynamodb_client(region: str):
+    # The endpoint comes from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB), which boto3 reads itself.
+    return boto3.client(
+        "dynamodb",
+        region_name=region,
+        config=Config(
+            connect_timeout=3,
+            read_timeout=5,
+            retries={"mode": "standard", "max_attempts": 3},
+            user_agent_extra="secure-container-chatbot-example",
+        ),
+    )
+
+
+def request_headers() -> dict:
     try:
-        headers = st.context.headers
+        return dict(st.context.headers)
     except Exception:  # no request context (for example in a bare script run)
-        return identity.Identity(identity.UNKNOWN_USER)
-    return identity.identity_from_headers(headers)
+        return {}
+
+
+def current_identity() -> identity.Identity:
+    headers = request_headers()
+    return identity.identity_from_headers(headers) if headers else identity.Identity(identity.UNKNOWN_USER)
+
+
+def conversation_session(region: str) -> conversations.ConversationSession:
+    """This tab's conversation. A new Streamlit session (a new tab, a reload, or a reconnect that
+    lands on another task) starts here and reopens the user's most recent conversation."""
+    session = st.session_state.get("conversation")
+    if session is None:
+        user_id = identity.verified_user_id(request_headers(), os.environ)
+        store = conversations.store_from_environment(lambda: dynamodb_client(region), user_id, os.environ)
+        # Without a verified user there is no shared bucket to fall back to: memory only, and say so.
+        identified = user_id is not None or not os.environ.get(conversations.TABLE_VARIABLE)
+        session = conversations.ConversationSession(store, identified=identified)
+        session.restore_latest()
+        st.session_state.conversation = session
+    return session
 
 
 def render_history(history: list[dict]) -> None:
@@ -53,6 +87,24 @@ def render_history(history: list[dict]) -> None:
                 st.error(turn["text"])
             else:
                 st.markdown(turn["text"])
+
+
+def render_conversation_list(session: conversations.ConversationSession) -> None:
+    """Saved conversations, newest first: open one by its title, or delete it."""
+    if not session.persistent:
+        return
+    listed = session.conversations()
+    st.subheader("Conversations")
+    if not listed:
+        st.caption("No saved conversation yet.")
+    for summary in listed:
+        cid = summary.conversation_id
+        title, remove = st.columns([5, 1], vertical_alignment="center")
+        with title:
+            label = f"**{ui.escape_markdown(summary.title)}**" if cid == session.conversation_id else ui.escape_markdown(summary.title)
+            st.button(label, key=f"open_{cid}", on_click=session.open, args=(cid,), use_container_width=True, help=summary.updated_at)
+        with remove:
+            st.button(":material/delete:", key=f"delete_{cid}", on_click=session.delete, args=(cid,), help="Delete this conversation")
 
 
 def main() -> None:
@@ -70,21 +122,31 @@ def main() -> None:
     if not identity.is_allowed(user, allowed):
         st.error(ui.access_denied_markdown(user, allowed))
         st.stop()
+    session = conversation_session(config.region)
     with st.sidebar:
-        if st.button("New conversation"):
-            st.session_state.history = []
+        st.button("New conversation", key="new_conversation", on_click=session.start_new)
         model_id = ui.choose_model(st, config.models)
+        render_conversation_list(session)
 
     st.title("Chatbot")
-    history: list[dict] = st.session_state.setdefault("history", [])
+    notice = st.empty()
+    history = session.turns()
+    st.session_state.history = history
     render_history(history)
 
     prompt = st.chat_input("Ask a question")
-    if not prompt:
-        return
+    if prompt:
+        ask(session, config, model_id, prompt)
+    # Last, so that it reflects this run's writes.
+    if session.notice:
+        with notice.container(key="history_notice"):
+            st.info(session.notice)
 
-    question = {"role": "user", "text": prompt}
-    history.append(question)
+
+def ask(session: conversations.ConversationSession, config: settings.Settings, model_id: str, prompt: str) -> None:
+    # Saved before the model is called: a task that stops mid-answer keeps the question.
+    earlier = bedrock.to_converse_messages(session.turns())
+    session.add_question(prompt)
     with st.chat_message("user"):
         st.markdown(prompt)
 
@@ -92,7 +154,7 @@ def main() -> None:
         replies = bedrock.stream_reply(
             bedrock_client(config.region),
             model_id,
-            bedrock.to_converse_messages(history),
+            earlier + [{"role": "user", "content": [{"text": prompt}]}],
             max_tokens=config.max_tokens,
             system_prompt=config.system_prompt,
             guardrail=(config.guardrail_id, config.guardrail_version) if config.guardrail_id and config.guardrail_version else None,
@@ -100,17 +162,16 @@ def main() -> None:
         try:
             answer = st.write_stream(replies)
         except bedrock.GuardrailIntervened as err:
-            # The blocked exchange stays on screen but out of the next request, which it would block again.
-            question["failed"] = True
-            history.append({"role": "assistant", "text": err.user_message, "error": True})
+            # The blocked exchange stays on screen (and saved, marked) but out of the next request.
+            session.add_answer(err.user_message, conversations.STATUS_BLOCKED)
             st.warning(err.user_message)
         except bedrock.ChatError as err:
-            # Keep the question and the notice on screen, but out of the next request.
-            question["failed"] = True
-            history.append({"role": "assistant", "text": err.user_message, "error": True})
+            # The question and the notice stay, marked failed, out of the next request.
+            session.add_answer(err.user_message, conversations.STATUS_FAILED)
             st.error(err.user_message)
         else:
-            history.append({"role": "assistant", "text": answer if isinstance(answer, str) else "".join(map(str, answer))})
+            session.add_answer(answer if isinstance(answer, str) else "".join(map(str, answer)))
+    st.session_state.history = session.turns()
 
 
 main()

@@ -94,6 +94,7 @@ export const KIND = {
   hostedZone: 'Route 53 hosted zone',
   s3Bucket: 'S3 bucket',
   dynamodbTable: 'DynamoDB table',
+  backupVault: 'AWS Backup vault',
   httpApi: 'API Gateway API',
   notPriced: 'Not priced',
 } as const;
@@ -165,6 +166,9 @@ export function estimateTemplate(template: Template, region: string, prices: Pri
         break;
       case 'AWS::DynamoDB::Table':
         dynamodbTable(ctx, id, props);
+        break;
+      case 'AWS::Backup::BackupVault':
+        ctx.monthly(KIND.backupVault, id, 1, 'backupVaultMonth', 'vaults', 'recovery points billed per GB stored; 0 for empty tables');
         break;
       case 'AWS::ApiGatewayV2::Api':
         ctx.monthly(KIND.httpApi, id, 1, 'apiGatewayHttpApiMonth', 'APIs', `${text(props.ProtocolType ?? 'HTTP')} API; per request only`);
@@ -564,8 +568,9 @@ function alarm(ctx: Context, id: string, props: any): void {
 }
 
 function dynamodbTable(ctx: Context, id: string, props: any): void {
+  const pitr = props.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true ? ', point-in-time recovery per GB stored' : '';
   if (props.BillingMode === 'PAY_PER_REQUEST') {
-    ctx.monthly(KIND.dynamodbTable, id, 1, 'dynamodbOnDemandTableMonth', 'tables', 'on demand; requests and storage only');
+    ctx.monthly(KIND.dynamodbTable, id, 1, 'dynamodbOnDemandTableMonth', 'tables', `on demand; requests and storage only${pitr}`);
   } else {
     ctx.monthly(KIND.dynamodbTable, id, 1, 'dynamodbOnDemandTableMonth', 'tables', 'provisioned capacity',
       `BillingMode is ${text(props.BillingMode ?? 'PROVISIONED (default)')}; provisioned capacity not priced`);

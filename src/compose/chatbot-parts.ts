@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotBackend } from '../backend/chatbot-backend';
 import { ChatbotInvocationLogging } from '../bedrock/chatbot-invocation-logging';
+import { ChatbotConversations } from '../conversations/chatbot-conversations';
 import { ChatbotEndpoints } from '../endpoints/chatbot-endpoints';
 import { IngressPlan } from '../ingress/ingress-parts';
 import { ChatbotNetwork } from '../network/chatbot-network';
@@ -76,12 +77,32 @@ export function composeStorage(scope: Construct, base: ChatbotBase, accessLogsBu
   }, 'storage.'));
 }
 
+/** Each user's conversations, on unless `conversationHistory.enabled` is false. */
+export function composeConversations(scope: Construct, base: ChatbotBase): ChatbotConversations | undefined {
+  const history = base.props.conversationHistory ?? {};
+  if (!(history.enabled ?? true)) {
+    return undefined;
+  }
+  const conversations = new ChatbotConversations(scope, 'Conversations', withPropPath({
+    table: history.table,
+    retention: history.retention,
+    encryptionKey: history.table ? undefined : base.encryptionKey,
+    removalPolicy: history.table ? undefined : base.props.removalPolicy,
+  }, 'conversationHistory.', { removalPolicy: 'removalPolicy' }));
+  new CfnOutput(scope, 'ConversationsTable', {
+    description: 'DynamoDB table of the conversations (partition key userId): see the README to delete one user\'s data',
+    value: conversations.table.tableName,
+  });
+  return conversations;
+}
+
 /** The app's Fargate service, from `container` and the chatbot's scaling and Bedrock props. */
 export function composeService(scope: Construct, base: ChatbotBase, vpc: ec2.IVpc, network: ChatbotNetwork | undefined,
-  storage: ChatbotStorage | undefined): ChatbotService {
+  storage: ChatbotStorage | undefined, conversations: ChatbotConversations | undefined): ChatbotService {
   const props = base.props;
   const container = props.container;
   const derivedConfig: { [name: string]: string } = {
+    ...conversations?.environment,
     ...(storage ? { FILES_BUCKET: storage.bucket.bucketName, METADATA_TABLE: storage.table.tableName } : {}),
     ...(props.backend ? { BACKEND_URL: `https://${backendDomainName(props.domainName)}` } : {}),
     ...base.plan.environment,
@@ -137,7 +158,7 @@ const CONTAINER_PROP_NAMES: { [prop: string]: string } = {
 
 /** The VPC endpoints the tasks need, unless `vpcEndpoints` (or a VPC of the user's) says none. */
 export function composeEndpoints(scope: Construct, base: ChatbotBase, vpc: ec2.IVpc, service: ChatbotService,
-  storage: ChatbotStorage | undefined): ChatbotEndpoints | undefined {
+  storage: ChatbotStorage | undefined, conversations: ChatbotConversations | undefined): ChatbotEndpoints | undefined {
   const props = base.props;
   if (!(props.vpcEndpoints ?? (!props.vpc && !props.cluster))) {
     return undefined;
@@ -150,7 +171,7 @@ export function composeEndpoints(scope: Construct, base: ChatbotBase, vpc: ec2.I
     oneAvailabilityZone: props.interfaceEndpointsInOneAz,
     // ECS fetches the containers' secrets at task start; plain configuration needs no endpoint.
     additionalInterfaceServices: usesSecrets ? [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] : [],
-    dynamoDbGateway: storage !== undefined,
+    dynamoDbGateway: storage !== undefined || conversations !== undefined,
     bedrockAgentRuntime: (props.bedrockKnowledgeBases ?? []).length > 0,
   });
   endpoints.allowFrom(service.securityGroup);

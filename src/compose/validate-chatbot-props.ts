@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateBackendOptions } from '../backend/validate-backend';
+import { validateConversationHistory } from '../conversations/validate-conversations';
 import { EDGE_REGION } from '../edge/edge-stack';
 import { ChatbotIngress } from '../ingress/chatbot-ingress';
 import { ChatbotEgress } from '../network/chatbot-network';
@@ -17,6 +18,9 @@ const RESERVED_VARIABLES: ReadonlyArray<readonly [string, string, (props: Secure
   ['FILES_BUCKET', 'storage', (p) => p.storage !== undefined],
   ['METADATA_TABLE', 'storage', (p) => p.storage !== undefined],
   ['BACKEND_URL', 'backend', (p) => p.backend !== undefined],
+  ['CONVERSATIONS_TABLE', 'conversationHistory', (p) => p.conversationHistory?.enabled !== false],
+  ['CONVERSATIONS_RETENTION_DAYS', 'conversationHistory', (p) => p.conversationHistory?.enabled !== false],
+  ['IDENTITY_SOURCE', 'ingress', () => true],
   ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
 ];
 
@@ -72,6 +76,7 @@ export function validateChatbotProps(scope: Construct, stack: Stack, props: Secu
   checkCertificateRegion(v, 'certificate', props.certificate, region, (r) => `is in ${r} but the load balancer is in ${region}.`,
     'Pass a certificate from the stack\'s own region, or pass the us-east-1 one as the CloudFront ingress\'s edgeCertificate.');
   ingress._checkProps(v, props, region);
+  validateConversationHistory(scope, props.conversationHistory);
   if (props.backend) {
     validateBackendOptions(scope, 'SecureContainerChatbot', 'backend.', props.backend);
   }

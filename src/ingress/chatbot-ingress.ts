@@ -452,7 +452,11 @@ abstract class CloudFrontIngress extends ChatbotIngress {
   }
 
   protected environment(): { [name: string]: string } {
-    return this.options.allowedGroups ? { ALLOWED_GROUPS: this.options.allowedGroups.join(',') } : {};
+    return {
+      // Where the app reads the verified user: the headers of the load balancer's login.
+      IDENTITY_SOURCE: 'load-balancer',
+      ...(this.options.allowedGroups ? { ALLOWED_GROUPS: this.options.allowedGroups.join(',') } : {}),
+    };
   }
 }
 
@@ -525,7 +529,8 @@ class HttpApiIngress extends ChatbotIngress {
     return {
       // The Network Load Balancer writes its access logs only into an SSE-S3 bucket.
       needsAccessLogsBucket: true,
-      environment: {},
+      // Where the app reads the verified user: the JWT that API Gateway's authorizer checked.
+      environment: { IDENTITY_SOURCE: 'api-gateway-jwt' },
       signOutPath: DEFAULT_SIGN_OUT_PATH,
       certificateNames: [],
     };

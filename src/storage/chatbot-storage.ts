@@ -1,8 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,7 +10,7 @@ import { createKey } from '../shared/encryption';
 import { excuseAutoDeleteHandler, sendEventsToEventBridge } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
-import { nameUniquePerStackInstance } from '../shared/unique-name';
+import { backUpTable } from '../shared/table-backup';
 import { PropsValidator, enumType, objectType, refuseWrongTypes } from '../shared/validation';
 
 /**
@@ -148,33 +146,7 @@ export class ChatbotStorage extends Construct {
         removalPolicy,
       });
       this.table = table;
-
-      if (removalPolicy === RemovalPolicy.DESTROY) {
-        acknowledgeFindings(table, ['HIPAA.Security-DynamoDBInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan'],
-          'removalPolicy DESTROY was chosen for a trial deployment whose data goes with the stack: an AWS Backup vault holding recovery points cannot be deleted, so it would block the deletion. Point-in-time recovery stays on while the table exists; the default (RETAIN) adds the daily backup plan.');
-        return;
-      }
-
-      // The HIPAA, NIST and PCI packs want the table in an AWS Backup plan, in a vault of our key.
-      // The vault is named per stack instance: a vault retained from a deleted stack would
-      // otherwise block the next deployment of the same stack.
-      const vault = new backup.BackupVault(this, 'BackupVault', {
-        backupVaultName: nameUniquePerStackInstance(this, { maxLength: 50 }),
-        encryptionKey: key,
-        removalPolicy,
-      });
-      const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
-      plan.addRule(new backup.BackupPlanRule({
-        ruleName: 'Daily',
-        scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
-        deleteAfter: Duration.days(35),
-      }));
-      const selection = plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(table)], allowRestores: false });
-      const backupRole = selection.node.tryFindChild('Role');
-      if (backupRole) {
-        acknowledgeFindings(backupRole, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]'],
-          'AWS Backup\'s own service-role policy, documented as the role AWS Backup assumes to take backups; AWS keeps it current with the services it backs up.');
-      }
+      backUpTable(this, table, key!, removalPolicy);
     }
   }
 

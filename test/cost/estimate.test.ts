@@ -199,7 +199,8 @@ describe('estimateTemplate', () => {
         Distribution: { Type: 'AWS::CloudFront::Distribution', Properties: {} },
         Pool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
         Bucket: { Type: 'AWS::S3::Bucket' },
-        Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } },
+        Vault: { Type: 'AWS::Backup::BackupVault', Properties: {} },
         Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'x' } },
       },
     };
@@ -208,9 +209,10 @@ describe('estimateTemplate', () => {
     expect(sumOf(items, KIND.dashboard)).toBeCloseTo(3, 2);
     expect(sumOf(items, KIND.alarm)).toBeCloseTo(0.3, 2);
     expect(totalUsd).toBeCloseTo(5.3, 2);
-    for (const kind of [KIND.cloudfront, KIND.cognito, KIND.s3Bucket, KIND.dynamodbTable, KIND.ssmParameter]) {
+    for (const kind of [KIND.cloudfront, KIND.cognito, KIND.s3Bucket, KIND.dynamodbTable, KIND.backupVault, KIND.ssmParameter]) {
       expect(items.filter((i) => i.kind === kind).map((i) => i.monthlyUsd)).toEqual([0]);
     }
+    expect(items.find((i) => i.kind === KIND.dynamodbTable)!.detail).toMatch(/point-in-time recovery per GB stored/);
   });
 
   test('token-valued lists do not crash and are labelled', () => {

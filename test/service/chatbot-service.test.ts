@@ -49,6 +49,10 @@ describe('Fargate service', () => {
           { Name: 'SIGNOUT_PATH', Value: '/signout' },
           { Name: 'BEDROCK_MODEL_ID', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
           { Name: 'BEDROCK_ALLOWED_MODELS', Value: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+          // The conversation history (test/conversations) and where the app reads the verified user.
+          { Name: 'CONVERSATIONS_TABLE', Value: { Ref: Match.stringLikeRegexp('^ChatbotConversationsTable') } },
+          { Name: 'CONVERSATIONS_RETENTION_DAYS', Value: '90' },
+          { Name: 'IDENTITY_SOURCE', Value: 'load-balancer' },
         ],
         Secrets: Match.absent(),
         LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
@@ -86,6 +90,10 @@ describe('Fargate service', () => {
             Resource: ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3'].map(model),
             Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
           },
+          // Then the conversation table's statements (test/conversations).
+          Match.objectLike({ Sid: 'ReadWriteConversations' }),
+          Match.objectLike({ Sid: 'UseConversationsKey' }),
+          Match.objectLike({ Sid: 'ConversationsOnlyThroughGatewayEndpoint' }),
         ],
       },
     });

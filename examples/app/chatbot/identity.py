@@ -151,3 +151,44 @@ def is_allowed(identity: Identity, allowed: Optional[frozenset[str]]) -> bool:
     if allowed is None:
         return True
     return identity.user != UNKNOWN_USER and any(group in allowed for group in identity.groups)
+
+
+# Where the verified user comes from, as the library sets it (IDENTITY_SOURCE).
+IDENTITY_SOURCE_VARIABLE = "IDENTITY_SOURCE"
+LOAD_BALANCER = "load-balancer"
+API_GATEWAY_JWT = "api-gateway-jwt"
+AUTHORIZATION_HEADER = "authorization"
+# DynamoDB allows 2048 bytes in a partition key; a subject is far shorter.
+MAX_USER_ID_LENGTH = 512
+
+
+def verified_user_id(headers: Optional[Mapping[str, str]], environ: Mapping[str, str]) -> Optional[str]:
+    """The stable id of the user the front door verified, for keying their data; None without one.
+
+    * ``load-balancer`` (the default; CloudFront + ALB with Cognito or OIDC, the VPC origin): the
+      ALB's ``x-amzn-oidc-identity``, the ``sub`` of the user (Cognito's, or the OIDC provider's).
+      The ALB overwrites that header on every request it forwards after its login.
+    * ``api-gateway-jwt`` (the HTTP API): the ``sub`` of the bearer token in ``Authorization``,
+      which the API's JWT authorizer validated (signature, issuer, audience, expiry) before it
+      forwarded the request unchanged. The ``x-amzn-oidc-*`` headers are ignored there: API Gateway
+      passes a client's own headers through, so they could be forged.
+
+    Never the email (it can change, and a provider may let users edit it), never anything else
+    the browser chooses.
+    """
+    if not headers:
+        return None
+    source = (environ.get(IDENTITY_SOURCE_VARIABLE) or LOAD_BALANCER).strip()
+    if source == API_GATEWAY_JWT:
+        value = _header(headers, AUTHORIZATION_HEADER) or ""
+        scheme, _, token = value.strip().partition(" ")
+        claims = decode_jwt_payload(token.strip()) if scheme.lower() == "bearer" else None
+        user_id = _clean(claims.get("sub")) if claims else None
+    elif source == LOAD_BALANCER:
+        user_id = _clean(_header(headers, OIDC_IDENTITY_HEADER))
+    else:
+        # An unknown source is a misconfiguration: trust nothing rather than guess.
+        return None
+    if user_id is None or len(user_id) > MAX_USER_ID_LENGTH:
+        return None
+    return user_id
