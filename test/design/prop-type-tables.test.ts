@@ -68,6 +68,8 @@ const TABLES: Array<[string, string[]]> = [
   ['ChatbotUserPoolWebAclProps', ['auth/chatbot-user-pool-web-acl.ts']],
   ['ChatbotBackendProps', ['backend/chatbot-backend.ts', 'backend/validate-backend.ts']],
   ['ChatbotInvocationLoggingProps', ['bedrock/chatbot-invocation-logging.ts']],
+  ['ChatbotConversationsProps', ['conversations/chatbot-conversations.ts']],
+  ['ChatbotConversationHistoryOptions', ['conversations/validate-conversations.ts']],
   ['ChatbotEdgeProps', ['edge/chatbot-edge.ts']],
   ['ChatbotWebAclProps', ['edge/chatbot-web-acl.ts']],
   ['ChatbotEndpointsProps', ['endpoints/chatbot-endpoints.ts']],
