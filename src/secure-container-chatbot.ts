@@ -15,12 +15,12 @@ import { ChatbotUserPoolWebAcl } from './auth/chatbot-user-pool-web-acl';
 import { ChatbotBackend, ChatbotBackendOptions } from './backend/chatbot-backend';
 import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
 import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
-import { ChatbotConversationHistoryOptions, ChatbotConversations } from './conversations/chatbot-conversations';
 import {
   ChatbotBase, composeAccessLogsBucket, composeBackend, composeCertificate, composeEndpoints, composeInvocationLogging, composeNetwork,
   composeConversations, composeService, composeStorage,
 } from './compose/chatbot-parts';
 import { validateChatbotProps } from './compose/validate-chatbot-props';
+import { ChatbotConversationHistoryOptions, ChatbotConversations } from './conversations/chatbot-conversations';
 import { ChatbotEdge } from './edge/chatbot-edge';
 import { ChatbotEndpoints } from './endpoints/chatbot-endpoints';
 import { ChatbotHttpApi } from './ingress/chatbot-http-api';
