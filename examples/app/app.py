@@ -21,34 +21,31 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 st.set_page_config(page_title="Chatbot", page_icon=":speech_balloon:")
 
 
-@st.cache_resource
-def bedrock_client(region: str):
-    # Credentials: boto3's default chain only (the ECS task role); never from configuration.
+def aws_client(service: str, region: str, connect_timeout: int, read_timeout: int):
+    # Credentials: boto3's default chain only (the ECS task role); never from configuration. The
+    # endpoint comes from the SDK's standard variables (AWS_ENDPOINT_URL_<SERVICE>), which boto3 reads itself.
     return boto3.client(
-        "bedrock-runtime",
+        service,
         region_name=region,
         config=Config(
-            connect_timeout=5,
-            read_timeout=120,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
             retries={"mode": "standard", "max_attempts": 3},
             user_agent_extra="secure-container-chatbot-example",
         ),
     )
+
+
+@st.cache_resource
+def bedrock_client(region: str):
+    # Streamed answers can pause for long between chunks.
+    return aws_client("bedrock-runtime", region, connect_timeout=5, read_timeout=120)
 
 
 @st.cache_resource
 def dynamodb_client(region: str):
-    # The endpoint comes from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB), which boto3 reads itself.
-    return boto3.client(
-        "dynamodb",
-        region_name=region,
-        config=Config(
-            connect_timeout=3,
-            read_timeout=5,
-            retries={"mode": "standard", "max_attempts": 3},
-            user_agent_extra="secure-container-chatbot-example",
-        ),
-    )
+    # Short timeouts: a slow store must not hold up the chat, which then goes on in memory.
+    return aws_client("dynamodb", region, connect_timeout=3, read_timeout=5)
 
 
 def request_headers() -> dict:

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { createKey } from '../shared/encryption';
+import { StatementConditions, addStatement } from '../shared/grant-statement';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { backUpTable } from '../shared/table-backup';
 import {
@@ -186,16 +187,8 @@ export class ChatbotConversations extends Construct {
    */
   public grantReadWrite(grantee: iam.IGrantable, dynamoDbGateway?: ec2.IVpcEndpoint): iam.Grant {
     const resources = [this.table.tableArn, `${this.table.tableArn}/index/${ChatbotConversations.UPDATED_AT_INDEX}`];
-    type Conditions = { [operator: string]: any };
-    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: Conditions, effect = iam.Effect.ALLOW): iam.Grant => {
-      const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
-      // Grant.addToPrincipal has no Sid or effect: set them before synthesis freezes the statement.
-      for (const statement of grant.principalStatements) {
-        statement.sid = sid;
-        statement.effect = effect;
-      }
-      return grant;
-    };
+    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: StatementConditions, effect?: iam.Effect): iam.Grant =>
+      addStatement(grantee, sid, actions, resourceArns, conditions, effect);
     let grant = add('ReadWriteConversations', ChatbotConversations.ACTIONS, resources);
     const key = this.table.encryptionKey;
     if (key) {

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { createKey } from '../shared/encryption';
+import { StatementConditions, addStatement } from '../shared/grant-statement';
 import { excuseAutoDeleteHandler, sendEventsToEventBridge } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
@@ -158,17 +159,8 @@ export class ChatbotStorage extends Construct {
    */
   public grantReadWrite(grantee: iam.IGrantable, s3Gateway?: ec2.IVpcEndpoint, dynamoDbGateway?: ec2.IVpcEndpoint): iam.Grant {
     const objects = this.bucket.arnForObjects('*');
-    // iam.Grant has no public constructor: each statement goes through Grant.addToPrincipal, then
-    // gets its Sid (and effect) before synthesis freezes it.
-    type Conditions = { [operator: string]: any };
-    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: Conditions, effect = iam.Effect.ALLOW): iam.Grant => {
-      const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
-      for (const statement of grant.principalStatements) {
-        statement.sid = sid;
-        statement.effect = effect;
-      }
-      return grant;
-    };
+    const add = (sid: string, actions: string[], resourceArns: string[], conditions?: StatementConditions, effect?: iam.Effect): iam.Grant =>
+      addStatement(grantee, sid, actions, resourceArns, conditions, effect);
     let grant = add('ListFiles', ['s3:ListBucket'], [this.bucket.bucketArn])
       .combine(add('ReadWriteFiles', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [objects]))
       .combine(add('ReadWriteMetadata', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
