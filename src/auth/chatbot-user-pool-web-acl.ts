@@ -7,7 +7,19 @@ import { Construct } from 'constructs';
 import { logRetentionType } from '../shared/aws-limits';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringListType } from '../shared/validation';
-import { COMMON_RULE_SET_OVERRIDES, allowListRules, checkAllowLists, logWebAcl, managedRule, rateLimitRule } from '../shared/web-acl-rules';
+import { COMMON_RULE_SET_OVERRIDES, allowListRules, checkAllowLists, logWebAcl, managedRule, rateLimitRule, uriPathIsOneOf } from '../shared/web-acl-rules';
+
+/**
+ * The user pool endpoints that the load balancer calls itself, from its own addresses, once the
+ * browser returns with an authorization code: the token exchange, then the user's claims
+ * (Elastic Load Balancing guide, "Authenticate users using an Application Load Balancer"). Those
+ * addresses are outside every allow-list, and the load balancer's few addresses share one rate
+ * counter, so the allow-lists and the rate limit leave these two paths alone. What still guards
+ * them: the token endpoint answers only with the app client's secret and a code issued minutes
+ * earlier through the protected authorize page; userInfo answers only to a valid access token;
+ * the managed rule groups still inspect both. Lower case: the match lower-cases the path.
+ */
+const LOAD_BALANCER_CALLED_PATHS = ['/oauth2/token', '/oauth2/userinfo'];
 
 /**
  * Props for `ChatbotUserPoolWebAcl`.
@@ -18,22 +30,26 @@ export interface ChatbotUserPoolWebAclProps {
 
   /**
    * Requests per IP address per 5 minutes to the user pool's sign-in endpoints (`/login`,
-   * `/oauth2/`, `/saml2/`, `/logout`, and the sign-in API) before the address is blocked. A
-   * sign-in takes about ten requests.
+   * `/oauth2/authorize`, `/saml2/`, `/logout`, and the sign-in API) before the address is blocked.
+   * A sign-in takes about ten requests. `/oauth2/token` and `/oauth2/userInfo`, which the load
+   * balancer calls from its own addresses, are not counted.
    *
    * @default 300
    */
   readonly rateLimitPerIp?: number;
 
   /**
-   * The only IPv4 and IPv6 ranges (CIDR blocks) allowed to reach the user pool.
+   * The only IPv4 and IPv6 ranges (CIDR blocks) allowed to reach the user pool's browser-facing
+   * endpoints. `/oauth2/token` and `/oauth2/userInfo`, which the load balancer calls from its
+   * own addresses, stay reachable from everywhere.
    *
    * @default - every address
    */
   readonly allowedIpRanges?: string[];
 
   /**
-   * The only countries (ISO 3166-1 alpha-2 codes) allowed to reach the user pool.
+   * The only countries (ISO 3166-1 alpha-2 codes) allowed to reach the user pool's browser-facing
+   * endpoints (not `/oauth2/token` and `/oauth2/userInfo`, see `allowedIpRanges`).
    *
    * @default - every country
    */
@@ -61,7 +77,8 @@ export interface ChatbotUserPoolWebAclProps {
  * A REGIONAL WAF web ACL on a Cognito user pool. The hosted login pages and the sign-in API are
  * public endpoints of Cognito that do not pass through CloudFront, so the web ACL in front of the
  * app does not see them: this one blocks addresses outside the allow-lists, rate-limits the
- * sign-in endpoints per IP address, and applies the AWS managed IP reputation, common and
+ * sign-in endpoints per IP address (both except the two endpoints the load balancer calls itself,
+ * `/oauth2/token` and `/oauth2/userInfo`), and applies the AWS managed IP reputation, common and
  * known-bad-inputs rule groups. It logs to an encrypted log group with cookies and the authorization header redacted.
  */
 export class ChatbotUserPoolWebAcl extends Construct {
@@ -105,7 +122,8 @@ export class ChatbotUserPoolWebAcl extends Construct {
       metricName: `${metricPrefix}-${name}`.slice(-128),
     });
     this.metricName = `${metricPrefix}-WebAcl`.slice(-128);
-    const allowLists = allowListRules(this, 'REGIONAL', props, 0, visibility);
+    const calledByLoadBalancer = uriPathIsOneOf(LOAD_BALANCER_CALLED_PATHS);
+    const allowLists = allowListRules(this, 'REGIONAL', props, 0, visibility, calledByLoadBalancer);
     const p = allowLists.length;
 
     this.cfnWebAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -115,9 +133,9 @@ export class ChatbotUserPoolWebAcl extends Construct {
       visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: this.metricName },
       rules: [
         ...allowLists,
-        // Every path of a user pool serves sign-in (hosted pages, OAuth and SAML endpoints, the
-        // InitiateAuth API on /), so the limit counts all of them.
-        rateLimitRule('RateLimitSignInPerIp', p, rateLimit, visibility),
+        // Every browser-facing path of a user pool serves sign-in (hosted pages, OAuth and SAML
+        // endpoints, the InitiateAuth API on /), so the limit counts all of them.
+        rateLimitRule('RateLimitSignInPerIp', p, rateLimit, visibility, { notStatement: { statement: calledByLoadBalancer } }),
         managedRule(p + 1, 'AWSManagedRulesAmazonIpReputationList', visibility),
         managedRule(p + 2, 'AWSManagedRulesCommonRuleSet', visibility, COMMON_RULE_SET_OVERRIDES),
         managedRule(p + 3, 'AWSManagedRulesKnownBadInputsRuleSet', visibility),

@@ -100,18 +100,39 @@ export function checkAllowLists(v: PropsValidator, lists: AllowLists, prefix = '
   }
 }
 
+/**
+ * Matches a request whose URI path is one of `paths`, compared in lower case (`paths` given in
+ * lower case), as an exact match.
+ */
+export function uriPathIsOneOf(paths: string[]): wafv2.CfnWebACL.StatementProperty {
+  const matches = paths.map((path): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'EXACTLY',
+      searchString: path,
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  }));
+  return matches.length === 1 ? matches[0] : { orStatement: { statements: matches } };
+}
+
 /** A rule's metrics and sampled requests, under a metric name unique to the web ACL. */
 export type Visibility = (ruleName: string) => wafv2.CfnWebACL.VisibilityConfigProperty;
 
 /**
  * The allow-list rules, first in the web ACL: block what comes from outside the allowed ranges
  * (one IP set per IP version), then what comes from outside the allowed countries. The IP sets
- * are created under `scope` with the web ACL's `wafScope`.
+ * are created under `scope` with the web ACL's `wafScope`. Requests that match `exempt` are never
+ * blocked by these rules.
  */
 export function allowListRules(scope: Construct, wafScope: string, lists: AllowLists, firstPriority: number,
-  visibility: Visibility): wafv2.CfnWebACL.RuleProperty[] {
+  visibility: Visibility, exempt?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty[] {
   const rules: wafv2.CfnWebACL.RuleProperty[] = [];
   let priority = firstPriority;
+  const blockUnless = (allowed: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.StatementProperty => {
+    const outside = { notStatement: { statement: allowed } };
+    return exempt ? { andStatement: { statements: [outside, { notStatement: { statement: exempt } }] } } : outside;
+  };
   const ranges = lists.allowedIpRanges ?? [];
   if (ranges.length > 0) {
     const sets: Array<[string, string, string[]]> = [
@@ -127,7 +148,7 @@ export function allowListRules(scope: Construct, wafScope: string, lists: AllowL
       name: 'BlockOutsideAllowedIpRanges',
       priority: priority++,
       action: { block: {} },
-      statement: { notStatement: { statement: inAllowedRanges } },
+      statement: blockUnless(inAllowedRanges),
       visibilityConfig: visibility('BlockOutsideAllowedIpRanges'),
     });
   }
@@ -137,7 +158,7 @@ export function allowListRules(scope: Construct, wafScope: string, lists: AllowL
       name: 'BlockOutsideAllowedCountries',
       priority: priority++,
       action: { block: {} },
-      statement: { notStatement: { statement: { geoMatchStatement: { countryCodes: countries } } } },
+      statement: blockUnless({ geoMatchStatement: { countryCodes: countries } }),
       visibilityConfig: visibility('BlockOutsideAllowedCountries'),
     });
   }

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { ChatbotAuth, ChatbotAuthProps, ChatbotIdentityProvider, ChatbotUserPoolWebAcl } from '../../src';
 import { expectContainerVariable } from '../support/environment';
 import { exampleTemplate } from '../support/example-assemblies';
+import { WafRequest, evaluateWebAcl } from '../support/waf-evaluator';
 
 const SAML_METADATA = 'https://login.example.com/federationmetadata.xml';
 const saml = ChatbotIdentityProvider.saml({ name: 'EntraID', metadataUrl: SAML_METADATA, groupsAttribute: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups' });
@@ -171,13 +172,43 @@ describe('the regional web ACL on the user pool', () => {
     ]);
     const ipRule = acl.Rules[0];
     expect(ipRule.Action).toEqual({ Block: {} });
-    expect(ipRule.Statement.NotStatement.Statement.OrStatement.Statements).toHaveLength(2);
-    expect(acl.Rules[1].Statement).toEqual({ NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['DE', 'FR'] } } } });
+    const [outsideRanges] = ipRule.Statement.AndStatement.Statements;
+    expect(outsideRanges.NotStatement.Statement.OrStatement.Statements).toHaveLength(2);
+    const [outsideCountries] = acl.Rules[1].Statement.AndStatement.Statements;
+    expect(outsideCountries).toEqual({ NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['DE', 'FR'] } } } });
   });
 
   test('a single IP version needs no OR statement', () => {
     const acl = Object.values(webAcl({ allowedIpRanges: ['2001:db8::/32'] }).findResources('AWS::WAFv2::WebACL'))[0].Properties;
-    expect(acl.Rules[0].Statement.NotStatement.Statement).toEqual({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/AllowedIpv6/), 'Arn'] } } });
+    const [outsideRanges] = acl.Rules[0].Statement.AndStatement.Statements;
+    expect(outsideRanges.NotStatement.Statement).toEqual({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/AllowedIpv6/), 'Arn'] } } });
+  });
+
+  describe('what the ACL lets through (evaluated, not read)', () => {
+    const template = webAcl({ allowedIpRanges: ['203.0.113.0/24', '2001:db8::/32'], allowedCountries: ['DE', 'FR'], rateLimitPerIp: 300 });
+    const resources = template.toJSON().Resources;
+    const aclId = Object.keys(template.findResources('AWS::WAFv2::WebACL'))[0];
+    const verdict = (request: WafRequest) => evaluateWebAcl(resources, aclId, request);
+    const outside = { ip: '192.0.2.10', country: 'US' };
+    const inside = { ip: '203.0.113.5', country: 'DE' };
+
+    test.each(['/oauth2/token', '/oauth2/userInfo', '/oauth2/userinfo'])(
+      'the load balancer\'s own call to %s, from outside every list and thousands of times, is allowed', (path) => {
+        expect(verdict({ ...outside, path, requestsFromIpInWindow: 50_000 })).toEqual({ action: 'ALLOW' });
+      });
+
+    test.each(['/login', '/oauth2/authorize', '/saml2/idpresponse', '/logout', '/', '/oauth2/token/x', '/oauth2/tokens'])(
+      'a browser request to %s from outside the lists is blocked', (path) => {
+        expect(verdict({ ...outside, path }).action).toBe('BLOCK');
+        expect(verdict({ ip: inside.ip, country: 'US', path })).toEqual({ action: 'BLOCK', rule: 'BlockOutsideAllowedCountries' });
+        expect(verdict({ ip: '2001:db9::1', country: 'DE', path })).toEqual({ action: 'BLOCK', rule: 'BlockOutsideAllowedIpRanges' });
+      });
+
+    test('inside the lists, sign-in is allowed up to the rate limit, then blocked', () => {
+      expect(verdict({ ...inside, path: '/login', requestsFromIpInWindow: 300 })).toEqual({ action: 'ALLOW' });
+      expect(verdict({ ip: '2001:db8::7', country: 'FR', path: '/oauth2/authorize' })).toEqual({ action: 'ALLOW' });
+      expect(verdict({ ...inside, path: '/login', requestsFromIpInWindow: 301 })).toEqual({ action: 'BLOCK', rule: 'RateLimitSignInPerIp' });
+    });
   });
 });
 
@@ -198,16 +229,32 @@ describe('examples/enterprise-sso', () => {
     for (const [template, scope] of [[edge, 'CLOUDFRONT'], [regional, 'REGIONAL']] as const) {
       template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: scope, IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'] });
       template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: scope, IPAddressVersion: 'IPV6', Addresses: ['2001:db8:1234::/48'] });
-      template.hasResourceProperties('AWS::WAFv2::WebACL', {
-        Scope: scope,
-        Rules: Match.arrayWith([Match.objectLike({
-          Name: 'BlockOutsideAllowedCountries',
-          Priority: 1,
-          Statement: { NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['DE', 'FR'] } } } },
-        })]),
-      });
     }
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: Match.arrayWith([Match.objectLike({
+        Name: 'BlockOutsideAllowedCountries',
+        Priority: 1,
+        Statement: { NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['DE', 'FR'] } } } },
+      })]),
+    });
     regional.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  test('sign-in works behind the login firewall: the load balancer\'s token and userInfo calls pass, the browser pages stay behind the lists', () => {
+    const resources = regional.toJSON().Resources;
+    const aclId = Object.keys(regional.findResources('AWS::WAFv2::WebACL'))[0];
+    const loadBalancer = { ip: '198.51.100.20', country: 'IE' };
+    for (const path of ['/oauth2/token', '/oauth2/userInfo']) {
+      expect(evaluateWebAcl(resources, aclId, { ...loadBalancer, path, requestsFromIpInWindow: 10_000 })).toEqual({ action: 'ALLOW' });
+    }
+    for (const path of ['/login', '/oauth2/authorize', '/saml2/idpresponse', '/oauth2/idpresponse']) {
+      expect(evaluateWebAcl(resources, aclId, { ...loadBalancer, path }).action).toBe('BLOCK');
+      expect(evaluateWebAcl(resources, aclId, { ip: '203.0.113.9', country: 'FR', path })).toEqual({ action: 'ALLOW' });
+    }
+    // The CloudFront web ACL in front of the app has no such exemption: every app path stays behind the lists.
+    const edgeAcl = Object.keys(edge.findResources('AWS::WAFv2::WebACL'))[0];
+    expect(evaluateWebAcl(edge.toJSON().Resources, edgeAcl, { ...loadBalancer, path: '/oauth2/token' }).action).toBe('BLOCK');
   });
 
   test('the allowed groups reach the container', () => {
