@@ -47,6 +47,10 @@ export function bindCloudFrontEntry(scope: Construct, context: EntryContext, opt
     // A new topic shares the chatbot's key (which follows removalPolicy) rather than paying for one more.
     topicEncryptionKey: options.alarmTopic ? undefined : context.encryptionKey,
   }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent', 'dashboard']))) : undefined;
+  if (monitoring && originVerify?.rotationFunction) {
+    monitoring.alarmOnFunctionErrors('RotationErrors', originVerify.rotationFunction,
+      'The origin-verify rotation failed; the current value stays valid. Read the rotation function\'s log, fix the cause, then run aws secretsmanager rotate-secret.');
+  }
   return { loadBalancer, edge, edgeStack, originVerify, monitoring };
 }
 

@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createKey } from '../shared/encryption';
@@ -96,6 +97,8 @@ export class ChatbotMonitoring extends Construct {
   /** The alarms. */
   public readonly alarms: cloudwatch.Alarm[];
 
+  private readonly alarmAction: actions.SnsAction;
+
   constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
     super(scope, id);
     refuseWrongTypes(this, 'ChatbotMonitoring', props, MONITORING_TYPES);
@@ -170,27 +173,8 @@ export class ChatbotMonitoring extends Construct {
       period,
     }).attachTo(props.service);
 
-    const alarmAction = new actions.SnsAction(this.alarmTopic);
-    const alarm = (
-      alarmId: string,
-      description: string,
-      metric: cloudwatch.IMetric,
-      thresholdValue: number,
-      comparisonOperator: cloudwatch.ComparisonOperator,
-      evaluationPeriods: number,
-    ) => {
-      const a = new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription: description,
-        metric,
-        threshold: thresholdValue,
-        comparisonOperator,
-        evaluationPeriods,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(alarmAction);
-      a.addOkAction(alarmAction);
-      return a;
-    };
+    this.alarmAction = new actions.SnsAction(this.alarmTopic);
+    const alarm = this.newAlarm.bind(this);
     this.alarms = [
       alarm('ServerErrorRate', `More than ${threshold}% of requests ended in a target 5xx over 5 minutes`, errorRate, threshold,
         cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1),
@@ -230,6 +214,37 @@ export class ChatbotMonitoring extends Construct {
       }
       this.dashboard = dashboard;
     }
+  }
+
+  /**
+   * Adds an alarm on errors of `fn` (any error within 5 minutes), notifying the alarm topic like
+   * the other alarms, and adds it to `alarms`. `SecureContainerChatbot` adds one for the
+   * origin-verify rotation function.
+   *
+   * @param id the alarm's construct id, unique within this construct
+   * @param fn the function to watch
+   * @param description what an error means and what to do, sent with the notification
+   */
+  public alarmOnFunctionErrors(id: string, fn: lambda.IFunction, description: string): cloudwatch.Alarm {
+    const errors = fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' });
+    const alarm = this.newAlarm(id, description, errors, 1, cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  private newAlarm(alarmId: string, description: string, metric: cloudwatch.IMetric, thresholdValue: number,
+    comparisonOperator: cloudwatch.ComparisonOperator, evaluationPeriods: number): cloudwatch.Alarm {
+    const a = new cloudwatch.Alarm(this, alarmId, {
+      alarmDescription: description,
+      metric,
+      threshold: thresholdValue,
+      comparisonOperator,
+      evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    a.addAlarmAction(this.alarmAction);
+    a.addOkAction(this.alarmAction);
+    return a;
   }
 }
 

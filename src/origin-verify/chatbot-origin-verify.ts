@@ -204,7 +204,8 @@ export class ChatbotOriginVerify extends Construct {
       handler: 'index.handler',
       // Plain JavaScript next to this file (copied to lib/ when the library is compiled).
       code: lambda.Code.fromAsset(path.join(__dirname, 'rotation-handler')),
-      timeout: Duration.minutes(1),
+      // testSecret waits for CloudFront to deploy the new header to every edge (minutes).
+      timeout: Duration.minutes(10),
       memorySize: 256,
       role,
       logGroup,
@@ -256,7 +257,7 @@ export class ChatbotOriginVerify extends Construct {
         resourceName: this.distributionIdParameterName.slice(1),
       })],
     }));
-    // cloudfront:GetDistributionConfig and cloudfront:UpdateDistribution on the one distribution
+    // cloudfront:GetDistribution, GetDistributionConfig and UpdateDistribution on the one distribution
     // come from publishDistributionId, in the distribution's stack, which knows its ID.
 
     // The schedule itself, not `secret.addRotationSchedule`: that also grants the function
@@ -327,7 +328,7 @@ export class ChatbotOriginVerify extends Construct {
     v.throwIfInvalid();
     const switchTheHeader = new iam.PolicyStatement({
       sid: 'SwitchTheOriginHeader',
-      actions: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      actions: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
       resources: [distribution.distributionArn],
     });
     const role = this._rotationRole!;

@@ -40,13 +40,14 @@ describe('autoscaling (examples/storage)', () => {
 });
 
 describe('monitoring', () => {
-  test('alarms on the 5xx rate, unhealthy hosts and running tasks notify an encrypted, TLS-only topic', () => {
-    regional.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  test('alarms on the 5xx rate, unhealthy hosts, running tasks and rotation errors notify an encrypted, TLS-only topic', () => {
+    regional.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const alarms = Object.values(regional.findResources('AWS::CloudWatch::Alarm'));
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlarmTopic/) }]);
     }
-    expect(alarms.map((a) => a.Properties.ComparisonOperator).sort()).toEqual(['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold']);
+    expect(alarms.map((a) => a.Properties.ComparisonOperator).sort()).toEqual(['GreaterThanOrEqualToThreshold', 'GreaterThanOrEqualToThreshold',
+      'GreaterThanThreshold', 'LessThanThreshold']);
     regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: '100 * errors / MAX([requests, 1])' })]),
       Threshold: 5,
@@ -85,7 +86,7 @@ describe('monitoring', () => {
   test('no dashboard unless asked for: examples/basic has the alarms only', () => {
     const basic = exampleTemplate('basic', 'eu-west-1');
     basic.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
-    basic.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    basic.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   test('dashboard graphs the load balancer, the tasks and the WAF (from us-east-1)', () => {

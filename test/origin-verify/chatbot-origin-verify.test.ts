@@ -108,6 +108,23 @@ describe('the origin-verify secret of examples/basic', () => {
     }
   });
 
+  test('a failed rotation raises an alarm on the alarm topic: any error of the function within 5 minutes', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'Errors');
+    expect(alarms.length).toBe(1);
+    const [, alarm] = alarms[0];
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: expect.stringMatching(/AlarmTopic/) }],
+    });
+    // Long enough to wait for CloudFront to deploy the new header to every edge.
+    expect(fn.Properties.Timeout).toBe(600);
+  });
+
   test('the edge stack lets the role, by its name, read and update that one distribution, before it publishes the ID', () => {
     const role = resources.find(([id]) => id === fn.Properties.Role['Fn::GetAtt'][0])![1];
     expect(role.Properties.RoleName).toMatch(/^ChatbotBasic-ov-rotation-[0-9a-f]{16}$/);
@@ -120,7 +137,7 @@ describe('the origin-verify secret of examples/basic', () => {
     expect(policy.Properties.PolicyDocument.Statement).toEqual([{
       Sid: 'SwitchTheOriginHeader',
       Effect: 'Allow',
-      Action: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+      Action: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distributionId }]] },
     }]);
     const [, parameter] = edgeResources.find(([, r]) => r.Type === 'AWS::SSM::Parameter')!;
@@ -220,7 +237,7 @@ describe('ChatbotOriginVerify alone', () => {
         Statement: Match.arrayWith([{
           Sid: 'SwitchTheOriginHeader',
           Effect: 'Allow',
-          Action: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+          Action: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/E456']] },
         }]),
       },

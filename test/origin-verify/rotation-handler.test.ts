@@ -24,6 +24,10 @@ class ParameterNotFound extends Error {
   public readonly name = 'ParameterNotFound';
 }
 
+class Throttling extends Error {
+  public readonly name = 'ThrottlingException';
+}
+
 /**
  * Secrets Manager, two listener rules, two distributions and the SSM parameter with the ID of the
  * chatbot's distribution, with a log of every call. The fakes offer only the calls the function's
@@ -44,6 +48,13 @@ class World {
   };
   /** The value of the SSM parameter, once the distribution's stack wrote it. */
   public parameter?: string = 'MINE';
+  /** How many GetDistribution answers say InProgress after each UpdateDistribution. */
+  public pollsUntilDeployed = 2;
+  private inProgressPolls = 0;
+  /** How many GetDistribution calls are throttled first. */
+  public throttledPolls = 0;
+  /** The function's remaining time, in ms of a virtual clock that the fake sleep advances. */
+  public remainingMs = 600_000;
   /** After each change: does the load balancer accept what CloudFront sends? */
   public refusals: string[] = [];
   public calls: string[] = [];
@@ -113,6 +124,8 @@ class World {
             // The API refuses a condition with both the legacy Values and a typed config.
             expect(c.Values !== undefined && Object.keys(c).some((k) => k.endsWith('Config'))).toBe(false);
           }
+          const header = input.Conditions.find((c: any) => c.Field === 'http-header').HttpHeaderConfig.Values;
+          expect(new Set(header).size).toBe(header.length);
           // ModifyRule replaces the whole list of conditions, and answers with the rule as it is now.
           this.rules[input.RuleArn] = JSON.parse(JSON.stringify(input.Conditions));
           check(`modifyRule ${input.RuleArn}`);
@@ -130,6 +143,17 @@ class World {
         },
       },
       cloudFront: {
+        getDistribution: async (input: any) => {
+          call('getDistribution');
+          expect(input.Id).toBe('MINE');
+          if (this.throttledPolls > 0) {
+            this.throttledPolls--;
+            throw new Throttling('Rate exceeded');
+          }
+          const status = this.inProgressPolls > 0 ? 'InProgress' : 'Deployed';
+          this.inProgressPolls = Math.max(0, this.inProgressPolls - 1);
+          return { Distribution: { Id: input.Id, Status: status } };
+        },
         getDistributionConfig: async (input: any) => {
           call('getDistributionConfig');
           const d = this.distributions[input.Id];
@@ -147,7 +171,17 @@ class World {
           expect(input.IfMatch).toBe(`E${d.etag}`);
           d.header = input.DistributionConfig.Origins.Items[0].CustomHeaders.Items[0].HeaderValue;
           d.etag++;
+          this.inProgressPolls = this.pollsUntilDeployed;
           check(`updateDistribution ${input.Id}`);
+        },
+      },
+      timing: {
+        remainingMs: () => this.remainingMs,
+        pollMs: 15_000,
+        marginMs: 60_000,
+        sleep: async (ms: number) => {
+          call('sleep');
+          this.remainingMs -= ms;
         },
       },
     };
@@ -181,8 +215,8 @@ describe('origin-verify rotation', () => {
     // The path condition of the logout rule is kept, in the form ModifyRule accepts.
     expect(world.rules['arn:rule/logout'][0]).toEqual({ Field: 'path-pattern', PathPatternConfig: { Values: ['/signout/cognito'] } });
     // Only the calls the role allows.
-    expect([...new Set(world.calls)].sort()).toEqual(['describeSecret', 'getDistributionConfig', 'getParameter', 'getSecretValue', 'modifyRule',
-      'putSecretValue', 'updateDistribution', 'updateSecretVersionStage']);
+    expect([...new Set(world.calls)].filter((c) => c !== 'sleep').sort()).toEqual(['describeSecret', 'getDistribution', 'getDistributionConfig',
+      'getParameter', 'getSecretValue', 'modifyRule', 'putSecretValue', 'updateDistribution', 'updateSecretVersionStage']);
     expect(world.refusals).toEqual([]);
     // Both rules changed before CloudFront did (testSecret writes them once more afterwards).
     expect(world.calls.slice(0, world.calls.indexOf('updateDistribution')).filter((c) => c === 'modifyRule').length).toBe(RULES.length);
@@ -331,6 +365,71 @@ describe('origin-verify rotation', () => {
     await expect(run('testSecret')).rejects.toThrow('Rule arn:rule/logout does not accept the pending value');
     await expect(run('setSecret')).rejects.toThrow('does not accept the pending value');
     expect(world.versions.v1.stages).toEqual(['AWSCURRENT']);
+  });
+
+  test('testSecret alone passes and changes nothing when the pending version has no value yet, or holds the current value', async () => {
+    for (const value of [undefined, 'first']) {
+      const world = new World();
+      world.versions.v2 = { value: value as any, stages: ['AWSPENDING'] };
+      const before = JSON.stringify({ rules: world.rules, distributions: world.distributions });
+      await rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: 'testSecret' }, world.clients(), ENV);
+      expect(JSON.stringify({ rules: world.rules, distributions: world.distributions })).toBe(before);
+      expect(world.calls).not.toContain('modifyRule');
+      expect(world.calls).not.toContain('getParameter');
+    }
+  });
+
+  test('the new value becomes current only after CloudFront reports the distribution Deployed, throttled polls waited out', async () => {
+    const world = new World();
+    world.pollsUntilDeployed = 3;
+    world.throttledPolls = 1;
+    await rotation(world, 'v2');
+    const polls = world.calls.filter((c) => c === 'getDistribution').length;
+    expect(polls).toBe(5); // one throttled, three InProgress, one Deployed
+    // Every poll came after the switch, and the version moved only after the last one.
+    expect(world.calls.indexOf('getDistribution')).toBeGreaterThan(world.calls.indexOf('updateDistribution'));
+    expect(world.calls.lastIndexOf('getDistribution')).toBeLessThan(world.calls.indexOf('updateSecretVersionStage'));
+    expect(world.versions.v2.stages).toEqual(['AWSCURRENT']);
+    expect(world.refusals).toEqual([]);
+  });
+
+  test('a deployment still in progress near the timeout fails testSecret with the current value kept, and a later run completes', async () => {
+    const world = new World();
+    world.pollsUntilDeployed = 1_000;
+    world.remainingMs = 120_000;
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, world.clients(), ENV);
+    await run('createSecret');
+    await run('setSecret');
+    await expect(run('testSecret')).rejects.toThrow('Distribution MINE is still InProgress; the new value stays pending until CloudFront has deployed it to every edge');
+    // It stopped with at least the margin left, so the error is logged rather than cut off.
+    expect(world.remainingMs).toBeGreaterThanOrEqual(60_000);
+    expect(world.versions.v1.stages).toEqual(['AWSCURRENT']);
+    expect(world.refusals).toEqual([]);
+
+    // Secrets Manager runs the rotation again with the same token: nothing is done twice.
+    world.pollsUntilDeployed = 0;
+    (world as any).inProgressPolls = 0;
+    world.remainingMs = 600_000;
+    const updates = world.calls.filter((c) => c === 'updateDistribution').length;
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
+      await run(step);
+    }
+    expect(world.calls.filter((c) => c === 'updateDistribution').length).toBe(updates);
+    expect(world.versions.v2.stages).toEqual(['AWSCURRENT']);
+  });
+
+  test('other CloudFront errors while waiting are not taken for throttling', async () => {
+    const world = new World();
+    world.versions.v2 = { value: undefined as any, stages: ['AWSPENDING'] };
+    const clients = world.clients();
+    clients.cloudFront.getDistribution = async () => {
+      throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+    };
+    const run = (step: string) => rotate({ SecretId: SECRET, ClientRequestToken: 'v2', Step: step }, clients, ENV);
+    await run('createSecret');
+    await run('setSecret');
+    await expect(run('testSecret')).rejects.toThrow('denied');
   });
 
   test('refuses a version that is not pending, and does nothing for one already current', async () => {

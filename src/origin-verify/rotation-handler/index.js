@@ -38,6 +38,49 @@ async function valueOf(sm, secretId, stage, versionId) {
   return JSON.parse(result.SecretString).value;
 }
 
+/** The value of a pending version, or undefined while it has none (no createSecret ran for it). */
+async function pendingValueOrNone(sm, secretId, token) {
+  try {
+    const result = await sm.getSecretValue({ SecretId: secretId, VersionStage: PENDING, VersionId: token });
+    return result.SecretString === undefined ? undefined : JSON.parse(result.SecretString).value;
+  } catch (error) {
+    if (error.name === 'ResourceNotFoundException') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until CloudFront reports the distribution `Deployed`, so every edge sends the new value
+ * before it becomes current (a stack update after that writes the rules with the current value
+ * only). Throttling is waited out like a deployment in progress. Gives up `marginMs` before the
+ * function's own timeout: the step fails, Secrets Manager runs the rotation again later, and
+ * every step before this one is a no-op the second time.
+ */
+async function waitUntilDeployed(cloudFront, id, timing) {
+  for (;;) {
+    let status;
+    try {
+      status = (await cloudFront.getDistribution({ Id: id })).Distribution.Status;
+    } catch (error) {
+      if (!/Throttl|TooManyRequests/.test(error.name || '')) {
+        throw error;
+      }
+      status = 'Throttled';
+    }
+    if (status === 'Deployed') {
+      return;
+    }
+    if (timing.remainingMs() < timing.pollMs + timing.marginMs) {
+      throw new Error(`Distribution ${id} is still ${status}; the new value stays pending until CloudFront has deployed it to every edge`);
+    }
+    await timing.sleep(timing.pollMs);
+  }
+}
+
 /**
  * The ID of the distribution that serves the domain, from the SSM parameter its stack writes. The
  * distribution's stack deploys after this function's: until then, the rotation stops here, before
@@ -85,8 +128,10 @@ function headersOf(config, headerName) {
  */
 async function acceptOnRules(elb, s, values, mustAccept) {
   const wanted = s.headerName.toLowerCase();
+  // A value listed twice is refused by no API but means nothing: each rule lists each value once.
+  const distinct = [...new Set(values)];
   for (const rule of s.rules) {
-    const header = { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: s.headerName, Values: values } };
+    const header = { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: s.headerName, Values: distinct } };
     const result = await elb.modifyRule({ RuleArn: rule.RuleArn, Conditions: [...rule.OtherConditions, header] });
     const conditions = (result.Rules && result.Rules[0] && result.Rules[0].Conditions) || [];
     const accepted = conditions.filter((c) => c.Field === 'http-header' && c.HttpHeaderConfig
@@ -133,13 +178,17 @@ async function setSecret(clients, secretId, token, s) {
 
 async function testSecret(clients, secretId, token, s) {
   const { sm, elb, cloudFront, ssm } = clients;
-  const pending = await valueOf(sm, secretId, PENDING, token);
-  const current = await valueOf(sm, secretId, CURRENT);
   // Secrets Manager also runs this step alone when a schedule is set without an immediate rotation
   // (CloudFormation does so at the first deployment, before the distribution exists), with a
-  // pending version that no setSecret sent to CloudFront. In a rotation, setSecret ran first and
-  // succeeded, so CloudFront sends the pending value; anything else is that configuration test,
-  // which must pass and change nothing.
+  // pending version that no setSecret sent to CloudFront: it may have no value yet, or a copy of
+  // the current one. In a rotation, setSecret ran first and succeeded, so CloudFront sends the
+  // pending value; anything else is that configuration test, which must pass and change nothing.
+  const pending = await pendingValueOrNone(sm, secretId, token);
+  const current = await valueOf(sm, secretId, CURRENT);
+  if (pending === undefined || pending === current) {
+    console.log(`Configuration test: version ${token} ${pending === undefined ? 'has no value yet' : 'holds the current value'}; nothing to test`);
+    return;
+  }
   const id = await findDistribution(ssm, s, { optional: true });
   if (!id) {
     console.log(`Configuration test: no distribution ID in ${s.parameterName} yet; nothing to test`);
@@ -154,6 +203,7 @@ async function testSecret(clients, secretId, token, s) {
     console.log(`Configuration test: distribution ${id} is readable and sends ${s.headerName}; no value is switching`);
     return;
   }
+  await waitUntilDeployed(cloudFront, id, clients.timing);
   // CloudFront sends the pending value, so the rules must accept it: the same conditions again
   // (ModifyRule is idempotent), and the answer is the rules' state as the load balancer holds it,
   // even if a stack update rewrote them since setSecret.
@@ -198,8 +248,8 @@ async function rotate(event, clients, env) {
   }
 }
 
-/** The SDK v3 clients of the Lambda runtime, with the method names `rotate` uses. */
-function awsClients(env) {
+/** The SDK v3 clients of the Lambda runtime, with the method names `rotate` uses, and the clock. */
+function awsClients(env, context) {
   const secrets = require('@aws-sdk/client-secrets-manager');
   const elbv2 = require('@aws-sdk/client-elastic-load-balancing-v2');
   const cf = require('@aws-sdk/client-cloudfront');
@@ -221,14 +271,18 @@ function awsClients(env) {
       modifyRule: (input) => elb.send(new elbv2.ModifyRuleCommand(input)),
     },
     cloudFront: {
+      getDistribution: (input) => cloudFront.send(new cf.GetDistributionCommand(input)),
       getDistributionConfig: (input) => cloudFront.send(new cf.GetDistributionConfigCommand(input)),
       updateDistribution: (input) => cloudFront.send(new cf.UpdateDistributionCommand(input)),
     },
     ssm: {
       getParameter: (input) => ssm.send(new ssmApi.GetParameterCommand(input)),
     },
+    // CloudFront deploys a change to every edge in a few minutes: poll every 15 s and stop a
+    // minute before the function's timeout, so the failure is logged, not cut off.
+    timing: { remainingMs: () => context.getRemainingTimeInMillis(), pollMs: 15_000, marginMs: 60_000, sleep },
   };
 }
 
-exports.handler = async (event) => rotate(event, awsClients(process.env), process.env);
+exports.handler = async (event, context) => rotate(event, awsClients(process.env, context), process.env);
 exports.rotate = rotate;
