@@ -7,7 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { addNagPacks } from '../examples/nag-packs';
 import { readAssembly } from '../scripts/assembly';
 import { ChatbotIngress, ChatbotRepository, SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
-import { Resources, protectedLoadBalancers, retainedOrProtected } from './support/deploy-lifecycle';
+import { Resources, customResourcesWithoutServiceTimeout, protectedLoadBalancers, retainedOrProtected } from './support/deploy-lifecycle';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
@@ -42,6 +42,10 @@ describe('removalPolicy DESTROY: a trial deployment is fully deletable', () => {
   test('in every stack of the app, the edge stack included', () => {
     expect(templates).toHaveLength(2);
     expect(templates.flatMap(retainedOrProtected)).toEqual([]);
+  });
+
+  test('the bucket emptiers, too, hold the stack no longer than their handler runs', () => {
+    expect(templates.flatMap(customResourcesWithoutServiceTimeout)).toEqual([]);
   });
 
   test('buckets empty themselves, the repository too, and no backup vault is left that recovery points would pin', () => {

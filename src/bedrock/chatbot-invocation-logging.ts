@@ -11,6 +11,7 @@ import { logRetentionType } from '../shared/aws-limits';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
+import { CUSTOM_RESOURCE_SERVICE_TIMEOUT } from '../shared/service-timeout';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import { PropsValidator, booleanType, enumType, objectType, refuseWrongTypes } from '../shared/validation';
 
@@ -183,6 +184,8 @@ export class ChatbotInvocationLogging extends Construct {
     const setting = new CustomResource(this, 'Setting', {
       serviceToken: this.handler.functionArn,
       resourceType: 'Custom::BedrockInvocationLogging',
+      // A handler that crashes before answering would otherwise hold the stack for an hour.
+      serviceTimeout: CUSTOM_RESOURCE_SERVICE_TIMEOUT,
       properties: {
         PreviousSettingParameter: previous.parameterName,
         LoggingConfig: {

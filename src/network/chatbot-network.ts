@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import { Ipv4Block, MAX_PREFIX, MIN_PREFIX, contains, fitsInOrder, overlaps, par
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
+import { limitServiceTimeout } from '../shared/service-timeout';
 import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import {
   PropTypes, PropsValidator, booleanType, checkPropTypes, enumType, numberType, objectType, stringListType, stringType,
@@ -233,6 +234,8 @@ export class ChatbotNetwork extends Construct {
     }
 
     markDefaultSecurityGroupHandler(this);
+    // aws-cdk-lib's handler runs up to 15 minutes; CloudFormation need not wait an hour past that.
+    limitServiceTimeout(this.vpc, 'RestrictDefaultSecurityGroupCustomResource', Duration.minutes(15));
 
     const key = props.logsEncryptionKey ?? createLogsKey(this, 'FlowLogsKey', 'Encrypts the chatbot VPC flow logs', props.removalPolicy);
     this.flowLogGroup = createEncryptedLogGroup(this, 'FlowLogs', {

@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFindings, controlTowerRule } from './acknowledge';
 import { DEFAULT_REMOVAL_POLICY, bucketRemoval } from './removal-policy';
+import { limitServiceTimeout } from './service-timeout';
 import { skipCheckovChecks } from './template-checks';
 
 /**
@@ -65,9 +66,10 @@ export function sendEventsToEventBridge(bucket: s3.Bucket): void {
 /**
  * With DESTROY, aws-cdk-lib empties `bucket` through a deploy-time function of its own, one per
  * stack and reachable only by its path; the Control Tower control that wants functions in a VPC is
- * excused on it, with its reason.
+ * excused on it, with its reason, and CloudFormation waits for it no longer than it runs.
  */
 export function excuseAutoDeleteHandler(bucket: s3.IBucket): void {
+  limitServiceTimeout(bucket, 'AutoDeleteObjectsCustomResource', Duration.minutes(15));
   const handler = Stack.of(bucket).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider')?.node.tryFindChild('Handler');
   if (handler instanceof CfnResource) {
     acknowledgeFindings(handler, [controlTowerRule('lambda_inside_vpc_check')],

@@ -78,6 +78,12 @@ describe('the construct', () => {
     ]);
   });
 
+  test('CloudFormation waits 3 minutes at most for the handler, which times out after 2', () => {
+    const [setting] = Object.values(template.findResources('Custom::BedrockInvocationLogging'));
+    expect(setting.Properties.ServiceTimeout).toBe('180');
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 120, Description: Match.stringLikeRegexp('invocation logging') });
+  });
+
   test('the custom resource waits for both roles and their policies', () => {
     const setting = Object.values(template.findResources('Custom::BedrockInvocationLogging'))[0];
     const dependsOn: string[] = setting.DependsOn;
@@ -147,8 +153,9 @@ describe('the handler', () => {
     const respond = async (_: unknown, status: string, physicalId: string) => {
       responses.push([status, physicalId]);
     };
-    const deps = { api: { bedrock: { send }, ssm: { send } }, cmd, respond };
-    return { state, deps, responses };
+    const waits: number[] = [];
+    const deps = { api: { bedrock: { send }, ssm: { send } }, cmd, respond, sleep: async (ms: number) => { waits.push(ms); } };
+    return { state, deps, responses, waits };
   }
   const event = (type: string, physicalId?: string) => ({
     RequestType: type,
@@ -158,6 +165,48 @@ describe('the handler', () => {
     ResourceProperties: { LoggingConfig: desired, PreviousSettingParameter: 'param' },
   });
   const ours = { ...desired, textDataDeliveryEnabled: true, imageDataDeliveryEnabled: false, embeddingDataDeliveryEnabled: false };
+
+  /** Bedrock refusing the first `failures` puts with `name`, as it does while the new role propagates. */
+  function propagating(a: ReturnType<typeof account>, failures: number, name: string) {
+    const send = a.deps.api.bedrock.send;
+    let left = failures;
+    a.deps.api.bedrock.send = async (c: any) => {
+      if (c.name === 'put' && left > 0) {
+        left--;
+        a.state.calls.push('put refused');
+        throw Object.assign(new Error('Failed to validate permissions for log group: ours, with role: ours'), { name });
+      }
+      return send(c);
+    };
+  }
+
+  test.each(['ValidationException', 'AccessDeniedException'])('a create that Bedrock refuses with %s while the role propagates is retried with backoff and succeeds', async (name) => {
+    const a = account(undefined);
+    propagating(a, 3, name);
+    await handlerModule.handler(event('Create'), {}, a.deps);
+    expect(a.responses).toEqual([['SUCCESS', 'bedrock-invocation-logging:param']]);
+    expect(a.state.setting).toEqual(ours);
+    expect(a.waits).toEqual([2000, 4000, 8000]);
+  });
+
+  test('the retries stop after about a minute, and the failure reaches CloudFormation', async () => {
+    const a = account(undefined);
+    propagating(a, 100, 'ValidationException');
+    await handlerModule.handler(event('Create'), {}, a.deps);
+    expect(a.responses).toEqual([['FAILED', 'failed-r1']]);
+    const waited = a.waits.reduce((x, y) => x + y, 0);
+    expect(waited).toBeGreaterThanOrEqual(55_000);
+    expect(waited).toBeLessThanOrEqual(75_000);
+    expect(a.state.calls.filter((c) => c === 'put refused')).toHaveLength(handlerModule.PROPAGATION_RETRY_DELAYS_MS.length + 1);
+  });
+
+  test('other errors are not retried', async () => {
+    const a = account(undefined);
+    propagating(a, 1, 'ThrottlingException');
+    await handlerModule.handler(event('Create'), {}, a.deps);
+    expect(a.responses).toEqual([['FAILED', 'failed-r1']]);
+    expect(a.waits).toEqual([]);
+  });
 
   test('create stores the previous setting and puts ours (booleans as booleans); delete puts the previous one back', async () => {
     const a = account(previous);

@@ -1,5 +1,6 @@
 import {
-  Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, danglingReferences, deletionProtectionWithoutRetain,
+  Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, customResourcesWithoutServiceTimeout, danglingReferences,
+  deletionProtectionWithoutRetain,
   protectedLoadBalancers, repeatedInternetRoutes, retainedFixedNames,
 } from '../support/deploy-lifecycle';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
@@ -37,6 +38,10 @@ describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => 
 
   test('every Ref, GetAtt and DependsOn names a resource or parameter of its template', () => {
     expect(stacks.flatMap((s) => danglingReferences(s.resources, s.parameters).map((p) => `${s.name}: ${p}`))).toEqual([]);
+  });
+
+  test('no custom resource can hold the stack for an hour: each sets ServiceTimeout, no shorter than its handler runs', () => {
+    expect(perStack(customResourcesWithoutServiceTimeout)).toEqual([]);
   });
 
   test('the public subnets of each VPC share one default route to the internet gateway', () => {

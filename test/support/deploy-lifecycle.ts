@@ -235,3 +235,31 @@ export function repeatedInternetRoutes(resources: Resources): string[] {
   }
   return [...byVpc.entries()].filter(([, routes]) => routes.length > 1).map(([vpc, routes]) => `VPC ${vpc} has ${routes.length} default routes to an internet gateway: ${routes.join(', ')}`);
 }
+
+/**
+ * Custom resources that CloudFormation would wait for an hour if their handler never answers: every
+ * resource with a `ServiceToken` must set `ServiceTimeout`, at most 3600 s, and no shorter than
+ * its handler function's own timeout when the handler is in the template.
+ */
+export function customResourcesWithoutServiceTimeout(resources: Resources): string[] {
+  const problems: string[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const token = resource.Properties?.ServiceToken;
+    if (token === undefined) {
+      continue;
+    }
+    // aws-cdk-lib's CustomResource writes it as a string of seconds, an override as a number.
+    const raw = resource.Properties.ServiceTimeout;
+    const timeout = Number(raw);
+    if (raw === undefined || !Number.isInteger(timeout) || timeout < 1 || timeout > 3600) {
+      problems.push(`${id} (${resource.Type}) has ServiceTimeout ${JSON.stringify(raw)}`);
+      continue;
+    }
+    const handler = resources[token?.['Fn::GetAtt']?.[0]];
+    const handlerTimeout = handler?.Type === 'AWS::Lambda::Function' ? handler.Properties?.Timeout ?? 3 : undefined;
+    if (handlerTimeout !== undefined && timeout < handlerTimeout) {
+      problems.push(`${id} (${resource.Type}) gives up after ${timeout} s, before its handler's timeout of ${handlerTimeout} s`);
+    }
+  }
+  return problems;
+}

@@ -13,6 +13,29 @@ const { URL } = require('url');
 
 const NONE = 'none';
 
+// Bedrock validates the logging role and the log group when the setting is put. IAM takes some
+// seconds to propagate a role created just before in the same deployment, and until then Bedrock
+// answers ValidationException or AccessDeniedException: retry those for about a minute.
+const PROPAGATION_RETRY_DELAYS_MS = [2000, 4000, 8000, 16000, 16000, 16000];
+const PROPAGATION_ERRORS = ['ValidationException', 'AccessDeniedException'];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends a put of the setting, retrying the errors that a role still propagating causes. */
+async function putSetting(api, cmd, config, wait) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.bedrock.send(cmd.put(config));
+    } catch (error) {
+      if (!PROPAGATION_ERRORS.includes(error.name) || attempt >= PROPAGATION_RETRY_DELAYS_MS.length) {
+        throw error;
+      }
+      console.log(`${error.name} from Bedrock (${error.message}); the role may still be propagating, retrying`);
+      await wait(PROPAGATION_RETRY_DELAYS_MS[attempt]);
+    }
+  }
+}
+
 function clients() {
   const { BedrockClient } = require('@aws-sdk/client-bedrock');
   const { SSMClient } = require('@aws-sdk/client-ssm');
@@ -49,7 +72,7 @@ function isOurs(current, desired) {
   return !!a.logGroupName && a.logGroupName === b.logGroupName && a.roleArn === b.roleArn;
 }
 
-async function onEvent(event, api, cmd) {
+async function onEvent(event, api, cmd, wait = sleep) {
   const props = event.ResourceProperties;
   const desired = desiredConfig(props);
   const parameter = props.PreviousSettingParameter;
@@ -60,11 +83,11 @@ async function onEvent(event, api, cmd) {
     if (!isOurs(current, desired)) {
       await api.ssm.send(cmd.putParameter(parameter, current ? JSON.stringify(current) : NONE));
     }
-    await api.bedrock.send(cmd.put(desired));
+    await putSetting(api, cmd, desired, wait);
     return physicalId;
   }
   if (event.RequestType === 'Update') {
-    await api.bedrock.send(cmd.put(desired));
+    await putSetting(api, cmd, desired, wait);
     return physicalId;
   }
   // Delete. A create that failed before storing anything has no physical id of ours.
@@ -79,7 +102,7 @@ async function onEvent(event, api, cmd) {
   if (stored === NONE) {
     await api.bedrock.send(cmd.remove());
   } else {
-    await api.bedrock.send(cmd.put(JSON.parse(stored)));
+    await putSetting(api, cmd, JSON.parse(stored), wait);
   }
   return physicalId;
 }
@@ -114,7 +137,7 @@ async function handler(event, context, deps) {
   const cmd = (deps && deps.cmd) || commands();
   const send = (deps && deps.respond) || respond;
   try {
-    const physicalId = await onEvent(event, api, cmd);
+    const physicalId = await onEvent(event, api, cmd, (deps && deps.sleep) || sleep);
     await send(event, 'SUCCESS', physicalId, 'OK');
   } catch (error) {
     console.error(error);
@@ -123,4 +146,4 @@ async function handler(event, context, deps) {
   }
 }
 
-module.exports = { handler, onEvent, isOurs, desiredConfig };
+module.exports = { handler, onEvent, isOurs, desiredConfig, PROPAGATION_RETRY_DELAYS_MS };
