@@ -19,6 +19,17 @@ const FOUNDATION_MODEL_ID = /^[a-z0-9-]{1,63}\.[a-z0-9.-]{1,63}(:[a-z0-9-]{1,63}
 // A Bedrock resource (foundation model, inference profile, provisioned or custom model, prompt
 // router) or a SageMaker endpoint of a Bedrock Marketplace model.
 const BEDROCK_ARN = /^arn:(aws[a-z-]*):(bedrock|sagemaker):([a-z0-9-]*):(\d{12})?:([a-z-]+)\/(\S+)$/;
+// The resource types of those ARNs that a model can be invoked through (Service Authorization
+// Reference, "Actions, resources, and condition keys for Amazon Bedrock": the resource types of
+// bedrock:InvokeModel; SageMaker's `endpoint` for Bedrock Marketplace models).
+const INVOCABLE_TYPES: { readonly [service: string]: readonly string[] } = {
+  bedrock: ['foundation-model', 'inference-profile', 'application-inference-profile', 'provisioned-model', 'custom-model',
+    'imported-model', 'prompt-router', 'default-prompt-router', 'custom-model-deployment'],
+  sagemaker: ['endpoint'],
+};
+// An id shaped like a system-defined inference profile (`geo.provider.model`): a prefix of letters,
+// then a provider (letters and digits, no dash, as every Bedrock provider name), then a model.
+const PROFILE_SHAPED_ID = /^([a-z]{2,8}(?:-[a-z]{2,4})?)\.([a-z][a-z0-9]{1,30})\.[a-z0-9][a-z0-9.-]*(:[a-z0-9-]{1,63}){0,2}$/;
 
 /** How one entry of `bedrockModels` is called and what the task role needs for it. */
 export interface ParsedBedrockModel {
@@ -47,7 +58,12 @@ export function checkBedrockModels(scope: IConstruct, v: PropsValidator, models:
           'Use an ARN such as arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0, or the id as the Bedrock console shows it.');
         continue;
       }
-      const [, arnPartition, , arnRegion, , type, id] = match;
+      const [, arnPartition, service, arnRegion, , type, id] = match;
+      if (!INVOCABLE_TYPES[service].includes(type)) {
+        v.fail(prop, `'${model}' names a ${service} resource of type '${type}', which no model is invoked through.`,
+          `Use one of ${INVOCABLE_TYPES[service].join(', ')} (${service === 'bedrock' ? 'arn:aws:bedrock:<region>::foundation-model/<model id>, or .../inference-profile/<profile id>' : 'arn:aws:sagemaker:<region>:<account>:endpoint/<name>'}).`);
+        continue;
+      }
       if (partition !== undefined && arnPartition !== partition) {
         v.fail(prop, `'${model}' is in partition ${arnPartition}, but the stack is in ${region}, partition ${partition}, where IAM would never match it.`,
           `Use the model's ARN in ${partition} (arn:${partition}:bedrock:...), or the id as the Bedrock console shows it.`);
@@ -63,6 +79,12 @@ export function checkBedrockModels(scope: IConstruct, v: PropsValidator, models:
       if (!Token.isUnresolved(region)) {
         checkProfile(v, prop, model, model, region, `the stack's region ${region}`);
       }
+      continue;
+    }
+    const profileShaped = PROFILE_SHAPED_ID.exec(model);
+    if (profileShaped) {
+      v.fail(prop, `'${model}' looks like an inference profile id, but '${profileShaped[1]}.' is not a geography of Bedrock's cross-region inference profiles (${Object.keys(INFERENCE_PROFILE_GEOGRAPHIES).map((g) => `${g}.`).join(', ')}).`,
+        `Copy the profile id from the Bedrock console (Cross-region inference), or use the foundation-model id ${model.substring(profileShaped[1].length + 1)}.`);
       continue;
     }
     v.check(FOUNDATION_MODEL_ID.test(model), prop,

@@ -182,6 +182,13 @@ export class ChatbotOriginVerify extends Construct {
     const stack = Stack.of(this);
     const distributionRegion = options.distributionRegion ?? stack.region;
     this._distributionRegion = distributionRegion;
+    // Without the parameter, every rotation would fail: refuse the app at synth instead.
+    this.node.addValidation({
+      validate: () => (this._distributionIdParameter ? [] : [
+        'ChatbotOriginVerify: `rotateWith` was called, but `publishDistributionId` never was, so the rotation function would find no distribution '
+        + 'and every rotation would fail. Call `publishDistributionId(scope, distribution)` with the distribution that sends the header, in its stack.',
+      ]),
+    });
 
     const role = new ManagedPolicyRole(this, 'RotationRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -44,6 +44,16 @@ describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => 
     expect(perStack(customResourcesWithoutServiceTimeout)).toEqual([]);
   });
 
+  test('every function that reads a distribution ID finds its parameter in the stack and Region it names', () => {
+    const readers = stacks.flatMap((s) => Object.entries(s.resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.DISTRIBUTION_ID_PARAMETER !== undefined)
+      .map(([id, r]) => ({ id: `${s.name}/${id}`, name: r.Properties.Environment.Variables.DISTRIBUTION_ID_PARAMETER, region: r.Properties.Environment.Variables.DISTRIBUTION_ID_PARAMETER_REGION })));
+    const regionOf = new Map(exampleAssembly(name).stacks.map((s) => [s.name, s.region]));
+    const missing = readers.filter((reader) => !stacks.some((s) => regionOf.get(s.name) === reader.region
+      && Object.values(s.resources).some((r) => r.Type === 'AWS::SSM::Parameter' && r.Properties?.Name === reader.name)));
+    expect(missing).toEqual([]);
+  });
+
   test('the public subnets of each VPC share one default route to the internet gateway', () => {
     expect(perStack(repeatedInternetRoutes)).toEqual([]);
   });

@@ -244,6 +244,12 @@ describe('ChatbotOriginVerify alone', () => {
     });
   });
 
+  test('a rotation whose distribution ID is never published is refused at synth: every rotation would fail', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    new ChatbotOriginVerify(stack, 'A', { domainName: 'chat.example.com' }).rotateWith({ listenerRules: [listenerRule(stack)] });
+    expect(() => Template.fromStack(stack)).toThrow(/`rotateWith` was called, but `publishDistributionId` never was.*Call `publishDistributionId\(scope, distribution\)`/s);
+  });
+
   test('names the rotation role apart for two chatbots of one stack and for stacks of one name in two Regions', () => {
     const names: string[] = [];
     for (const region of ['eu-west-1', 'eu-central-1']) {
