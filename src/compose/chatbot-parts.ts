@@ -53,12 +53,12 @@ export function composeNetwork(scope: Construct, base: ChatbotBase): { vpc: ec2.
 
 /**
  * One bucket for the access logs that can only go to S3 (SSE-S3): the files bucket's server
- * access logs and the Network Load Balancer's. The Application Load Balancers deliver theirs into
- * KMS-encrypted log groups, so without those two the stack has no log bucket at all.
+ * access logs. The load balancers deliver theirs into KMS-encrypted log groups, so without a
+ * files bucket of the chatbot's own the stack has no log bucket at all.
  */
 export function composeAccessLogsBucket(scope: Construct, base: ChatbotBase): s3.Bucket | undefined {
   const ownsFilesBucket = base.props.storage !== undefined && base.props.storage.bucket === undefined;
-  return ownsFilesBucket || base.plan.needsAccessLogsBucket
+  return ownsFilesBucket
     ? createServiceLogBucket(scope, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, base.props.removalPolicy)
     : undefined;
 }

@@ -22,6 +22,7 @@ import { ignoreCfnLintChecks } from '../shared/template-checks';
 import {
   PropsValidator, booleanType, enumType, isKnown, numberType, objectListType, objectType, refuseWrongTypes, required, stringListType, stringType,
 } from '../shared/validation';
+import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
  * Props for `ChatbotHttpApi`.
@@ -112,8 +113,14 @@ export interface ChatbotHttpApiProps {
    */
   readonly throttlingBurstLimit?: number;
 
-  /** Bucket for the Network Load Balancer's access logs (SSE-S3). */
-  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * A bucket for the Network Load Balancer's legacy access logs (SSE-S3 only, the load balancer
+   * cannot write into a KMS-encrypted bucket).
+   *
+   * @default - the access logs go through CloudWatch Logs vended delivery (`NLB_ACCESS_LOGS`)
+   * into a log group encrypted with `logsEncryptionKey`, `loadBalancerAccessLogGroup`
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 
   /**
    * Retention of the access logs.
@@ -171,6 +178,9 @@ export class ChatbotHttpApi extends Construct {
   /** The stage's access log group. */
   public readonly accessLogGroup: logs.LogGroup;
 
+  /** The Network Load Balancer's access logs (TLS connections); undefined with `accessLogsBucket`. */
+  public readonly loadBalancerAccessLogGroup?: logs.LogGroup;
+
   /** The URL clients call, `https://<domainName>/`. */
   public readonly url: string;
 
@@ -215,8 +225,16 @@ export class ChatbotHttpApi extends Construct {
     if (!props.deletionProtection) {
       acknowledgeDeletionProtectionOff(this.networkLoadBalancer);
     }
-    this.networkLoadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
-    emptyAfterWriterIsGone(props.accessLogsBucket, this.networkLoadBalancer);
+    if (props.accessLogsBucket) {
+      this.networkLoadBalancer.logAccessLogs(props.accessLogsBucket, 'nlb');
+      emptyAfterWriterIsGone(props.accessLogsBucket, this.networkLoadBalancer);
+    } else {
+      this.loadBalancerAccessLogGroup = deliverLoadBalancerAccessLogs(this, this.networkLoadBalancer, {
+        encryptionKey: props.logsEncryptionKey,
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      }, 'LoadBalancerAccessLogs').logGroup;
+    }
     // TLS from the VPC link to the load balancer, which also makes it write access logs.
     const listener = this.networkLoadBalancer.addListener('Tls', {
       port: 443,
@@ -328,7 +346,7 @@ function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): vo
     hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
     throttlingRateLimit: numberType('50'),
     throttlingBurstLimit: numberType('100'),
-    accessLogsBucket: required(objectType('s3.IBucket', 'bucketName')),
+    accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
     logRetention: logRetentionType(),
     deletionProtection: booleanType(),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),

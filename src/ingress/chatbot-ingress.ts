@@ -471,7 +471,6 @@ class PublicOriginIngress extends CloudFrontIngress {
 
   public _plan(props: SecureContainerChatbotProps): IngressPlan {
     return {
-      needsAccessLogsBucket: false,
       environment: this.environment(),
       signOutPath: this.options.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
       certificateNames: [this.originDomainName(props)],
@@ -500,7 +499,6 @@ class VpcOriginIngress extends CloudFrontIngress {
     return {
       // The internal load balancer gets subnets of its own with a NAT gateway.
       defaultLoadBalancerSubnets: true,
-      needsAccessLogsBucket: false,
       environment: this.environment(),
       signOutPath: this.options.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
       certificateNames: [],
@@ -527,8 +525,6 @@ class HttpApiIngress extends ChatbotIngress {
 
   public _plan(): IngressPlan {
     return {
-      // The Network Load Balancer writes its access logs only into an SSE-S3 bucket.
-      needsAccessLogsBucket: true,
       // Where the app reads the verified user: the JWT that API Gateway's authorizer checked.
       environment: { IDENTITY_SOURCE: 'api-gateway-jwt' },
       signOutPath: DEFAULT_SIGN_OUT_PATH,

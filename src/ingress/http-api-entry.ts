@@ -1,11 +1,9 @@
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ChatbotHttpApi } from './chatbot-http-api';
 import { ChatbotHttpApiIngressOptions } from './chatbot-ingress';
 import { EntryContext, IngressEntry } from './ingress-parts';
 import { ingressPropNames } from './login';
 import { dnsRecordOutput } from '../shared/dns-record-output';
-import { createServiceLogBucket } from '../shared/log-bucket';
 import { withPropPath } from '../shared/prop-path';
 
 /** The HTTP API entry: the API with its JWT authorizer, the VPC link and the internal Network Load Balancer. */
@@ -26,8 +24,7 @@ export function bindHttpApiEntry(scope: Construct, context: EntryContext, option
     hostedZone: props.hostedZone,
     throttlingRateLimit: options.throttlingRateLimit,
     throttlingBurstLimit: options.throttlingBurstLimit,
-    // The root creates the bucket when the plan asks for it (before the storage, which logs into it too).
-    accessLogsBucket: context.accessLogsBucket ?? createServiceLogBucket(scope, 'AccessLogs', s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, props.removalPolicy),
+    // No accessLogsBucket: the load balancer's access logs go into a KMS-encrypted log group.
     logRetention: props.logRetention,
     deletionProtection: props.deletionProtection,
     removalPolicy: props.removalPolicy,

@@ -22,8 +22,6 @@ import { ChatbotService } from '../service/chatbot-service';
 export interface IngressPlan {
   /** Whether a new VPC gets the load balancer's own subnets (with a NAT gateway) unless `networkOptions` says. */
   readonly defaultLoadBalancerSubnets?: boolean;
-  /** Whether the stack's S3 access-log bucket is needed (the Network Load Balancer's logs). */
-  readonly needsAccessLogsBucket: boolean;
   /** Variables the ingress sets in the container. */
   readonly environment: { [name: string]: string };
   /** The app's sign-out path (`SIGNOUT_PATH`). */

@@ -67,14 +67,17 @@ export interface LoadBalancerAccessLogGroupOptions {
 }
 
 /**
- * Delivers an Application Load Balancer's access logs (`ALB_ACCESS_LOGS`) as JSON into a new
- * KMS-encrypted log group (construct id `AccessLogs` in `scope`), instead of the legacy access
- * logs, which the load balancer writes only into an SSE-S3 bucket.
+ * Delivers a load balancer's access logs (`ALB_ACCESS_LOGS` for an Application, `NLB_ACCESS_LOGS`
+ * for a Network Load Balancer) as JSON into a new KMS-encrypted log group (construct id
+ * `logGroupId` in `scope`), instead of the legacy access logs, which a load balancer writes only
+ * into an SSE-S3 bucket.
  */
 export function deliverLoadBalancerAccessLogs(
-  scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, group: LoadBalancerAccessLogGroupOptions,
+  scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer, group: LoadBalancerAccessLogGroupOptions,
+  logGroupId = 'AccessLogs',
 ): { logGroup: logs.LogGroup; delivery: logs.CfnDelivery } {
-  const logGroup = createEncryptedLogGroup(scope, 'AccessLogs', {
+  const logType = loadBalancer instanceof elbv2.NetworkLoadBalancer ? 'NLB_ACCESS_LOGS' : 'ALB_ACCESS_LOGS';
+  const logGroup = createEncryptedLogGroup(scope, logGroupId, {
     encryptionKey: group.encryptionKey,
     retention: group.retention ?? logs.RetentionDays.ONE_YEAR,
     removalPolicy: group.removalPolicy,
@@ -82,11 +85,11 @@ export function deliverLoadBalancerAccessLogs(
   const delivery = deliverLogsToLogGroup(scope, {
     resource: loadBalancer,
     resourceArn: loadBalancer.loadBalancerArn,
-    logType: 'ALB_ACCESS_LOGS',
+    logType,
     logGroup,
     outputFormat: 'json',
   });
-  const reason = 'Access logging is on, through CloudWatch Logs vended delivery (AWS::Logs::Delivery, log type ALB_ACCESS_LOGS) into a KMS-encrypted log group; '
+  const reason = `Access logging is on, through CloudWatch Logs vended delivery (AWS::Logs::Delivery, log type ${logType}) into a KMS-encrypted log group; `
     + 'these rules read only the legacy access_logs.s3.enabled attribute, whose bucket could not be KMS-encrypted.';
   acknowledgeFindings(loadBalancer, ['AwsSolutions-ELB2', 'HIPAA.Security-ELBLoggingEnabled', 'NIST.800.53.R5-ELBLoggingEnabled',
     'PCI.DSS.321-ELBLoggingEnabled', controlTowerRule('elbv2_logging_enabled_check')], reason);

@@ -63,6 +63,17 @@ describe('HTTP API ingress (examples/http-api)', () => {
     t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'chat-api.example.com.', Type: 'A' });
   });
 
+  test('the Network Load Balancer\'s access logs: vended NLB_ACCESS_LOGS into a KMS-encrypted log group, and no S3 log bucket in the stack', () => {
+    const [nlbId, nlb] = Object.entries(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
+    expect(nlb.Properties.Type).toBe('network');
+    expect(JSON.stringify(nlb.Properties.LoadBalancerAttributes ?? [])).not.toContain('access_logs.s3');
+    t.hasResourceProperties('AWS::Logs::DeliverySource', { LogType: 'NLB_ACCESS_LOGS', ResourceArn: { Ref: nlbId } });
+    const [, destination] = Object.entries(t.findResources('AWS::Logs::DeliveryDestination'))[0];
+    const groupId = destination.Properties.DestinationResourceArn['Fn::GetAtt'][0];
+    expect(t.toJSON().Resources[groupId].Properties.KmsKeyId).toBeDefined();
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+  });
+
   test('security groups: VPC link -> load balancer (443) -> tasks (8501), nothing else', () => {
     const nlb = groupIngress(/HttpApiLoadBalancerSecurityGroup/);
     expect(nlb).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/VpcLinkSecurityGroup/), 'GroupId'] } })]);
@@ -172,6 +183,14 @@ describe('ChatbotHttpApi alone, with a user\'s own Fargate service and login', (
       FromPort: 3000, SourceSecurityGroupId: { 'Fn::GetAtt': [securityGroupId(own, /ApiLoadBalancerSecurityGroup/), 'GroupId'] },
     })]);
     expect(api.networkLoadBalancer.loadBalancerArn).toBeDefined();
+  });
+
+  test('with the user\'s own bucket, the legacy access logs go there and no log group is made for them', () => {
+    own.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.bucket', Value: 'my-access-logs' }]),
+    });
+    own.resourceCountIs('AWS::Logs::DeliverySource', 0);
+    expect(api.loadBalancerAccessLogGroup).toBeUndefined();
   });
 
   test('the service\'s redundant DependsOn on the listener is marked for cfn-lint, as the library\'s own', () => {

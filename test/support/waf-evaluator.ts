@@ -124,18 +124,19 @@ export function inCidr(ip: string, cidr: string): boolean {
   if (a.width !== n.width) {
     return false;
   }
-  const shift = BigInt(a.width - Number(bits));
-  return (a.value >> shift) === (n.value >> shift);
+  // The network part: the address divided by 2^(host bits), without bitwise operators.
+  const hostRange = 2n ** BigInt(a.width - Number(bits));
+  return a.value / hostRange === n.value / hostRange;
 }
 
 function toBigInt(address: string): { value: bigint; width: number } {
   if (!address.includes(':')) {
-    return { value: address.split('.').reduce((acc, o) => (acc << 8n) + BigInt(Number(o)), 0n), width: 32 };
+    return { value: address.split('.').reduce((acc, o) => acc * 256n + BigInt(Number(o)), 0n), width: 32 };
   }
   const [head, tail] = address.split('::');
   const groups = (part?: string) => (part ? part.split(':') : []);
   const h = groups(head);
   const t = groups(tail);
   const all = address.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return { value: all.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n), width: 128 };
+  return { value: all.reduce((acc, g) => acc * 65536n + BigInt(parseInt(g, 16)), 0n), width: 128 };
 }
