@@ -385,6 +385,49 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['JS: no props at all', 'eu-west-1', (s) => new ChatbotService(s, 'Svc', undefined as unknown as ChatbotServiceProps), 'props'],
 ];
 
+// Keys a factory or struct does not take, as JavaScript and Python callers can pass them (`as any`):
+// each is refused with the key's path, and where another variant takes it, that variant.
+const untyped = (value: object) => value as any;
+const UNKNOWN_KEYS: Array<[string, (stack: Stack) => unknown, string, RegExp]> = [
+  ['a CloudFront-only option on the HTTP API', chatbot(() => ({ ingress: ChatbotIngress.httpApi(untyped({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' })) })),
+    'ingress.webAclArn', /option of ChatbotIngress\.cloudFront\(\), not of ChatbotIngress\.httpApi\(\)/],
+  ['identity providers on the HTTP API', chatbot(() => ({ ingress: ChatbotIngress.httpApi(untyped({ identityProviders: [] })) })),
+    'ingress.identityProviders', /ChatbotIngress\.cloudFront\(\)/],
+  ['geo restriction and monitoring on the HTTP API', chatbot(() => ({ ingress: ChatbotIngress.httpApi(untyped({ monitoring: false, rateLimitPerIp: 500 })) })),
+    'ingress.monitoring', /ChatbotIngress\.cloudFront\(\)/],
+  ['an HTTP API option on CloudFront', chatbot(() => ({ ingress: ChatbotIngress.cloudFront(untyped({ throttlingRateLimit: 10 })) })),
+    'ingress.throttlingRateLimit', /option of ChatbotIngress\.httpApi\(\), not of ChatbotIngress\.cloudFront\(\)/],
+  ['an HTTP API option on the VPC origin', chatbot(() => ({ ingress: ChatbotIngress.cloudFrontVpcOrigin(untyped({ jwtIssuer: 'https://id.example.com' })) })),
+    'ingress.jwtIssuer', /not of ChatbotIngress\.cloudFrontVpcOrigin\(\)/],
+  ['a misspelt ingress option', chatbot(() => ({ ingress: ChatbotIngress.cloudFront(untyped({ signoutPath: '/bye' })) })),
+    'ingress.signoutPath', /did you mean `ingress\.signOutPath`/],
+  ['a misspelt prop of the chatbot', chatbot(() => untyped({ desiredCont: 3 })), 'desiredCont', /did you mean `desiredCount`/],
+  ['a prop in snake case, as from Python by hand', chatbot(() => untyped({ max_task_count: 4 })), 'max_task_count', /did you mean `maxTaskCount`/],
+  ['a misspelt container member', withContainer(untyped({ healthcheckPath: '/health' })), 'container.healthcheckPath', /did you mean `container\.healthCheckPath`/],
+  ['an unknown container member', withContainer(untyped({ replicas: 3 })), 'container.replicas', /is not a known option\. Remove it; the known ones are image, port/],
+  ['an unknown prop of a sub-construct', service(() => untyped({ desiredCoun: 2 })), 'desiredCoun', /did you mean `desiredCount`/],
+];
+
+describe('keys that nothing takes are refused, not ignored', () => {
+  test.each(UNKNOWN_KEYS)('%s', (_what, build, prop, explanation) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const name = prop.replace(/[.[\]]/g, '\\$&');
+    let message = '';
+    try {
+      build(stack);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    expect(message).toMatch(explanation);
+  });
+
+  test('an option set to undefined sets nothing and is not refused', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    expect(() => chatbot(() => ({ ingress: ChatbotIngress.httpApi(untyped({ webAclArn: undefined })), storage: undefined }))(stack)).not.toThrow();
+  });
+});
+
 describe('bad input fails at synth time, naming the prop and the fix, and leaves nothing that synthesizes', () => {
   test('the table covers at least 25 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(70);

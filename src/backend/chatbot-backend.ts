@@ -10,7 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { validateBackendOptions } from './validate-backend';
+import { BACKEND_OPTION_TYPES, validateBackendOptions } from './validate-backend';
 import { ChatbotGuardrail } from '../bedrock/chatbot-guardrail';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
@@ -18,7 +18,7 @@ import { logRetentionType } from '../shared/aws-limits';
 import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, booleanType, checkPropTypes, enumType, checkDomainName, objectType, required, stringType } from '../shared/validation';
+import { PropTypes, PropsValidator, booleanType, checkPropTypes, enumType, checkDomainName, objectType, required, stringType } from '../shared/validation';
 
 /**
  * What a backend service runs: used by `SecureContainerChatbot`'s `backend` prop and by
@@ -219,7 +219,7 @@ export class ChatbotBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatbotBackendProps) {
     super(scope, id);
-    validateBackendOptions(this, 'ChatbotBackend', propPrefix(props), props);
+    validateBackendOptions(this, 'ChatbotBackend', propPrefix(props), props, Object.keys(BACKEND_PROP_TYPES));
     const v = new PropsValidator('ChatbotBackend', this);
     checkBackendPropTypes(v, props);
     checkDomainName(v, 'domainName', props.domainName, 'backend.chat.example.com');
@@ -298,21 +298,23 @@ export class ChatbotBackend extends Construct {
 
 /** The props ChatbotBackend adds to the options: set by the L3 from its own level, so never prefixed. */
 function checkBackendPropTypes(v: PropsValidator, props: ChatbotBackendProps): void {
-  const ok = checkPropTypes(v, props, {
-    vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
-    subnets: objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }'),
-    cluster: required(objectType('ecs.ICluster', 'clusterName')),
-    clientSecurityGroup: required(objectType('ec2.ISecurityGroup', 'securityGroupId')),
-    domainName: required(stringType("'backend.chat.example.com'")),
-    certificate: required(objectType('acm.ICertificate', 'certificateArn')),
-    accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
-    hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
-    logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
-    logRetention: logRetentionType(),
-    deletionProtection: booleanType(),
-    removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
-  });
+  const ok = checkPropTypes(v, props, BACKEND_PROP_TYPES, '', Object.keys(BACKEND_OPTION_TYPES));
   if (!ok) {
     v.throwIfInvalid();
   }
 }
+
+const BACKEND_PROP_TYPES: PropTypes = {
+  vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
+  subnets: objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }'),
+  cluster: required(objectType('ecs.ICluster', 'clusterName')),
+  clientSecurityGroup: required(objectType('ec2.ISecurityGroup', 'securityGroupId')),
+  domainName: required(stringType("'backend.chat.example.com'")),
+  certificate: required(objectType('acm.ICertificate', 'certificateArn')),
+  accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
+  hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
+  logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
+  logRetention: logRetentionType(),
+  deletionProtection: booleanType(),
+  removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
+};

@@ -6,7 +6,7 @@ import {
 } from '../shared/validation';
 
 // `image` and `containerPort` are required; their absence has a message of its own below.
-const BACKEND_OPTION_TYPES: PropTypes = {
+export const BACKEND_OPTION_TYPES: PropTypes = {
   image: objectType('ecs.ContainerImage', 'bind', "ChatbotImage.fromAsset('backend')"),
   containerPort: numberType('8080'),
   healthCheckPath: stringType("'/health'"),
@@ -22,10 +22,14 @@ const BACKEND_OPTION_TYPES: PropTypes = {
   bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
 };
 
-/** Checks what the caller controls; `prefix` names the prop path (`backend.`) for the L3. */
-export function validateBackendOptions(scope: IConstruct, constructName: string, prefix: string, options: ChatbotBackendOptions): void {
+/**
+ * Checks what the caller controls; `prefix` names the prop path (`backend.`) for the L3, and
+ * `propsOfTheConstruct` the props `ChatbotBackend` takes besides the options (checked there).
+ */
+export function validateBackendOptions(scope: IConstruct, constructName: string, prefix: string, options: ChatbotBackendOptions,
+  propsOfTheConstruct: readonly string[] = []): void {
   const v = new PropsValidator(constructName, scope);
-  if (!checkPropTypes(v, options, BACKEND_OPTION_TYPES, prefix)) {
+  if (!checkPropTypes(v, options, BACKEND_OPTION_TYPES, prefix, propsOfTheConstruct)) {
     v.throwIfInvalid();
   }
   v.check(options.image !== undefined, `${prefix}image`, 'is missing.', 'Pass the backend\'s container image.');

@@ -9,7 +9,9 @@ import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotContainerOptions } from '../service/chatbot-container-options';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, setsBedrockVariable } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, checkCertificateRegion, isInZone, isKnown, checkDomainName, tryZoneName } from '../shared/validation';
+import {
+  KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isInZone, isKnown, checkDomainName, tryZoneName,
+} from '../shared/validation';
 
 // Variables the construct sets in the container, and the prop each one comes from.
 const RESERVED_VARIABLES: ReadonlyArray<readonly [string, string, (props: SecureContainerChatbotProps) => boolean]> = [
@@ -24,6 +26,20 @@ const RESERVED_VARIABLES: ReadonlyArray<readonly [string, string, (props: Secure
   ['ALLOWED_GROUPS', 'ingress.allowedGroups', (p) => p.ingress?.cloudFrontOptions?.allowedGroups !== undefined],
 ];
 
+/** The props of `SecureContainerChatbot` (held to the interface by a test). */
+const CHATBOT_PROPS: KnownKeys = [
+  'container', 'domainName', 'hostedZone', 'ingress', 'bedrockModels', 'bedrockGuardrail', 'bedrockKnowledgeBases', 'bedrockInvocationLogging',
+  'desiredCount', 'maxTaskCount', 'cpuTargetPercent', 'memoryTargetPercent', 'storage', 'conversationHistory', 'networkOptions', 'egress',
+  'backend', 'vpc', 'deployment', 'interfaceEndpointsInOneAz', 'vpcEndpoints', 'cluster', 'userPool', 'mfa', 'featurePlan', 'certificate',
+  'logRetention', 'removalPolicy', 'deletionProtection',
+];
+
+/** The members of `container` (`ChatbotContainerOptions`, held to the interface by a test). */
+const CONTAINER_OPTIONS: KnownKeys = [
+  'image', 'port', 'healthCheckPath', 'user', 'writableDirectories', 'command', 'entryPoint', 'environment', 'secrets', 'generatedSecrets',
+  'cpu', 'memoryLimitMiB', 'cpuArchitecture',
+];
+
 /**
  * Refuses bad props of `SecureContainerChatbot`, every problem at once with its prop path and fix.
  * Each rule is checked here, where its prop enters; the ingress variant checks its own options.
@@ -36,15 +52,18 @@ export function validateChatbotProps(scope: Construct, stack: Stack, props: Secu
     v.fail('ingress', `is ${JSON.stringify(props.ingress)}, not a ChatbotIngress.`, 'Pass ChatbotIngress.cloudFront({ ... }) or ChatbotIngress.httpApi({ ... }).');
   }
   const legacy = props as unknown as { [prop: string]: unknown };
-  for (const [old, now] of [['image', 'container.image'], ['containerPort', 'container.port'], ['config', 'container.environment'], ['cpu', 'container.cpu'],
-    ['memoryLimitMiB', 'container.memoryLimitMiB'], ['secrets', 'container.secrets'], ['generatedSecrets', 'container.generatedSecrets']]) {
+  const moved = [['image', 'container.image'], ['containerPort', 'container.port'], ['config', 'container.environment'], ['cpu', 'container.cpu'],
+    ['memoryLimitMiB', 'container.memoryLimitMiB'], ['secrets', 'container.secrets'], ['generatedSecrets', 'container.generatedSecrets']];
+  for (const [old, now] of moved) {
     v.check(legacy[old] === undefined, old, `is not a prop of SecureContainerChatbot; it moved to \`${now}\`.`, `Pass it as \`${now}\`.`);
   }
+  checkKnownKeys(v, props, [...CHATBOT_PROPS, ...moved.map(([old]) => old)]);
   const container = props.container;
   if (container === undefined || container === null || typeof container !== 'object') {
     v.fail('container', 'is missing.', 'Pass the chat app\'s container, at least { image: ChatbotImage.fromAsset(\'./app\') }.');
   } else {
     v.check(!!container.image, 'container.image', 'is missing.', 'Pass the chat app\'s container image, for example ChatbotImage.fromAsset(\'./app\').');
+    checkKnownKeys(v, container, CONTAINER_OPTIONS, 'container.');
     checkContainer(v, props, container);
   }
   v.throwIfInvalid();

@@ -2,10 +2,29 @@ import { Token } from 'aws-cdk-lib';
 import { ChatbotCloudFrontIngressOptions, ChatbotHttpApiIngressOptions } from './chatbot-ingress';
 import { EDGE_REGION } from '../edge/edge-stack';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
-import { PropsValidator, checkCertificateRegion, isValidDomainName, tryZoneName } from '../shared/validation';
+import { KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isValidDomainName, tryZoneName } from '../shared/validation';
 
 // The checks of the ingress options against the chatbot's props, each where its option enters:
 // the variant that takes the option runs them (see ChatbotIngress's internal methods).
+
+/** The options of `ChatbotIngress.cloudFront()` and `.cloudFrontVpcOrigin()` (held to the interface by a test). */
+const CLOUDFRONT_INGRESS_OPTIONS: KnownKeys = [
+  'edgeCertificate', 'webAclArn', 'edgeStack', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass',
+  'originDomainName', 'cloudFrontPrefixListId', 'signOutPath', 'originVerifyRotationInterval', 'userPoolClient', 'userPoolDomain',
+  'cognitoDomainPrefix', 'sessionTimeout', 'idleTimeout', 'stickinessDuration', 'monitoring', 'dashboard', 'alarmTopic',
+  'serverErrorRatePercent', 'identityProviders', 'cognitoUsers', 'allowedGroups', 'allowedIpRanges', 'allowedCountries', 'protectLogin',
+  'loginRateLimitPerIp', 'oidc',
+];
+
+/** The options of `ChatbotIngress.httpApi()` (held to the interface by a test). */
+const HTTP_API_INGRESS_OPTIONS: KnownKeys = ['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience'];
+
+/** Refuses options the variant does not take, naming the factory that takes them. */
+function checkIngressOptionNames(v: PropsValidator, options: object, factory: string, known: KnownKeys,
+  otherFactory: string, otherKnown: KnownKeys): void {
+  const elsewhere = Object.fromEntries(otherKnown.filter((k) => !known.includes(k)).map((k) => [k, `${otherFactory}, not of ${factory}`]));
+  checkKnownKeys(v, options, known, 'ingress.', elsewhere);
+}
 
 /** Without a hosted zone, CloudFront's certificate must come validated from the user too. */
 export function checkCloudFrontWithoutZone(v: PropsValidator, options: ChatbotCloudFrontIngressOptions): void {
@@ -25,6 +44,7 @@ export function checkPublicOriginIngress(v: PropsValidator, props: SecureContain
 
 /** The HTTP API ingress (`ChatbotIngress.httpApi()`). */
 export function checkHttpApiIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotHttpApiIngressOptions): void {
+  checkIngressOptionNames(v, options, 'ChatbotIngress.httpApi()', HTTP_API_INGRESS_OPTIONS, 'ChatbotIngress.cloudFront()', CLOUDFRONT_INGRESS_OPTIONS);
   if (props.networkOptions?.loadBalancerSubnets) {
     v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); the HTTP API has none.',
       'Remove it, or use ChatbotIngress.cloudFrontVpcOrigin().');
@@ -41,6 +61,8 @@ export function checkHttpApiIngress(v: PropsValidator, props: SecureContainerCha
 
 function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotCloudFrontIngressOptions, region: string,
   vpcOrigin: boolean): void {
+  checkIngressOptionNames(v, options, vpcOrigin ? 'ChatbotIngress.cloudFrontVpcOrigin()' : 'ChatbotIngress.cloudFront()', CLOUDFRONT_INGRESS_OPTIONS,
+    'ChatbotIngress.httpApi()', HTTP_API_INGRESS_OPTIONS);
   const domainName = props.domainName;
   if (options.originDomainName !== undefined && !Token.isUnresolved(options.originDomainName)) {
     v.check(isValidDomainName(options.originDomainName) && options.originDomainName !== domainName, 'ingress.originDomainName',

@@ -466,7 +466,8 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // except the props a parent passes from its own level, which keep their plain names.
   const context = new PropsValidator('ChatbotService', scope);
   const v = new PropsValidator('ChatbotService', scope, typeof props === 'object' && props !== null ? props : undefined);
-  const typesOk = checkPropTypes(context, props, SERVICE_CONTEXT_TYPES) && checkPropTypes(v, props, SERVICE_TYPES);
+  const typesOk = checkPropTypes(context, props, SERVICE_CONTEXT_TYPES, '', Object.keys(SERVICE_TYPES))
+    && checkPropTypes(v, props, SERVICE_TYPES, '', Object.keys(SERVICE_CONTEXT_TYPES));
   context.throwIfInvalid();
   if (!typesOk) {
     v.throwIfInvalid();

@@ -233,18 +233,81 @@ export function enumType(typeName: string, enumObject: object, example?: string)
   };
 }
 
+/** The names of the props or options a struct takes, in a list a test holds to its interface. */
+export type KnownKeys = readonly string[];
+
+/**
+ * Records a problem in `v` for each key of `props` that is not in `known` (JavaScript and Python
+ * callers can pass any key, and an unknown one would be ignored without a word), naming it with
+ * `prefix`. `elsewhere` names, for a key that another struct or factory takes, where it belongs.
+ * Keys that start with `_` are the library's own (the prop path a parent passes down), and a key
+ * whose value is undefined sets nothing. Returns true when every key is known.
+ */
+export function checkKnownKeys(v: PropsValidator, props: unknown, known: KnownKeys, prefix = '', elsewhere: { readonly [key: string]: string } = {}): boolean {
+  if (!isObject(props)) {
+    return true;
+  }
+  let ok = true;
+  for (const key of Object.keys(props)) {
+    if (key.startsWith('_') || known.includes(key) || props[key] === undefined) {
+      continue;
+    }
+    ok = false;
+    const other = elsewhere[key];
+    if (other !== undefined) {
+      v.fail(`${prefix}${key}`, `is not taken here; it is an option of ${other}.`, `Remove it, or use ${other} if that is what you meant.`);
+      continue;
+    }
+    const near = closestName(key, known);
+    v.fail(`${prefix}${key}`, `is not a known ${prefix ? 'option' : 'prop'}${near ? ` (did you mean \`${prefix}${near}\`?)` : ''}.`,
+      near ? `Rename it to \`${prefix}${near}\`, or remove it.` : `Remove it; the known ones are ${known.join(', ')}.`);
+  }
+  return ok;
+}
+
+/** The known name closest to `name` (case-insensitive edit distance at most 2, or equal ignoring case and separators). */
+function closestName(name: string, known: KnownKeys): string | undefined {
+  const simple = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  const exact = known.find((k) => simple(k) === simple(name));
+  if (exact) {
+    return exact;
+  }
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(simple(k), simple(name));
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 /**
  * Records a problem in `v` for each prop whose value does not have its type, naming it with
  * `prefix` (`backend.`). Returns true when every prop had the right type, so that the checks of
  * values can run without meeting a value of a wrong type.
  */
-export function checkPropTypes(v: PropsValidator, props: unknown, types: PropTypes, prefix = ''): boolean {
+export function checkPropTypes(v: PropsValidator, props: unknown, types: PropTypes, prefix = '', checkedElsewhere: readonly string[] = []): boolean {
   if (!isObject(props)) {
     v.fail(prefix ? prefix.replace(/\.$/, '') : 'props', `must be an object of props, but got ${describeValue(props)}.`,
       `Pass the props as an object, for example { ${Object.keys(types).find((k) => types[k].required) ?? Object.keys(types)[0]}: ... }.`);
     return false;
   }
-  let ok = true;
+  let ok = checkKnownKeys(v, props, [...Object.keys(types), ...checkedElsewhere], prefix);
   for (const [name, type] of Object.entries(types)) {
     const value = props[name];
     const prop = `${prefix}${name}`;

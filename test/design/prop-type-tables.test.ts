@@ -96,3 +96,36 @@ test('every construct props interface with a table is listed', () => {
   const withTables = [...sources.keys()].filter((f) => f !== 'shared/validation.ts' && f !== 'auth/identity-provider.ts' && tableKeys(f).length > 0);
   expect(withTables.filter((f) => !listed.has(f))).toEqual([]);
 });
+
+// Unknown keys are refused against lists of names (`KnownKeys`): each list must name exactly the
+// members of its interface, or a valid prop would be refused, or an unknown one let through.
+function knownKeyLists(file: string): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  const visit = (node: ts.Node) => {
+    if (ts.isVariableDeclaration(node) && node.type?.getText() === 'KnownKeys' && node.initializer && ts.isArrayLiteralExpression(node.initializer)) {
+      lists.set(node.name.getText(), node.initializer.elements.map((e) => (e as ts.StringLiteral).text));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sources.get(file)!);
+  return lists;
+}
+
+const KNOWN_KEY_LISTS: Array<[string, string, string]> = [
+  ['SecureContainerChatbotProps', 'compose/validate-chatbot-props.ts', 'CHATBOT_PROPS'],
+  ['ChatbotContainerOptions', 'compose/validate-chatbot-props.ts', 'CONTAINER_OPTIONS'],
+  ['ChatbotCloudFrontIngressOptions', 'ingress/validate-ingress.ts', 'CLOUDFRONT_INGRESS_OPTIONS'],
+  ['ChatbotHttpApiIngressOptions', 'ingress/validate-ingress.ts', 'HTTP_API_INGRESS_OPTIONS'],
+];
+
+test.each(KNOWN_KEY_LISTS)('the known-key list of %s has exactly its members', (name, file, list) => {
+  const keys = knownKeyLists(file).get(list);
+  expect(keys).toBeDefined();
+  expect(keys!.filter((k, i) => keys!.indexOf(k) !== i)).toEqual([]);
+  expect([...keys!].sort()).toEqual([...new Set(members(name))].sort());
+});
+
+test('every known-key list is held to an interface', () => {
+  const all = [...sources.keys()].flatMap((f) => [...knownKeyLists(f).keys()].map((list) => `${f}:${list}`));
+  expect(all.sort()).toEqual(KNOWN_KEY_LISTS.map(([, file, list]) => `${file}:${list}`).sort());
+});
