@@ -126,7 +126,9 @@ def main() -> None:
     with st.sidebar:
         st.button("New conversation", key="new_conversation", on_click=session.start_new)
         model_id = ui.choose_model(st, config.models)
-        render_conversation_list(session)
+        # Filled after the chat below, so that a conversation saved by this run (a new one's first
+        # turn) is already listed; the slot keeps the list in its place in the sidebar.
+        conversation_list = st.container()
 
     st.title("Chatbot")
     notice = st.empty()
@@ -137,6 +139,8 @@ def main() -> None:
     prompt = st.chat_input("Ask a question")
     if prompt:
         ask(session, config, model_id, prompt)
+    with conversation_list:
+        render_conversation_list(session)
     # Last, so that it reflects this run's writes.
     if session.notice:
         with notice.container(key="history_notice"):
