@@ -104,7 +104,8 @@ def render_conversation_list(session: conversations.ConversationSession) -> None
             label = f"**{ui.escape_markdown(summary.title)}**" if cid == session.conversation_id else ui.escape_markdown(summary.title)
             st.button(label, key=f"open_{cid}", on_click=session.open, args=(cid,), use_container_width=True, help=summary.updated_at)
         with remove:
-            st.button(":material/delete:", key=f"delete_{cid}", on_click=session.delete, args=(cid,), help="Delete this conversation")
+            # Tertiary: an icon without a button's padding and border, so it fits the narrow column.
+            st.button(":material/delete:", key=f"delete_{cid}", on_click=session.delete, args=(cid,), help="Delete this conversation", type="tertiary")
 
 
 def main() -> None:
