@@ -144,6 +144,13 @@ ci.addJob('ci', {
     { uses: 'actions/setup-node@v5', with: { 'node-version': '20' } },
     { uses: 'actions/setup-python@v6', with: { 'python-version': '3.11' } },
     { name: 'CI', run: 'bash .ci/run', env: { CI: 'true' } },
+    // npm run e2e's screenshots and logs, also (and above all) when it failed.
+    {
+      name: 'Keep the e2e screenshots and logs',
+      if: 'always()',
+      uses: 'actions/upload-artifact@v4',
+      with: { 'name': 'e2e-artifacts', 'path': 'e2e-artifacts/', 'if-no-files-found': 'ignore' },
+    },
   ],
 });
 
