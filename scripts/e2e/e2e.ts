@@ -342,23 +342,41 @@ interface Moto {
   readonly python: string;
 }
 
-async function startMoto(contract: BasicContract, region: string): Promise<Moto> {
+/** Installs moto (when its cached virtualenv is not complete) in the background; resolves to its venv. */
+function installMoto(): Promise<string> {
   // moto at the version the app's tests pin, with its server extra, in a cached virtualenv.
   const pins = fs.readFileSync(path.join(APP_DIR, 'requirements-dev.txt'), 'utf-8');
   const version = /^moto\[[^\]]*\]==(\S+)/m.exec(pins)?.[1];
   if (!version) {
-    throw new Error('examples/app/requirements-dev.txt pins no moto version');
+    return Promise.reject(new Error('examples/app/requirements-dev.txt pins no moto version'));
   }
   const venv = path.join(CACHE, `moto-${version}`);
-  const python = path.join(venv, 'bin', 'python');
-  if (!fs.existsSync(path.join(venv, 'bin', 'moto_server'))) {
-    const t0 = Date.now();
-    fs.rmSync(venv, { recursive: true, force: true });
-    const logFile = path.join(LOGS, 'moto-install.log');
-    run('python3', ['-m', 'venv', venv], { logFile });
-    run(python, ['-m', 'pip', 'install', '--quiet', `moto[server]==${version}`], { logFile });
-    log(`moto ${version} installed in ${seconds(Date.now() - t0)}`);
+  const done = path.join(venv, '.installed');
+  if (fs.existsSync(done)) {
+    return Promise.resolve(venv);
   }
+  const t0 = Date.now();
+  fs.rmSync(venv, { recursive: true, force: true });
+  const logFile = path.join(LOGS, 'moto-install.log');
+  const script = 'set -e; python3 -m venv "$1"; "$1/bin/python" -m pip install --quiet "moto[server]==$2"';
+  const child = background('moto-install', 'sh', ['-c', script, 'sh', venv, version]);
+  onCleanup('moto install', () => stopProcess(child));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(`installing moto ${version} failed (exit ${code}); see ${path.relative(ROOT, logFile)}`));
+        return;
+      }
+      fs.writeFileSync(done, `moto[server]==${version}\n`);
+      log(`moto ${version} installed in ${seconds(Date.now() - t0)} (in the background, beside the image build)`);
+      resolve(venv);
+    });
+  });
+}
+
+async function startMoto(contract: BasicContract, region: string, installed: Promise<string>): Promise<Moto> {
+  const venv = await installed;
+  const python = path.join(venv, 'bin', 'python');
   const port = await freePort();
   const server = background('moto', path.join(venv, 'bin', 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)]);
   onCleanup('moto', () => stopProcess(server));
@@ -519,6 +537,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(CACHE, { recursive: true });
   need('chromium', 'chromium');
 
+  // moto installs from PyPI while the image builds.
+  const motoInstalled = installMoto();
+  motoInstalled.catch(() => undefined); // awaited below; never an unhandled rejection
   await ensureDocker();
   const base = pythonBase();
   buildImage(base.image);
@@ -533,7 +554,7 @@ async function main(): Promise<void> {
   const region = /"awslogs-region":"([a-z0-9-]+)"/.exec(JSON.stringify(template))?.[1] ?? 'eu-west-1';
   const idleTimeout = Number(/"Key":"idle_timeout.timeout_seconds","Value":"(\d+)"/.exec(JSON.stringify(template))?.[1] ?? 60);
 
-  const moto = await startMoto(contract, region);
+  const moto = await startMoto(contract, region, motoInstalled);
   const bedrock: FakeBedrock = await startFakeBedrock();
   onCleanup('fake Bedrock', () => bedrock.close());
   log(`fake Bedrock Runtime on ${bedrock.url}`);
