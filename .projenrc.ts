@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     `aws-cdk@${CDK_CLI_VERSION}`,
+    // npm run e2e drives Debian's chromium with it (Playwright's own browser download is not used).
+    'playwright-core@^1.65.2',
   ],
 
   jestOptions: {
@@ -61,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '.pytest_cache/',
     '/.tmp/',
     '/.venv-tools/',
+    // npm run e2e: screenshots and logs of the last run.
+    '/e2e-artifacts/',
   ],
 });
 
@@ -90,6 +94,14 @@ project.addTask('cost', {
   receiveArgs: true,
 });
 
+project.addTask('e2e', {
+  description: 'The reference image as examples/basic runs it, in Docker behind a local nginx, with moto and a fake Bedrock, driven by chromium (needs root, docker.io, debootstrap, nginx, chromium)',
+  // Transpile only: the typecheck task (part of npm test) type-checks scripts/, and compiling
+  // here would add half a minute on a busy 2-core machine.
+  exec: 'ts-node --transpile-only --project tsconfig.examples.json scripts/e2e/e2e.ts',
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Synth time of examples/basic against the same architecture hand-written with stock aws-cdk-lib (not a test)',
   exec: 'ts-node --project tsconfig.examples.json bench/bench.ts',
@@ -109,6 +121,7 @@ project.addPackageIgnore('/.ci/');
 // Local tool environments and caches that CI creates before packaging.
 project.addPackageIgnore('/.venv-tools/');
 project.addPackageIgnore('/.tmp/');
+project.addPackageIgnore('/e2e-artifacts/');
 project.addPackageIgnore('/.cfnlintrc');
 project.addPackageIgnore('/.compatignore');
 
@@ -133,6 +146,13 @@ ci.addJob('ci', {
     { uses: 'actions/setup-node@v5', with: { 'node-version': '20' } },
     { uses: 'actions/setup-python@v6', with: { 'python-version': '3.11' } },
     { name: 'CI', run: 'bash .ci/run', env: { CI: 'true' } },
+    // npm run e2e's screenshots and logs, also (and above all) when it failed.
+    {
+      name: 'Keep the e2e screenshots and logs',
+      if: 'always()',
+      uses: 'actions/upload-artifact@v4',
+      with: { 'name': 'e2e-artifacts', 'path': 'e2e-artifacts/', 'if-no-files-found': 'ignore' },
+    },
   ],
 });
 

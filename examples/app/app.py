@@ -101,7 +101,8 @@ def render_conversation_list(session: conversations.ConversationSession) -> None
             label = f"**{ui.escape_markdown(summary.title)}**" if cid == session.conversation_id else ui.escape_markdown(summary.title)
             st.button(label, key=f"open_{cid}", on_click=session.open, args=(cid,), use_container_width=True, help=summary.updated_at)
         with remove:
-            st.button(":material/delete:", key=f"delete_{cid}", on_click=session.delete, args=(cid,), help="Delete this conversation")
+            # Tertiary: an icon without a button's padding and border, so it fits the narrow column.
+            st.button(":material/delete:", key=f"delete_{cid}", on_click=session.delete, args=(cid,), help="Delete this conversation", type="tertiary")
 
 
 def main() -> None:
@@ -123,7 +124,9 @@ def main() -> None:
     with st.sidebar:
         st.button("New conversation", key="new_conversation", on_click=session.start_new)
         model_id = ui.choose_model(st, config.models)
-        render_conversation_list(session)
+        # Filled after the chat below, so that a conversation saved by this run (a new one's first
+        # turn) is already listed; the slot keeps the list in its place in the sidebar.
+        conversation_list = st.container()
 
     st.title("Chatbot")
     notice = st.empty()
@@ -134,6 +137,8 @@ def main() -> None:
     prompt = st.chat_input("Ask a question")
     if prompt:
         ask(session, config, model_id, prompt)
+    with conversation_list:
+        render_conversation_list(session)
     # Last, so that it reflects this run's writes.
     if session.notice:
         with notice.container(key="history_notice"):

@@ -443,6 +443,9 @@ def test_the_page_saves_each_turn_and_a_new_session_restores_it_with_the_widget_
     assert not first.exception and not first.error
     [saved] = store_for(dynamodb).list_conversations()
     assert saved.title == "Capital of France?"
+    # Listed in the sidebar by the same run that saved its first turn, not only after the next one.
+    assert {f"open_{saved.conversation_id}", f"delete_{saved.conversation_id}"} <= {b.key for b in first.sidebar.button}
+    assert [b.label for b in first.sidebar.button if b.key == f"open_{saved.conversation_id}"] == ["**Capital of France?**"]
 
     # A new session (another tab, or a reconnect to another task) shows the conversation again.
     second = AppTest.from_file(app).run()
