@@ -408,6 +408,41 @@ const UNKNOWN_KEYS: Array<[string, (stack: Stack) => unknown, string, RegExp]> =
   ['an unknown prop of a sub-construct', service(() => untyped({ desiredCoun: 2 })), 'desiredCoun', /did you mean `desiredCount`/],
 ];
 
+// Values AWS would reject at deploy time, or that mean nothing, each refused where it enters and
+// reported once under the prop the user wrote.
+const VALUES: Array<[string, (stack: Stack) => unknown, string]> = [
+  ['an edge stack without a Region', cloudFront((s) => ({ edgeStack: new Stack(s.node.scope as App, 'NoRegion') })), 'ingress.edgeStack'],
+  ['an empty configuration value', withContainer({ environment: { MODE: '' } }), 'container.environment.MODE'],
+  ['a configuration value over 4 KB', withContainer({ environment: { PROMPT: 'x'.repeat(4097) } }), 'container.environment.PROMPT'],
+  ['a writable directory listed twice', withContainer({ writableDirectories: ['/tmp', '/home/chatbot', '/tmp'] }), 'container.writableDirectories'],
+  ['a fractional burst limit', chatbot(() => ({ ingress: ChatbotIngress.httpApi({ throttlingRateLimit: 10, throttlingBurstLimit: 20.5 }) })), 'ingress.throttlingBurstLimit'],
+  ['a negative rate limit, blamed on the rate', chatbot(() => ({ ingress: ChatbotIngress.httpApi({ throttlingRateLimit: -1, throttlingBurstLimit: 20 }) })), 'ingress.throttlingRateLimit'],
+  ['a VPC in one Availability Zone', chatbot((s) => ({ vpc: new ec2.Vpc(s, 'OneAz', { maxAzs: 1 }) })), 'vpc'],
+  ['a sign-out path without a slash, under its own name', cloudFront(() => ({ signOutPath: 'bye' })), 'ingress.signOutPath'],
+  ['a bad generated secret name, at its index', withContainer({ generatedSecrets: ['API_KEY', 'bad-name'] }), 'container.generatedSecrets[1]'],
+  ['a generated secret listed twice, at the second index', withContainer({ generatedSecrets: ['API_KEY', 'API_KEY'] }), 'container.generatedSecrets[1]'],
+  ['a fractional maxTaskCount, as such', chatbot(() => ({ maxTaskCount: 3.5 })), 'maxTaskCount'],
+  ['a stickiness over 7 days, named by us', cloudFront(() => ({ stickinessDuration: Duration.days(8) })), 'ingress.stickinessDuration'],
+  ['a log retention CloudWatch lacks, under logRetention', chatbot(() => ({ logRetention: 12345 as logs.RetentionDays })), 'logRetention'],
+];
+
+describe('values refused where they enter, once, under the user\'s prop', () => {
+  test.each(VALUES)('%s', (_what, build, prop) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
+    let message = '';
+    try {
+      build(stack);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const name = prop.replace(/[.[\]]/g, '\\$&');
+    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    // Reported once, by the chatbot itself.
+    expect(message.split('`' + prop + '`').length - 1).toBe(1);
+    expect(message).toMatch(/^SecureContainerChatbot: /);
+  });
+});
+
 describe('keys that nothing takes are refused, not ignored', () => {
   test.each(UNKNOWN_KEYS)('%s', (_what, build, prop, explanation) => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });

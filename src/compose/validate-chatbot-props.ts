@@ -7,6 +7,7 @@ import { ChatbotIngress } from '../ingress/chatbot-ingress';
 import { ChatbotEgress } from '../network/chatbot-network';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotContainerOptions } from '../service/chatbot-container-options';
+import { logRetentionType } from '../shared/aws-limits';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, setsBedrockVariable } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import {
@@ -101,6 +102,12 @@ export function validateChatbotProps(scope: Construct, stack: Stack, props: Secu
   }
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
+  if (props.logRetention !== undefined) {
+    // Checked here, where it enters, rather than by each part that receives it.
+    const retention = logRetentionType();
+    v.check(retention.test(props.logRetention), 'logRetention', `must be a logs.RetentionDays value (got ${JSON.stringify(props.logRetention)}); ${retention.accepted}.`,
+      retention.fix!);
+  }
   checkNetwork(v, props);
   checkScaling(v, props);
   v.throwIfInvalid();
@@ -116,6 +123,14 @@ function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, c
       v.fail(prop, 'must map environment variable names to values.', 'Pass an object such as { LOG_LEVEL: \'info\' }.');
     }
   }
+  checkEnvironmentValues(v, container);
+  checkGeneratedSecretNames(v, container);
+  const writable = container.writableDirectories;
+  if (Array.isArray(writable)) {
+    const repeated = writable.filter((dir, i) => writable.indexOf(dir) !== i);
+    v.check(repeated.length === 0, 'container.writableDirectories', `lists ${[...new Set(repeated)].join(', ')} more than once, which would mount two volumes on one path.`,
+      'List each directory once.');
+  }
   const names = [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {}), ...(container.generatedSecrets ?? [])];
   for (const [name, source, applies] of RESERVED_VARIABLES) {
     if (!names.includes(name) || !applies(props)) {
@@ -127,8 +142,53 @@ function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, c
   }
 }
 
+// The library's documented bound on one configuration value (README, "Bad input fails at synth
+// time"): the whole container definition counts against ECS's 64 KiB task definition limit, and a
+// value above 4 KB belongs in a file, the storage bucket or a secret.
+const MAX_ENVIRONMENT_VALUE_BYTES = 4096;
+
+function checkEnvironmentValues(v: PropsValidator, container: ChatbotContainerOptions): void {
+  const environment = container.environment;
+  if (environment === undefined || typeof environment !== 'object' || Array.isArray(environment)) {
+    return;
+  }
+  for (const [name, value] of Object.entries(environment)) {
+    if (typeof value !== 'string' || Token.isUnresolved(value)) {
+      continue;
+    }
+    v.check(value !== '', `container.environment.${name}`, 'is empty, and ECS passes an empty value as no variable at all in some runtimes.',
+      `Give ${name} a value, or remove it.`);
+    const bytes = Buffer.byteLength(value, 'utf8');
+    v.check(bytes <= MAX_ENVIRONMENT_VALUE_BYTES, `container.environment.${name}`, `is ${bytes} bytes, above the 4 KB a configuration value may have.`,
+      'Put long values in a file in the image or the storage bucket, or in a secret (`container.secrets`).');
+  }
+}
+
+/** Generated secret names, each reported once at its index (`container.generatedSecrets[2]`). */
+function checkGeneratedSecretNames(v: PropsValidator, container: ChatbotContainerOptions): void {
+  const generated = container.generatedSecrets;
+  if (!Array.isArray(generated)) {
+    return;
+  }
+  generated.forEach((name, i) => {
+    if (typeof name !== 'string' || Token.isUnresolved(name)) {
+      return;
+    }
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `container.generatedSecrets[${i}]`, `'${name}' is not a valid environment variable name.`,
+      'Use letters, digits and underscores, not starting with a digit, such as API_KEY.');
+    v.check(generated.indexOf(name) === i, `container.generatedSecrets[${i}]`, `'${name}' is listed a second time (first at [${generated.indexOf(name)}]).`,
+      'List each generated secret once.');
+  });
+}
+
 function checkNetwork(v: PropsValidator, props: SecureContainerChatbotProps): void {
   const own = props.vpc ? 'vpc' : props.cluster ? 'cluster' : undefined;
+  const vpc = props.vpc ?? props.cluster?.vpc;
+  if (vpc && Array.isArray(vpc.availabilityZones) && !vpc.availabilityZones.some((az) => Token.isUnresolved(az))) {
+    // Two AZs: the load balancers need subnets in two Availability Zones (Elastic Load Balancing).
+    v.check(vpc.availabilityZones.length >= 2, own!, `has ${vpc.availabilityZones.length} Availability Zone, but the load balancers and tasks need two.`,
+      'Pass a VPC with subnets in at least two Availability Zones (ec2.Vpc with maxAzs: 2), or leave it out to get one.');
+  }
   if (own) {
     v.check(props.networkOptions === undefined, 'networkOptions', `plans a new VPC, but \`${own}\` brings an existing one.`,
       `Remove networkOptions, or remove \`${own}\` to let the construct create the VPC.`);
@@ -161,6 +221,11 @@ function checkNetwork(v: PropsValidator, props: SecureContainerChatbotProps): vo
 function checkScaling(v: PropsValidator, props: SecureContainerChatbotProps): void {
   const desired = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
   const max = props.maxTaskCount ?? desired;
+  for (const [prop, value] of [['desiredCount', props.desiredCount], ['maxTaskCount', props.maxTaskCount]] as const) {
+    if (typeof value === 'number' && !Token.isUnresolved(value)) {
+      v.check(Number.isInteger(value), prop, `must be a whole number of tasks (got ${value}).`, `Use ${Math.floor(value)} or ${Math.ceil(value)}.`);
+    }
+  }
   const scales = !isKnown(desired) || !isKnown(max) || max > desired;
   for (const prop of ['cpuTargetPercent', 'memoryTargetPercent'] as const) {
     v.check(props[prop] === undefined || scales, prop, 'is unused because autoscaling is off (`maxTaskCount` is not above `desiredCount`).',

@@ -45,6 +45,15 @@ export function checkPublicOriginIngress(v: PropsValidator, props: SecureContain
 /** The HTTP API ingress (`ChatbotIngress.httpApi()`). */
 export function checkHttpApiIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotHttpApiIngressOptions): void {
   checkIngressOptionNames(v, options, 'ChatbotIngress.httpApi()', HTTP_API_INGRESS_OPTIONS, 'ChatbotIngress.cloudFront()', CLOUDFRONT_INGRESS_OPTIONS);
+  // API Gateway: the stage's burst limit is an integer (the rate limit, requests per second, may be fractional).
+  const burst = options.throttlingBurstLimit;
+  if (typeof burst === 'number' && !Token.isUnresolved(burst)) {
+    v.check(Number.isInteger(burst), 'ingress.throttlingBurstLimit', `must be a whole number of requests (got ${burst}).`, `Use ${Math.round(burst)}.`);
+  }
+  const rate = options.throttlingRateLimit;
+  if (typeof rate === 'number' && !Token.isUnresolved(rate)) {
+    v.check(rate > 0, 'ingress.throttlingRateLimit', `must be above 0 requests per second (got ${rate}).`, 'Use a rate such as 50.');
+  }
   if (props.networkOptions?.loadBalancerSubnets) {
     v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); the HTTP API has none.',
       'Remove it, or use ChatbotIngress.cloudFrontVpcOrigin().');
@@ -73,6 +82,21 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
     v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
       'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',
       'Import the zone with route53.HostedZone.fromHostedZoneAttributes(this, \'Zone\', { hostedZoneId, zoneName }) or HostedZone.fromLookup.');
+  }
+  if (options.edgeStack && Token.isUnresolved(options.edgeStack.region)) {
+    v.fail('ingress.edgeStack', 'has no Region known at synth time, so the CloudFront parts could not be checked to be in us-east-1.',
+      'Create the stack with env: { region: \'us-east-1\' } (and the account), or leave the prop out to get one.');
+  }
+  if (options.signOutPath !== undefined && !Token.isUnresolved(options.signOutPath)) {
+    // The load balancer's rule path and the edge function's match are built from it.
+    v.check(/^\/[A-Za-z0-9._~\-/]+$/.test(options.signOutPath) && options.signOutPath !== '/', 'ingress.signOutPath',
+      `must be an absolute path other than / (got '${options.signOutPath}').`, 'Use a path such as /signout.');
+  }
+  const stickiness = options.stickinessDuration;
+  if (stickiness !== undefined && !Token.isUnresolved(stickiness.toSeconds())) {
+    // Elastic Load Balancing: the stickiness cookie lasts 1 second to 7 days (604,800 seconds).
+    v.check(stickiness.toSeconds() >= 1 && stickiness.toSeconds() <= 604_800, 'ingress.stickinessDuration',
+      `must be from 1 second to 7 days (got ${stickiness.toHumanString()}).`, 'Use Duration.hours(8) or another value within 7 days.');
   }
   if (options.edgeStack && !Token.isUnresolved(options.edgeStack.region)) {
     v.check(options.edgeStack.region === 'us-east-1', 'ingress.edgeStack', `is in ${options.edgeStack.region}, but CloudFront's certificate and web ACL must be in us-east-1.`,
