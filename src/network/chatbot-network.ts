@@ -29,10 +29,16 @@ export enum ChatbotEgress {
   /**
    * One NAT gateway, shared by both Availability Zones: outbound internet for third-party APIs.
    * About 33 USD a month plus data processing; losing its zone cuts the other zone's egress too.
+   * With `secondaryCidr` and `taskSubnetCidrs`, the NAT serves the app subnets of the primary CIDR
+   * (`privateSubnetCidrs`), and the task subnets of the secondary CIDR stay isolated.
    */
   NAT_GATEWAY = 'NAT_GATEWAY',
 
-  /** One NAT gateway per Availability Zone: egress survives the loss of a zone, at twice the cost. */
+  /**
+   * One NAT gateway per Availability Zone: egress survives the loss of a zone, at twice the cost.
+   * With `secondaryCidr` and `taskSubnetCidrs`, the NAT gateways serve the app subnets of the
+   * primary CIDR, not the tasks: the task subnets of the secondary CIDR stay isolated.
+   */
   NAT_GATEWAY_PER_AZ = 'NAT_GATEWAY_PER_AZ',
 }
 

@@ -95,6 +95,14 @@ def main(wheel: str) -> int:
         warnings += [e["data"] for entries in metadata.values() for e in entries if e["type"] == "aws:cdk:warning"]
     expect(warnings == [], f"no warning annotations: {warnings}")
 
+    # A bad value from Python is refused with the prop's path as the user wrote it and the fix.
+    shutil.copy(HERE / "bad_input.py", work / "bad_input.py")
+    refused = subprocess.run([python, "bad_input.py"], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    expect(
+        "REFUSED" in refused and "`container.writableDirectories`: lists /tmp more than once" in refused and "List each directory once." in refused,
+        f"a repeated writable directory from Python is refused, naming container.writableDirectories and the fix: {refused.strip()[:300]}",
+    )
+
     shutil.rmtree(work, ignore_errors=True)
     print(f"python consumer: {len(checks) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
