@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readAssembly } from './assembly';
 import { CONTROL_TOWER_PREFIX } from '../src/shared/acknowledge';
+import { sampleContext } from '../examples/user-values';
 
 const root = path.resolve(__dirname, '..');
 const examplesDir = path.join(root, 'examples');
@@ -33,7 +34,9 @@ for (const name of examples) {
   const outdir = path.join(dir, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   const started = Date.now();
-  const result = spawnSync(cdk, ['synth', '--strict', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir], {
+  // The values only a deploying team can give, as explicit samples (examples/<name>/sample-context.json).
+  const samples = Object.entries(sampleContext(name)).flatMap(([key, value]) => ['--context', `${key}=${value}`]);
+  const result = spawnSync(cdk, ['synth', '--strict', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir, ...samples], {
     cwd: dir,
     encoding: 'utf-8',
     // Offline and quiet: no telemetry, no update check.

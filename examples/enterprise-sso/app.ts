@@ -2,6 +2,7 @@ import * as path from 'path';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ChatbotIdentityProvider, ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { userValue } from '../user-values';
 
 /**
  * Company sign-in: employees sign in with Microsoft Entra ID (SAML 2.0) or Okta (OpenID
@@ -9,8 +10,10 @@ import { ChatbotIdentityProvider, ChatbotImage, ChatbotIngress, SecureContainerC
  * the app; the app and its login are reachable only from the company's address ranges (IPv4 and
  * IPv6) in two countries, on the CloudFront web ACL and on a regional web ACL on the user pool.
  *
- * Before deploying, store Okta's client secret in Secrets Manager in eu-west-1 under
- * `enterprise-sso/okta` with the JSON field `clientSecret`.
+ * The company's own values come from CDK context (see sample-context.json for the keys): Entra
+ * ID's federation metadata URL, Okta's issuer and client id, and the name of the Secrets Manager
+ * secret in eu-west-1 that holds Okta's client secret in the JSON field `clientSecret` (create it
+ * before deploying). Without them, synth fails naming the missing key.
  */
 export function buildEnterpriseSsoExample(app: App): Stack {
   const stack = new Stack(app, 'ChatbotEnterpriseSso', { env: { region: 'eu-west-1' } });
@@ -29,14 +32,16 @@ export function buildEnterpriseSsoExample(app: App): Stack {
       identityProviders: [
         ChatbotIdentityProvider.saml({
           name: 'EntraID',
-          metadataUrl: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/federationmetadata/2007-06/federationmetadata.xml',
+          metadataUrl: userValue(app, 'enterprise-sso:entraIdMetadataUrl', 'the federation metadata URL of your Entra ID enterprise application'),
           groupsAttribute: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
         }),
         ChatbotIdentityProvider.oidc({
           name: 'Okta',
-          issuerUrl: 'https://example.okta.com',
-          clientId: '0oa0example0client0id',
-          clientSecret: SecretValue.secretsManager('enterprise-sso/okta', { jsonField: 'clientSecret' }),
+          issuerUrl: userValue(app, 'enterprise-sso:oktaIssuerUrl', 'the issuer URL of your Okta org (https://<org>.okta.com)'),
+          clientId: userValue(app, 'enterprise-sso:oktaClientId', 'the client id of your Okta OIDC app'),
+          clientSecret: SecretValue.secretsManager(
+            userValue(app, 'enterprise-sso:oktaClientSecretName', 'the name of the Secrets Manager secret with Okta\'s client secret (JSON field clientSecret)'),
+            { jsonField: 'clientSecret' }),
           scopes: ['openid', 'email', 'profile', 'groups'],
           groupsClaim: 'groups',
         }),

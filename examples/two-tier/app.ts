@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { userValue } from '../user-values';
 
 /** The backend image tag the service runs: push it to the repository before deploying the service. */
 const BACKEND_IMAGE_TAG = '1.0.0';
@@ -41,8 +42,9 @@ export function buildTwoTierExample(app: App): Stack {
     zoneName: 'example.com',
   });
 
-  // An API key that already lives in Secrets Manager, in this region.
-  const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey', 'chatbot/search-api-key');
+  // An API key that already lives in Secrets Manager, in this region, named by the team.
+  const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey',
+    userValue(app, 'two-tier:searchApiKeySecretName', 'the name of the Secrets Manager secret with the search API key, in this stack\'s region'));
 
   new SecureContainerChatbot(stack, 'Chatbot', {
     container: {

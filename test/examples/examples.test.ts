@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { sampleContext } from '../../examples/user-values';
 import { CONTROL_TOWER_PREFIX } from '../../src/shared/acknowledge';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 
@@ -64,4 +66,25 @@ test('the library\'s Control Tower exceptions match the reviewed list in test/gu
       expect(ack.reason.length).toBeGreaterThan(60);
     }
   }
+});
+
+describe('values only the deploying team can give come from context, never from a sample', () => {
+  test.each([
+    ['enterprise-sso', 'enterprise-sso:entraIdMetadataUrl'],
+    ['two-tier', 'two-tier:searchApiKeySecretName'],
+  ])('examples/%s without its context fails at synth, naming %s', (name, key) => {
+    expect(() => EXAMPLES[name](new App())).toThrow(new RegExp(`The context value \`${key}\` is missing: .+ Pass it with \`cdk deploy -c ${key}=<value>\``));
+  });
+
+  test.each(['enterprise-sso', 'two-tier'])('examples/%s: every sample key is read, and the samples reach the template', (name) => {
+    const samples = sampleContext(name);
+    expect(Object.keys(samples).length).toBeGreaterThan(0);
+    const templates = JSON.stringify(exampleAssembly(name).stacks.map((s) => s.template));
+    for (const [key, value] of Object.entries(samples)) {
+      // Each key is required: without it alone, the app fails naming it.
+      const rest = Object.fromEntries(Object.entries(samples).filter(([k]) => k !== key));
+      expect(() => EXAMPLES[name](new App({ context: rest }))).toThrow(`\`${key}\``);
+      expect(templates).toContain(value);
+    }
+  });
 });

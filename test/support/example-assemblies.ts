@@ -11,6 +11,7 @@ import { addNagPacks } from '../../examples/nag-packs';
 import { buildPrivateOriginExample } from '../../examples/private-origin/app';
 import { buildStorageExample } from '../../examples/storage/app';
 import { buildTwoTierExample } from '../../examples/two-tier/app';
+import { sampleContext } from '../../examples/user-values';
 import { Assembly, AssemblyStack, readAssembly } from '../../scripts/assembly';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -38,7 +39,7 @@ export function exampleAssembly(name: string): Assembly {
   const dir = path.join(ROOT, '.tmp', 'test-assemblies', `${name}-${sourceHash()}`);
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
-    const app = new App({ outdir: staging });
+    const app = new App({ outdir: staging, context: sampleContext(name) });
     build(app);
     addNagPacks(app);
     app.synth(); // throws when a nag pack reports a finding
