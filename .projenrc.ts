@@ -44,6 +44,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     // npm run e2e drives Debian's chromium with it (Playwright's own browser download is not used).
     'playwright-core@^1.65.2',
+    // Integration tests (test/integ): the newest published releases; see test/integ/README.md for why
+    // these and not the versions matching cdkVersion.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
   ],
 
   jestOptions: {
@@ -107,6 +111,35 @@ project.addTask('bench', {
   exec: 'ts-node --project tsconfig.examples.json bench/bench.ts',
   receiveArgs: true,
 });
+
+// Integration tests, the CDK way (test/integ, see its README): one integ-tests-alpha app per
+// example, with assertions that hold only on a working deployment, and committed snapshots.
+// Not projen's experimentalIntegRunner: it pins both packages to @latest and runs the apps without
+// the schema relabel that the pinned runner needs (test/integ/run-app.ts says why).
+const INTEG_RUNNER = 'integ-runner --directory test/integ --language typescript '
+  + '--app "ts-node --project tsconfig.examples.json --transpile-only test/integ/run-app.ts {filePath}"';
+// The tester's zone and image never reach a snapshot: the snapshots hold the placeholders.
+const PLACEHOLDERS = { INTEG_HOSTED_ZONE_ID: '', INTEG_ZONE_NAME: '', INTEG_IMAGE: '' };
+const integ = project.addTask('integ', {
+  description: 'Compare every integ app under test/integ with its committed snapshot, offline: no credentials, no AWS call',
+  exec: INTEG_RUNNER,
+  // The policy checks change no template; the snapshot and update tasks run them (test/integ/support.ts).
+  env: { ...PLACEHOLDERS, INTEG_SKIP_POLICY_CHECKS: '1' },
+  receiveArgs: true,
+});
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the committed snapshots of the integ apps, offline (deploys nothing)',
+  exec: `${INTEG_RUNNER} --dry-run --update-on-failed --force`,
+  env: PLACEHOLDERS,
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'With an AWS account: deploy each deployable example, run its assertions, destroy it, then refresh the snapshots (env: AWS_PROFILE, INTEG_HOSTED_ZONE_ID, INTEG_ZONE_NAME, INTEG_IMAGE)',
+  exec: 'bash scripts/integ-update.sh',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*');
 
 // Lambda handlers are plain JavaScript beside their construct; jsii compiles only TypeScript.
 project.compileTask.exec('mkdir -p lib/origin-verify && cp -r src/origin-verify/rotation-handler lib/origin-verify/');

@@ -1,8 +1,7 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotImage, SecureContainerChatbot } from '../../src';
+import { SecureContainerChatbot } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 
 /**
  * Settings that `npm run cost` varies to measure other configurations of this architecture on
@@ -19,31 +18,33 @@ export interface BasicExampleVariant {
   readonly interfaceEndpointsInOneAz?: boolean;
 }
 
+/** The variant settings and what another app may change (see `ExampleOptions`). */
+export interface BasicExampleOptions extends BasicExampleVariant, ExampleOptions {}
+
 /**
  * Seeds 000/001: CloudFront + WAF -> CloudFront-only ALB with Cognito login -> Fargate tasks on
  * 8501 in private subnets of two AZs -> VPC endpoints, no NAT gateway. The main stack is in
  * eu-west-1; the library puts the CloudFront parts in a us-east-1 companion stack.
  */
-export function buildBasicExample(app: App, variant: BasicExampleVariant = {}): Stack {
-  const stack = new Stack(app, 'ChatbotBasic', { env: { region: 'eu-west-1' } });
+export function buildBasicExample(app: App, options: BasicExampleOptions = {}): Stack {
+  const variant = options;
+  const stack = new Stack(app, 'ChatbotBasic', { env: { region: 'eu-west-1' }, stackName: options.stackName });
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   new SecureContainerChatbot(stack, 'Chatbot', {
     container: {
-      image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app'), { cpuArchitecture: variant.cpuArchitecture }),
+      image: exampleImage(options, { cpuArchitecture: variant.cpuArchitecture }),
       cpu: variant.cpu,
       memoryLimitMiB: variant.memoryLimitMiB,
       cpuArchitecture: variant.cpuArchitecture,
     },
-    domainName: 'chat.example.com',
+    domainName: exampleDomainName('chat', options),
     hostedZone,
     // A geographic inference profile id as the Bedrock console shows it: EU regions only.
     bedrockModels: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
     interfaceEndpointsInOneAz: variant.interfaceEndpointsInOneAz,
+    removalPolicy: options.removalPolicy,
   });
   return stack;
 }

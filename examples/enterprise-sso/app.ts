@@ -1,7 +1,6 @@
-import * as path from 'path';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotIdentityProvider, ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ChatbotIdentityProvider, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 import { userValue } from '../user-values';
 
 /**
@@ -15,19 +14,17 @@ import { userValue } from '../user-values';
  * secret in eu-west-1 that holds Okta's client secret in the JSON field `clientSecret` (create it
  * before deploying). Without them, synth fails naming the missing key.
  */
-export function buildEnterpriseSsoExample(app: App): Stack {
-  const stack = new Stack(app, 'ChatbotEnterpriseSso', { env: { region: 'eu-west-1' } });
+export function buildEnterpriseSsoExample(app: App, options: ExampleOptions = {}): Stack {
+  const stack = new Stack(app, 'ChatbotEnterpriseSso', { env: { region: 'eu-west-1' }, stackName: options.stackName });
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
-    domainName: 'chat.example.com',
+    container: { image: exampleImage(options) },
+    domainName: exampleDomainName('chat', options),
     hostedZone,
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    removalPolicy: options.removalPolicy,
     ingress: ChatbotIngress.cloudFront({
       identityProviders: [
         ChatbotIdentityProvider.saml({

@@ -1,7 +1,6 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotEgress, ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 
 /**
  * Seed 004: an API Gateway HTTP API with a Cognito JWT authorizer -> VPC link -> internal Network
@@ -9,17 +8,14 @@ import { ChatbotEgress, ChatbotImage, ChatbotIngress, SecureContainerChatbot } f
  * route to the internet; app subnets in 10.0.0.0/16 whose default route is a NAT gateway in their
  * AZ; ECR and S3 endpoints for the image pulls.
  */
-export function buildHttpApiExample(app: App): Stack {
-  const stack = new Stack(app, 'ChatbotHttpApi', { env: { region: 'ap-southeast-2' } });
+export function buildHttpApiExample(app: App, options: ExampleOptions = {}): Stack {
+  const stack = new Stack(app, 'ChatbotHttpApi', { env: { region: 'ap-southeast-2' }, stackName: options.stackName });
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
-    domainName: 'chat-api.example.com',
+    container: { image: exampleImage(options) },
+    domainName: exampleDomainName('chat-api', options),
     hostedZone,
     ingress: ChatbotIngress.httpApi(),
     egress: ChatbotEgress.NAT_GATEWAY_PER_AZ,
@@ -31,6 +27,7 @@ export function buildHttpApiExample(app: App): Stack {
       taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'],
     },
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    removalPolicy: options.removalPolicy,
   });
   return stack;
 }

@@ -1,7 +1,6 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ChatbotIngress, SecureContainerChatbot } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 
 /**
  * The basic architecture with a private origin: CloudFront + WAF -> a CloudFront VPC origin ->
@@ -11,20 +10,18 @@ import { ChatbotImage, ChatbotIngress, SecureContainerChatbot } from '../../src'
  * needed. A VPC origin is in its load balancer's stack, so the distribution is too: in us-east-1
  * the whole chatbot is this one stack.
  */
-export function buildPrivateOriginExample(app: App): Stack {
-  const stack = new Stack(app, 'ChatbotPrivateOrigin', { env: { region: 'us-east-1' } });
+export function buildPrivateOriginExample(app: App, options: ExampleOptions = {}): Stack {
+  const stack = new Stack(app, 'ChatbotPrivateOrigin', { env: { region: 'us-east-1' }, stackName: options.stackName });
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
-    domainName: 'chat.example.com',
+    container: { image: exampleImage(options) },
+    domainName: exampleDomainName('chat', options),
     hostedZone,
     ingress: ChatbotIngress.cloudFrontVpcOrigin(),
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    removalPolicy: options.removalPolicy,
   });
   return stack;
 }

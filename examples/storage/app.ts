@@ -1,9 +1,8 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  ChatbotGuardrail, ChatbotImage, ChatbotIngress, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction, SecureContainerChatbot,
+  ChatbotGuardrail, ChatbotIngress, GuardrailContentFilterType, GuardrailFilterStrength, GuardrailPiiAction, SecureContainerChatbot,
 } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 
 /**
  * Seed 002: the basic architecture plus an S3 bucket for files and a DynamoDB table for metadata,
@@ -13,17 +12,14 @@ import {
  * invocation logging records the prompts and answers (a setting of the whole account and region,
  * put back as it was when the stack is deleted).
  */
-export function buildStorageExample(app: App): Stack {
-  const stack = new Stack(app, 'ChatbotStorage', { env: { region: 'us-west-2' } });
+export function buildStorageExample(app: App, options: ExampleOptions = {}): Stack {
+  const stack = new Stack(app, 'ChatbotStorage', { env: { region: 'us-west-2' }, stackName: options.stackName });
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   new SecureContainerChatbot(stack, 'Chatbot', {
-    container: { image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')) },
-    domainName: 'docs-chat.example.com',
+    container: { image: exampleImage(options) },
+    domainName: exampleDomainName('docs-chat', options),
     hostedZone,
     bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
     bedrockGuardrail: ChatbotGuardrail.create({
@@ -46,6 +42,7 @@ export function buildStorageExample(app: App): Stack {
     }),
     bedrockInvocationLogging: { textData: true },
     storage: {},
+    removalPolicy: options.removalPolicy,
     desiredCount: 2,
     maxTaskCount: 6,
     ingress: ChatbotIngress.cloudFront({

@@ -1,9 +1,8 @@
-import * as path from 'path';
 import { App, CfnOutput, CrossStackReferences, ReferenceStrength, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 import { userValue } from '../user-values';
 
 /** The backend image tag the service runs: push it to the repository before deploying the service. */
@@ -20,27 +19,24 @@ const BACKEND_IMAGE_TAG = '1.0.0';
  * 3. `cdk deploy --all`: the chatbot stack, which depends on the images stack.
  * The frontend is built from source as an image asset during `cdk deploy`.
  */
-export function buildTwoTierExample(app: App): Stack {
+export function buildTwoTierExample(app: App, options: ExampleOptions = {}): Stack {
   const env = { region: 'eu-central-1' };
 
   // Its own stack so that it exists, and holds the image, before the backend service is created.
-  const images = new Stack(app, 'ChatbotTwoTierImages', { env });
+  const images = new Stack(app, 'ChatbotTwoTierImages', { env, stackName: options.stackName && `${options.stackName}Images` });
   const backendImages = new ChatbotRepository(images, 'BackendImages');
   new CfnOutput(images, 'BackendRepositoryUri', {
     value: backendImages.ecrRepository.repositoryUri,
     description: `Push the backend image here as ${BACKEND_IMAGE_TAG} (built for linux/amd64) before deploying ChatbotTwoTier`,
   });
 
-  const stack = new Stack(app, 'ChatbotTwoTier', { env });
+  const stack = new Stack(app, 'ChatbotTwoTier', { env, stackName: options.stackName });
   // Imports (Fn::ImportValue) of the repository: CloudFormation refuses to delete it while this
   // stack runs images from it. They also order the stacks; the explicit dependency says why.
   CrossStackReferences.of(stack).consume(ReferenceStrength.STRONG);
   stack.addStackDependency(images, 'the backend image must be pushed to the repository before the service starts');
 
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
-    hostedZoneId: 'Z0123456789EXAMPLE',
-    zoneName: 'example.com',
-  });
+  const hostedZone = exampleHostedZone(stack, options);
 
   // An API key that already lives in Secrets Manager, in this region, named by the team.
   const searchApiKey = secretsmanager.Secret.fromSecretNameV2(stack, 'SearchApiKey',
@@ -48,12 +44,13 @@ export function buildTwoTierExample(app: App): Stack {
 
   new SecureContainerChatbot(stack, 'Chatbot', {
     container: {
-      image: ChatbotImage.fromAsset(path.join(__dirname, '..', 'app')),
+      image: exampleImage(options),
       generatedSecrets: ['SESSION_SIGNING_KEY'],
     },
-    domainName: 'team-chat.example.com',
+    domainName: exampleDomainName('team-chat', options),
     hostedZone,
     egress: ChatbotEgress.NAT_GATEWAY,
+    removalPolicy: options.removalPolicy,
     backend: {
       image: ecs.ContainerImage.fromEcrRepository(backendImages.ecrRepository, BACKEND_IMAGE_TAG),
       containerPort: 8080,
