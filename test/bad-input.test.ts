@@ -408,6 +408,21 @@ const UNKNOWN_KEYS: Array<[string, (stack: Stack) => unknown, string, RegExp]> =
   ['an unknown prop of a sub-construct', service(() => untyped({ desiredCoun: 2 })), 'desiredCoun', /did you mean `desiredCount`/],
 ];
 
+/** The shape of every refusal: the prop in backticks, what is wrong, then a sentence saying what to do. */
+function refusalOf(prop: string): RegExp {
+  return new RegExp('`' + prop.replace(/[.[\]]/g, '\\$&') + '`: [^\\n]+\\. [A-Z][^\\n]+');
+}
+
+/** The message `build` throws, or '' when it throws nothing. */
+function thrownMessage(build: () => unknown): string {
+  try {
+    build();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
 // Values AWS would reject at deploy time, or that mean nothing, each refused where it enters and
 // reported once under the prop the user wrote.
 const VALUES: Array<[string, (stack: Stack) => unknown, string]> = [
@@ -424,19 +439,39 @@ const VALUES: Array<[string, (stack: Stack) => unknown, string]> = [
   ['a fractional maxTaskCount, as such', chatbot(() => ({ maxTaskCount: 3.5 })), 'maxTaskCount'],
   ['a stickiness over 7 days, named by us', cloudFront(() => ({ stickinessDuration: Duration.days(8) })), 'ingress.stickinessDuration'],
   ['a log retention CloudWatch lacks, under logRetention', chatbot(() => ({ logRetention: 12345 as logs.RetentionDays })), 'logRetention'],
+  ['a VPC without public subnets for the internet-facing load balancer', chatbot((s) => ({
+    vpc: new ec2.Vpc(s, 'NoPublic', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+  })), 'vpc'],
 ];
+
+// Refused by the sub-construct the value reaches, under the L3's path.
+const DEEPER: Array<[string, (stack: Stack) => unknown, string, RegExp]> = [
+  ['a storage bucket of another Region', chatbot((s) => ({ storage: { bucket: s3.Bucket.fromBucketAttributes(s, 'Far', { bucketName: 'my-files-bucket', region: 'us-west-2' }) } })),
+    'storage.bucket', /^ChatbotStorage: /],
+  ['a guardrail filter strength outside the enum, from JavaScript', chatbot(() => ({
+    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create(untyped({ contentFilters: [{ type: 'HATE', inputStrength: 'EXTREME' }] })),
+  })), 'bedrockGuardrail.contentFilters[0].inputStrength', /NONE, LOW, MEDIUM, HIGH/],
+  ['a guardrail filter category outside the enum, from JavaScript', chatbot(() => ({
+    bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    bedrockGuardrail: ChatbotGuardrail.create(untyped({ contentFilters: [{ type: 'RUDENESS', inputStrength: 'HIGH' }] })),
+  })), 'bedrockGuardrail.contentFilters[0].type', /GuardrailContentFilterType/],
+];
+
+describe('values refused by the part they reach, under the user\'s path', () => {
+  test.each(DEEPER)('%s', (_what, build, prop, detail) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const message = thrownMessage(() => build(stack));
+    expect(message).toMatch(refusalOf(prop));
+    expect(message).toMatch(detail);
+  });
+});
 
 describe('values refused where they enter, once, under the user\'s prop', () => {
   test.each(VALUES)('%s', (_what, build, prop) => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
-    let message = '';
-    try {
-      build(stack);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    const name = prop.replace(/[.[\]]/g, '\\$&');
-    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    const message = thrownMessage(() => build(stack));
+    expect(message).toMatch(refusalOf(prop));
     // Reported once, by the chatbot itself.
     expect(message.split('`' + prop + '`').length - 1).toBe(1);
     expect(message).toMatch(/^SecureContainerChatbot: /);
@@ -446,14 +481,8 @@ describe('values refused where they enter, once, under the user\'s prop', () => 
 describe('keys that nothing takes are refused, not ignored', () => {
   test.each(UNKNOWN_KEYS)('%s', (_what, build, prop, explanation) => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
-    const name = prop.replace(/[.[\]]/g, '\\$&');
-    let message = '';
-    try {
-      build(stack);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    const message = thrownMessage(() => build(stack));
+    expect(message).toMatch(refusalOf(prop));
     expect(message).toMatch(explanation);
   });
 
@@ -471,17 +500,9 @@ describe('bad input fails at synth time, naming the prop and the fix, and leaves
   test.each(CASES)('%s', (_what, region, build, prop) => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: region ? { region } : undefined });
-    let message = '';
-    try {
-      build(stack);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    // The prop, in backticks, then what is wrong, then a sentence saying what to do.
-    const name = prop.replace(/[.[\]]/g, '\\$&');
-    expect(message).toMatch(new RegExp('`' + name + '`: [^\\n]+\\. [A-Z][^\\n]+'));
+    expect(thrownMessage(() => build(stack))).toMatch(refusalOf(prop));
     // A caller who catches the error cannot deploy the half-built tree.
-    expect(() => app.synth()).toThrow(new RegExp('`' + name + '`'));
+    expect(() => app.synth()).toThrow(new RegExp('`' + prop.replace(/[.[\]]/g, '\\$&') + '`'));
   });
 });
 

@@ -289,6 +289,18 @@ class CreatedGuardrail extends ChatbotGuardrail {
 
 function validateOptions(scope: IConstruct, o: ChatbotGuardrailOptions, prop: string): void {
   const v = new PropsValidator('ChatbotGuardrail', scope);
+  const strengths = Object.values(GuardrailFilterStrength) as string[];
+  const categories = Object.values(GuardrailContentFilterType) as string[];
+  (o.contentFilters ?? []).forEach((f, i) => {
+    // JavaScript and Python callers can pass any string, which Bedrock refuses at deploy time.
+    v.check(categories.includes(f.type), `${prop}.contentFilters[${i}].type`, `is '${f.type}', not a Bedrock content filter category.`,
+      `Use a GuardrailContentFilterType value: ${categories.join(', ')}.`);
+    for (const key of ['inputStrength', 'outputStrength'] as const) {
+      const strength = f[key];
+      v.check(strength === undefined || strengths.includes(strength), `${prop}.contentFilters[${i}].${key}`,
+        `is '${strength}', not a Bedrock filter strength.`, `Use a GuardrailFilterStrength value: ${strengths.join(', ')}.`);
+    }
+  });
   for (const f of o.contentFilters ?? []) {
     const promptAttackOnAnswers = f.type === GuardrailContentFilterType.PROMPT_ATTACK && f.outputStrength !== undefined
       && f.outputStrength !== GuardrailFilterStrength.NONE;

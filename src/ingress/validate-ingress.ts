@@ -36,6 +36,13 @@ export function checkCloudFrontWithoutZone(v: PropsValidator, options: ChatbotCl
 export function checkPublicOriginIngress(v: PropsValidator, props: SecureContainerChatbotProps, options: ChatbotCloudFrontIngressOptions,
   region: string): void {
   checkCloudFrontIngress(v, props, options, region, false);
+  const own = props.vpc ? 'vpc' : props.cluster ? 'cluster' : undefined;
+  const vpc = props.vpc ?? props.cluster?.vpc;
+  if (own && vpc && Array.isArray(vpc.publicSubnets)) {
+    // The internet-facing load balancer of a public origin lives in public subnets.
+    v.check(vpc.publicSubnets.length > 0, own, 'has no public subnets, where the internet-facing load balancer of ChatbotIngress.cloudFront() lives.',
+      'Pass a VPC with public subnets in two Availability Zones, or use ChatbotIngress.cloudFrontVpcOrigin(), whose internal load balancer needs none.');
+  }
   if (props.networkOptions?.loadBalancerSubnets) {
     v.fail('networkOptions.loadBalancerSubnets', 'is for an internal load balancer behind ChatbotIngress.cloudFrontVpcOrigin(); this load balancer is internet-facing.',
       'Remove it (it would add an unused NAT gateway), or use ChatbotIngress.cloudFrontVpcOrigin().');

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -96,6 +96,13 @@ export class ChatbotStorage extends Construct {
     v.check(!(props.bucket && props.table && props.removalPolicy !== undefined), 'removalPolicy',
       'is unused because both `bucket` and `table` were given.', 'Remove it; your bucket and table keep their own removal policies.');
     checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
+    const bucketRegion = props.bucket?.env.region;
+    const stackRegion = Stack.of(this).region;
+    if (bucketRegion !== undefined && !Token.isUnresolved(bucketRegion) && !Token.isUnresolved(stackRegion)) {
+      // The tasks reach S3 through this region's gateway endpoint, which serves this region's buckets only.
+      v.check(bucketRegion === stackRegion, 'bucket', `is in ${bucketRegion}, but the chatbot is in ${stackRegion}: its gateway endpoint reaches only buckets of ${stackRegion}.`,
+        `Pass a bucket in ${stackRegion} (or replicate yours there), or leave it out to get one.`);
+    }
     v.throwIfInvalid();
 
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
