@@ -436,6 +436,8 @@ const VALUES: Array<[string, (stack: Stack) => unknown, string]> = [
   ['a sign-out path without a slash, under its own name', cloudFront(() => ({ signOutPath: 'bye' })), 'ingress.signOutPath'],
   ['a bad generated secret name, at its index', withContainer({ generatedSecrets: ['API_KEY', 'bad-name'] }), 'container.generatedSecrets[1]'],
   ['a generated secret listed twice, at the second index', withContainer({ generatedSecrets: ['API_KEY', 'API_KEY'] }), 'container.generatedSecrets[1]'],
+  ['a bad secret variable name, under container.secrets',
+    chatbot((s) => ({ container: { image: IMAGE, secrets: { 'bad-name': secretsmanager.Secret.fromSecretNameV2(s, 'K', 'k') } } })), 'container.secrets'],
   ['a fractional maxTaskCount, as such', chatbot(() => ({ maxTaskCount: 3.5 })), 'maxTaskCount'],
   ['a stickiness over 7 days, named by us', cloudFront(() => ({ stickinessDuration: Duration.days(8) })), 'ingress.stickinessDuration'],
   ['a log retention CloudWatch lacks, under logRetention', chatbot(() => ({ logRetention: 12345 as logs.RetentionDays })), 'logRetention'],

@@ -124,6 +124,7 @@ function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, c
     }
   }
   checkEnvironmentValues(v, container);
+  checkVariableNames(v, container);
   checkGeneratedSecretNames(v, container);
   const writable = container.writableDirectories;
   if (Array.isArray(writable)) {
@@ -161,6 +162,20 @@ function checkEnvironmentValues(v: PropsValidator, container: ChatbotContainerOp
     const bytes = Buffer.byteLength(value, 'utf8');
     v.check(bytes <= MAX_ENVIRONMENT_VALUE_BYTES, `container.environment.${name}`, `is ${bytes} bytes, above the 4 KB a configuration value may have.`,
       'Put long values in a file in the image or the storage bucket, or in a secret (`container.secrets`).');
+  }
+}
+
+/** Variable names of `environment` and `secrets`, each under the prop it was written in. */
+function checkVariableNames(v: PropsValidator, container: ChatbotContainerOptions): void {
+  for (const prop of ['environment', 'secrets'] as const) {
+    const value = container[prop];
+    if (value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+      continue;
+    }
+    for (const name of Object.keys(value).filter((n) => !Token.isUnresolved(n))) {
+      v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `container.${prop}`, `has '${name}', which is not a valid environment variable name.`,
+        'Use letters, digits and underscores, not starting with a digit, such as API_KEY.');
+    }
   }
 }
 
