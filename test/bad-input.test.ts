@@ -441,6 +441,19 @@ const VALUES: Array<[string, (stack: Stack) => unknown, string]> = [
   ['a fractional maxTaskCount, as such', chatbot(() => ({ maxTaskCount: 3.5 })), 'maxTaskCount'],
   ['a stickiness over 7 days, named by us', cloudFront(() => ({ stickinessDuration: Duration.days(8) })), 'ingress.stickinessDuration'],
   ['a log retention CloudWatch lacks, under logRetention', chatbot(() => ({ logRetention: 12345 as logs.RetentionDays })), 'logRetention'],
+  ['a single stack in a Region where CloudFront cannot log to a bucket, blamed on the props that make it single', (s) => {
+    const app = s.node.scope as App;
+    const here = new Stack(app, 'InMilan', { env: { region: 'eu-south-1', account: '123456789012' } });
+    return new SecureContainerChatbot(here, 'Chat', {
+      container: { image: IMAGE },
+      domainName: 'chat.example.com',
+      hostedZone: zone(here),
+      ingress: ChatbotIngress.cloudFront({
+        edgeCertificate: acm.Certificate.fromCertificateArn(here, 'Edge', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b',
+      }),
+    });
+  }, 'ingress.edgeCertificate'],
   ['a VPC without public subnets for the internet-facing load balancer', chatbot((s) => ({
     vpc: new ec2.Vpc(s, 'NoPublic', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
   })), 'vpc'],

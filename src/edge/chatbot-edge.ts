@@ -15,7 +15,7 @@ import { EDGE_REGION } from './edge-stack';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
-import { DEFAULT_SIGN_OUT_PATH, ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
+import { DEFAULT_SIGN_OUT_PATH, NO_LEGACY_LOG_BUCKET_REGIONS, ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { createServiceLogBucket, emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { underPropPath } from '../shared/prop-path';
@@ -348,13 +348,6 @@ export class ChatbotEdge extends Construct {
     }
   }
 }
-
-/**
- * Regions where CloudFront's standard logging (legacy) cannot deliver to an S3 bucket, from the
- * AWSConfigRemediation-EnableCloudFrontAccessLogs runbook ("Buckets in the af-south-1, ap-east-1,
- * eu-south-1, and me-south-1 AWS Regions are not supported").
- */
-const NO_LEGACY_LOG_BUCKET_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   refuseWrongTypes(scope, 'ChatbotEdge', props, {

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { ChatbotCloudFrontIngressOptions, ChatbotHttpApiIngressOptions } from './chatbot-ingress';
 import { EDGE_REGION } from '../edge/edge-stack';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
+import { NO_LEGACY_LOG_BUCKET_REGIONS } from '../shared/constants';
 import { KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isValidDomainName, tryZoneName } from '../shared/validation';
 
 // The checks of the ingress options against the chatbot's props, each where its option enters:
@@ -85,6 +86,16 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
       `'${options.originDomainName}' must be a valid domain name other than \`domainName\`.`, 'Leave it out to use origin.<domainName>.');
   }
   const singleStack = vpcOrigin || (options.edgeStack === undefined && options.edgeCertificate && options.webAclArn);
+  if (singleStack && !Token.isUnresolved(region) && NO_LEGACY_LOG_BUCKET_REGIONS.includes(region)) {
+    // The distribution would live in this stack and log to a bucket here, which CloudFront cannot do.
+    if (vpcOrigin) {
+      v.fail('ingress', `is ChatbotIngress.cloudFrontVpcOrigin(), whose distribution lives in the load balancer's stack, in ${region}, where CloudFront cannot deliver its logs to a bucket.`,
+        'Use ChatbotIngress.cloudFront() (its distribution goes to a us-east-1 stack), or deploy the chatbot in another region.');
+    } else {
+      v.fail('ingress.edgeCertificate', `and \`ingress.webAclArn\` without \`ingress.edgeStack\` put the distribution in this stack, in ${region}, where CloudFront cannot deliver its logs to a bucket.`,
+        'Also pass `ingress.edgeStack` (a us-east-1 stack), or leave out edgeCertificate and webAclArn to get a us-east-1 edge stack.');
+    }
+  }
   if (props.hostedZone && !Token.isUnresolved(region) && region !== EDGE_REGION && !singleStack) {
     v.check(!Token.isUnresolved(props.hostedZone.hostedZoneId) && tryZoneName(props.hostedZone) !== undefined, 'hostedZone',
       'must have an ID and a name known at synth time, because the CloudFront parts live in a us-east-1 companion stack.',

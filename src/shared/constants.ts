@@ -41,3 +41,11 @@ export const BEDROCK_VARIABLES: ReadonlyArray<readonly [string, 'bedrockModels' 
 export function setsBedrockVariable(props: { readonly bedrockModels?: string[]; readonly bedrockGuardrail?: unknown }, prop: 'bedrockModels' | 'bedrockGuardrail'): boolean {
   return prop === 'bedrockModels' ? (props.bedrockModels ?? []).length > 0 : props.bedrockGuardrail !== undefined;
 }
+
+/**
+ * Regions where CloudFront's standard logging (legacy) cannot deliver to an S3 bucket, from the
+ * AWSConfigRemediation-EnableCloudFrontAccessLogs runbook ("Buckets in the af-south-1, ap-east-1,
+ * eu-south-1, and me-south-1 AWS Regions are not supported"). A distribution outside us-east-1
+ * logs to such a bucket, so it cannot live in these regions.
+ */
+export const NO_LEGACY_LOG_BUCKET_REGIONS: readonly string[] = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
