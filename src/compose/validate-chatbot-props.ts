@@ -11,7 +11,7 @@ import { logRetentionType } from '../shared/aws-limits';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, setsBedrockVariable } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import {
-  KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isInZone, isKnown, checkDomainName, tryZoneName,
+  ENVIRONMENT_VARIABLE_NAME, KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isInZone, isKnown, checkDomainName, tryZoneName,
 } from '../shared/validation';
 
 // Variables the construct sets in the container, and the prop each one comes from.
@@ -173,7 +173,7 @@ function checkVariableNames(v: PropsValidator, container: ChatbotContainerOption
       continue;
     }
     for (const name of Object.keys(value).filter((n) => !Token.isUnresolved(n))) {
-      v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `container.${prop}`, `has '${name}', which is not a valid environment variable name.`,
+      v.check(ENVIRONMENT_VARIABLE_NAME.test(name), `container.${prop}`, `has '${name}', which is not a valid environment variable name.`,
         'Use letters, digits and underscores, not starting with a digit, such as API_KEY.');
     }
   }
@@ -189,7 +189,7 @@ function checkGeneratedSecretNames(v: PropsValidator, container: ChatbotContaine
     if (typeof name !== 'string' || Token.isUnresolved(name)) {
       return;
     }
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `container.generatedSecrets[${i}]`, `'${name}' is not a valid environment variable name.`,
+    v.check(ENVIRONMENT_VARIABLE_NAME.test(name), `container.generatedSecrets[${i}]`, `'${name}' is not a valid environment variable name.`,
       'Use letters, digits and underscores, not starting with a digit, such as API_KEY.');
     v.check(generated.indexOf(name) === i, `container.generatedSecrets[${i}]`, `'${name}' is listed a second time (first at [${generated.indexOf(name)}]).`,
       'List each generated secret once.');

@@ -22,6 +22,7 @@ import { underPropPath } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
+  isSignOutPath,
   PropsValidator, checkCertificateRegion, checkDomainName, durationType, enumType, isInZone, numberType, objectType, refuseWrongTypes,
   regionOfArn, required, stringListType, stringType, tryZoneName,
 } from '../shared/validation';
@@ -422,7 +423,7 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   for (const [prop, path] of [['signOutPath', props.signOutPath], ['cognitoLogoutPath', props.cognitoLogoutPath]] as const) {
     if (path !== undefined) {
-      v.check(/^\/[A-Za-z0-9._~\-/]+$/.test(path) && path !== '/', prop, `must be an absolute path other than / (got '${path}').`,
+      v.check(isSignOutPath(path), prop, `must be an absolute path other than / (got '${path}').`,
         'Use a path such as /signout.');
     }
   }

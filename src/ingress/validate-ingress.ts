@@ -3,7 +3,9 @@ import { ChatbotCloudFrontIngressOptions, ChatbotHttpApiIngressOptions } from '.
 import { EDGE_REGION } from '../edge/edge-stack';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { NO_LEGACY_LOG_BUCKET_REGIONS } from '../shared/constants';
-import { KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isValidDomainName, tryZoneName } from '../shared/validation';
+import {
+  KnownKeys, PropsValidator, checkCertificateRegion, checkKnownKeys, isSignOutPath, isValidDomainName, tryZoneName,
+} from '../shared/validation';
 
 // The checks of the ingress options against the chatbot's props, each where its option enters:
 // the variant that takes the option runs them (see ChatbotIngress's internal methods).
@@ -107,7 +109,7 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
   }
   if (options.signOutPath !== undefined && !Token.isUnresolved(options.signOutPath)) {
     // The load balancer's rule path and the edge function's match are built from it.
-    v.check(/^\/[A-Za-z0-9._~\-/]+$/.test(options.signOutPath) && options.signOutPath !== '/', 'ingress.signOutPath',
+    v.check(isSignOutPath(options.signOutPath), 'ingress.signOutPath',
       `must be an absolute path other than / (got '${options.signOutPath}').`, 'Use a path such as /signout.');
   }
   const stickiness = options.stickinessDuration;

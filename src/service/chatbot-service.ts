@@ -21,6 +21,7 @@ import { checkRemovalPolicy } from '../shared/removal-policy';
 import { looksLikeCredential } from '../shared/secret-names';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import {
+  ENVIRONMENT_VARIABLE_NAME,
   PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
   stringListType, stringMapType, stringType,
 } from '../shared/validation';
@@ -535,7 +536,7 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
       'Give each environment variable one source.');
   }
   for (const name of injected) {
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), p('config'), `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
+    v.check(ENVIRONMENT_VARIABLE_NAME.test(name), p('config'), `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
       'Use letters, digits and underscores, not starting with a digit.');
   }
   // The construct sets these two itself; a second source would silently replace one of them.

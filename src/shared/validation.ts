@@ -233,6 +233,14 @@ export function enumType(typeName: string, enumObject: object, example?: string)
   };
 }
 
+/** A name a container environment variable may have: letters, digits and underscores, not starting with a digit. */
+export const ENVIRONMENT_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True for a path the sign-out and logout rules can match: absolute, other than `/`, URL-safe characters. */
+export function isSignOutPath(path: string): boolean {
+  return /^\/[A-Za-z0-9._~\-/]+$/.test(path) && path !== '/';
+}
+
 /** The names of the props or options a struct takes, in a list a test holds to its interface. */
 export type KnownKeys = readonly string[];
 
