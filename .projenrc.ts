@@ -57,6 +57,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // Coverage of src/ only; examples and scripts are exercised through their own tests.
       coveragePathIgnorePatterns: ['/node_modules/', '/examples/', '/scripts/'],
+      // Besides projen's TypeScript patterns: plain JavaScript tests (bad input without a compiler).
+      testMatch: ['<rootDir>/test/**/*.test.js'],
     },
   },
 
@@ -144,6 +146,7 @@ project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot
 // Lambda handlers are plain JavaScript beside their construct; jsii compiles only TypeScript.
 project.compileTask.exec('mkdir -p lib/origin-verify && cp -r src/origin-verify/rotation-handler lib/origin-verify/');
 project.compileTask.exec('mkdir -p lib/bedrock && cp -r src/bedrock/invocation-logging-handler lib/bedrock/');
+project.compileTask.exec('mkdir -p lib/image && cp -r src/image/image-check-handler lib/image/');
 
 // Only the compiled library goes into the npm package.
 project.addPackageIgnore('/examples/');

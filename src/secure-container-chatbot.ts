@@ -17,7 +17,7 @@ import { ChatbotGuardrail } from './bedrock/chatbot-guardrail';
 import { ChatbotInvocationLogging, ChatbotInvocationLoggingOptions } from './bedrock/chatbot-invocation-logging';
 import {
   ChatbotBase, composeAccessLogsBucket, composeBackend, composeCertificate, composeEndpoints, composeInvocationLogging, composeNetwork,
-  composeConversations, composeService, composeStorage,
+  composeConversations, composeReleaseRollback, composeService, composeStorage,
 } from './compose/chatbot-parts';
 import { validateChatbotProps } from './compose/validate-chatbot-props';
 import { ChatbotConversationHistoryOptions, ChatbotConversations } from './conversations/chatbot-conversations';
@@ -436,6 +436,7 @@ export class SecureContainerChatbot extends Construct {
     this.oidcAuth = login.oidcAuth;
     this.loginWebAcl = login.loginWebAcl;
     this.monitoring = entry.monitoring;
+    composeReleaseRollback(this, base, this.service, this.monitoring);
   }
 
   /**

@@ -6,8 +6,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { addNagPacks } from '../examples/nag-packs';
 import { readAssembly } from '../scripts/assembly';
-import { ChatbotIngress, ChatbotRepository, SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
-import { Resources, customResourcesWithoutServiceTimeout, protectedLoadBalancers, retainedOrProtected } from './support/deploy-lifecycle';
+import { ChatbotImage, ChatbotIngress, ChatbotRepository, SecureContainerChatbot, SecureContainerChatbotProps } from '../src';
+import { Resources, customResourcesWithoutServiceTimeout, imagesStartedBeforeTheyArePushed, protectedLoadBalancers, retainedOrProtected } from './support/deploy-lifecycle';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 
@@ -22,7 +22,7 @@ function synthesize(props: Partial<SecureContainerChatbotProps>, options: { nag?
     container: { image: IMAGE },
     domainName: 'chat.example.com',
     hostedZone,
-    backend: { image: images ? ecs.ContainerImage.fromEcrRepository(images.ecrRepository, '1.0.0') : IMAGE, containerPort: 8080 },
+    backend: { image: images ? ChatbotImage.fromRepository(images.ecrRepository, '1.0.0') : IMAGE, containerPort: 8080 },
     ...props,
   });
   if (options.nag) {
@@ -46,6 +46,11 @@ describe('removalPolicy DESTROY: a trial deployment is fully deletable', () => {
 
   test('the bucket emptiers, too, hold the stack no longer than their handler runs', () => {
     expect(templates.flatMap(customResourcesWithoutServiceTimeout)).toEqual([]);
+  });
+
+  test('the backend image of the repository is found before its task definition is registered', () => {
+    expect(templates.flatMap(imagesStartedBeforeTheyArePushed)).toEqual([]);
+    expect(templates.flatMap((t) => Object.values(t)).filter((r) => r.Type === 'Custom::ChatbotImageCheck')).toHaveLength(1);
   });
 
   test('buckets empty themselves, the repository too, and no backup vault is left that recovery points would pin', () => {

@@ -45,6 +45,8 @@ export function buildStorageExample(app: App, options: ExampleOptions = {}): Sta
     removalPolicy: options.removalPolicy,
     desiredCount: 2,
     maxTaskCount: 6,
+    // A release that answers with 5xx or whose tasks turn unhealthy is rolled back by its alarms.
+    deployment: { rollbackOnChatbotAlarms: true },
     ingress: ChatbotIngress.cloudFront({
       rateLimitPerIp: 500,
       maxUploadBytes: 10 * 1024 * 1024,

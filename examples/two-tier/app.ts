@@ -1,7 +1,6 @@
 import { App, CfnOutput, CrossStackReferences, ReferenceStrength, Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotEgress, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
 import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 import { userValue } from '../user-values';
 
@@ -16,7 +15,8 @@ const BACKEND_IMAGE_TAG = '1.0.0';
  * Two stacks, deployed in this order, because a service cannot start from an empty repository:
  * 1. `cdk deploy ChatbotTwoTierImages`: the backend's ECR repository (its URI is an output);
  * 2. build the backend image for linux/amd64 and push it as `<BackendRepositoryUri>:1.0.0`;
- * 3. `cdk deploy --all`: the chatbot stack, which depends on the images stack.
+ * 3. `cdk deploy --all`: the chatbot stack, which depends on the images stack. Deployed before the
+ *    push, it fails in seconds with the `docker push` to run, and rolls back (`ChatbotImage.fromRepository`).
  * The frontend is built from source as an image asset during `cdk deploy`.
  */
 export function buildTwoTierExample(app: App, options: ExampleOptions = {}): Stack {
@@ -52,7 +52,7 @@ export function buildTwoTierExample(app: App, options: ExampleOptions = {}): Sta
     egress: ChatbotEgress.NAT_GATEWAY,
     removalPolicy: options.removalPolicy,
     backend: {
-      image: ecs.ContainerImage.fromEcrRepository(backendImages.ecrRepository, BACKEND_IMAGE_TAG),
+      image: ChatbotImage.fromRepository(backendImages.ecrRepository, BACKEND_IMAGE_TAG),
       containerPort: 8080,
       healthCheckPath: '/health',
       maxTaskCount: 4,

@@ -6,13 +6,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
+import { acknowledgeFindings } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
+import { createDeployTimeFunction } from '../shared/deploy-time-function';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { CUSTOM_RESOURCE_SERVICE_TIMEOUT } from '../shared/service-timeout';
-import { ignoreCfnLintChecks, skipCheckovChecks } from '../shared/template-checks';
 import { PropsValidator, booleanType, enumType, objectType, refuseWrongTypes } from '../shared/validation';
 
 /**
@@ -142,28 +142,19 @@ export class ChatbotInvocationLogging extends Construct {
       stringValue: 'none',
     });
 
-    const handlerRole = new ManagedPolicyRole(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Sets Bedrock model invocation logging for the account and region',
-    });
-    const handlerLogs = createEncryptedLogGroup(this, 'HandlerLogs', { encryptionKey: key, retention, removalPolicy: props.removalPolicy });
-    this.handler = new lambda.Function(this, 'Handler', {
+    const { handler, role: handlerRole } = createDeployTimeFunction(this, {
       description: 'Sets Bedrock model invocation logging for the account and region, and puts the previous setting back on delete',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+      roleDescription: 'Sets Bedrock model invocation logging for the account and region',
       // Plain JavaScript next to this file (copied to lib/ when the library is compiled).
-      code: lambda.Code.fromAsset(path.join(__dirname, 'invocation-logging-handler')),
+      codeDirectory: path.join(__dirname, 'invocation-logging-handler'),
       timeout: Duration.minutes(2),
-      memorySize: 256,
-      role: handlerRole,
-      logGroup: handlerLogs,
+      logsKey: key,
+      logRetention: retention,
+      removalPolicy: props.removalPolicy,
+      outsideVpcReason: 'A deploy-time handler that only calls the Bedrock control plane and SSM through AWS APIs over TLS with IAM authentication; it handles no application data, and the app\'s VPC has no Bedrock control-plane endpoint (it would cost an interface endpoint for a call made once per deployment).',
+      outsideVpcCheckovReason: 'Runs only while CloudFormation deploys the stack and calls the Bedrock control plane, which has no endpoint in the app\'s VPC.',
     });
-    handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'LogsOfTheHandler',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [handlerLogs.logGroupArn],
-    }));
+    this.handler = handler;
     handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'SetInvocationLogging',
       actions: ['bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'],
@@ -200,22 +191,7 @@ export class ChatbotInvocationLogging extends Construct {
     // own permissions: both policies exist before the custom resource runs, and outlive its delete.
     setting.node.addDependency((this.loggingRole as ManagedPolicyRole).grantsPolicy!, handlerRole.grantsPolicy!);
 
-    const cfnFunction = this.handler.node.defaultChild as lambda.CfnFunction;
-    // aws-cdk-lib makes the function depend on its role, which the Role reference already does.
-    ignoreCfnLintChecks(cfnFunction, ['W3005']);
-    skipCheckovChecks(cfnFunction, [
-      ['CKV_AWS_117', 'Runs only while CloudFormation deploys the stack and calls the Bedrock control plane, which has no endpoint in the app\'s VPC.'],
-      ['CKV_AWS_116', 'CloudFormation invokes custom resource handlers synchronously; a dead-letter queue only receives failed asynchronous invocations.'],
-      ['CKV_AWS_115', 'CloudFormation invokes it once per stack operation; a concurrency reservation fails in accounts at the minimum concurrency quota of 10.'],
-    ]);
     acknowledgeFindings(handlerRole.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
       'The Bedrock model invocation logging actions (Get/Put/DeleteModelInvocationLoggingConfiguration) act on an account-and-region setting and support no resource-level permission (the Service Authorization Reference lists no resource type for them); every other action of the role names its resource.');
-    acknowledgeFindings(this.handler, ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC',
-      controlTowerRule('lambda_inside_vpc_check')],
-    'A deploy-time handler that only calls the Bedrock control plane and SSM through AWS APIs over TLS with IAM authentication; it handles no application data, and the app\'s VPC has no Bedrock control-plane endpoint (it would cost an interface endpoint for a call made once per deployment).');
-    acknowledgeFindings(this.handler, ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ'],
-      'CloudFormation invokes custom resource handlers synchronously and records a failure as a failed stack operation; a dead-letter queue only receives failed asynchronous invocations, which never happen here.');
-    acknowledgeFindings(this.handler, ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency'],
-      'CloudFormation invokes it once per stack operation; reserving concurrency would make the first deployment fail in accounts whose concurrency quota is still the minimum of 10.');
   }
 }

@@ -9,6 +9,7 @@ import { ChatbotInvocationLogging } from '../bedrock/chatbot-invocation-logging'
 import { ChatbotConversations } from '../conversations/chatbot-conversations';
 import { ChatbotEndpoints } from '../endpoints/chatbot-endpoints';
 import { IngressPlan } from '../ingress/ingress-parts';
+import { ChatbotMonitoring } from '../monitoring/chatbot-monitoring';
 import { ChatbotNetwork } from '../network/chatbot-network';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotService } from '../service/chatbot-service';
@@ -16,6 +17,7 @@ import { backendDomainName } from '../shared/constants';
 import { dnsRecordOutput } from '../shared/dns-record-output';
 import { createServiceLogBucket } from '../shared/log-bucket';
 import { withPropPath } from '../shared/prop-path';
+import { PropsValidator } from '../shared/validation';
 import { ChatbotStorage } from '../storage/chatbot-storage';
 
 // The parts of SecureContainerChatbot that every ingress shares, one function a part: each takes
@@ -134,7 +136,8 @@ export function composeService(scope: Construct, base: ChatbotBase, vpc: ec2.IVp
     logRetention: props.logRetention,
     logsEncryptionKey: base.encryptionKey,
     signOutPath: base.plan.signOutPath,
-    deployment: props.deployment,
+    // The chatbot's own alarms exist only once the entry is built: composeReleaseRollback adds them.
+    deployment: props.deployment && { ...props.deployment, rollbackOnChatbotAlarms: undefined },
     removalPolicy: props.removalPolicy,
   }, '', CONTAINER_PROP_NAMES));
 }
@@ -234,4 +237,24 @@ export function composeBackend(scope: Construct, base: ChatbotBase, vpc: ec2.IVp
       'the backend\'s internal load balancer (resolvable only inside the VPC, so a private zone of your DNS serves too)');
   }
   return backend;
+}
+
+/**
+ * `deployment.rollbackOnChatbotAlarms`: the service rolls a deployment back on the chatbot's own
+ * alarms that mean a bad release. They exist once the entry is built, which is why this comes last.
+ */
+export function composeReleaseRollback(scope: Construct, base: ChatbotBase, service: ChatbotService,
+  monitoring: ChatbotMonitoring | undefined): void {
+  if (!base.props.deployment?.rollbackOnChatbotAlarms) {
+    return;
+  }
+  if (!monitoring) {
+    const v = new PropsValidator('SecureContainerChatbot', scope);
+    v.check(false, 'deployment.rollbackOnChatbotAlarms',
+      'is true, but this chatbot has no alarms: the HTTP API ingress has none, and `ingress.monitoring: false` turns them off.',
+      'Turn monitoring on (the CloudFront ingress), or pass your own alarms in `deployment.rollbackAlarms`.');
+    v.throwIfInvalid();
+    return;
+  }
+  service.rollBackOnAlarms(monitoring.releaseAlarms());
 }

@@ -1,5 +1,8 @@
+import { Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
 import { architectureName, platformArchitecture } from './image-platform';
 
 /**
@@ -46,5 +49,52 @@ export class ChatbotImage {
     return ecs.ContainerImage.fromAsset(directory, { ...assetProps, platform });
   }
 
+  /**
+   * An image of an ECR repository, by tag or by digest (`sha256:...`). `ChatbotService` checks
+   * at deploy time, before it registers the task definition, that the image is in the repository:
+   * a deployment made before the push fails at once with the `docker push` to run, and rolls back
+   * cleanly, instead of starting tasks that cannot pull it. Use it for images that a pipeline
+   * pushes to a repository the app owns (`ChatbotRepository`).
+   *
+   * @param repository the repository that holds the image
+   * @param tagOrDigest the image's tag (`1.0.0`) or digest (`sha256:` and 64 hex digits)
+   */
+  public static fromRepository(repository: ecr.IRepository, tagOrDigest: string): ecs.ContainerImage {
+    if (!Token.isUnresolved(tagOrDigest) && !IMAGE_TAG.test(tagOrDigest) && !IMAGE_DIGEST.test(tagOrDigest)) {
+      throw new Error(`ChatbotImage.fromRepository: \`tagOrDigest\` ('${tagOrDigest}') is neither an image tag nor a digest. `
+        + 'Give a tag of up to 128 letters, digits, _, . and - that starts with a letter, digit or _ (such as 1.0.0), or a digest: sha256: and 64 lower-case hex digits.');
+    }
+    if (tagOrDigest === 'latest') {
+      throw new Error('ChatbotImage.fromRepository: `tagOrDigest` is \'latest\', which names a different image after each push, so a redeploy or a replaced task may run code nobody deployed. '
+        + 'Give the version tag (such as 1.0.0) or the digest of the image to run.');
+    }
+    return new RepositoryImage(repository, tagOrDigest);
+  }
+
   private constructor() {}
+}
+
+// Docker's tag grammar (ECR stores the same): https://docs.docker.com/reference/cli/docker/image/tag/
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** An ECR repository image that remembers its repository and tag, for the presence check. */
+class RepositoryImage extends ecs.ContainerImage {
+  public readonly imageName: string;
+  private readonly image: ecs.EcrImage;
+
+  constructor(public readonly repository: ecr.IRepository, public readonly tagOrDigest: string) {
+    super();
+    this.image = ecs.ContainerImage.fromEcrRepository(repository, tagOrDigest);
+    this.imageName = this.image.imageName;
+  }
+
+  public bind(scope: Construct, containerDefinition: ecs.ContainerDefinition): ecs.ContainerImageConfig {
+    return this.image.bind(scope, containerDefinition);
+  }
+}
+
+/** The repository and tag of an image from `ChatbotImage.fromRepository`, else undefined. */
+export function repositoryImageOf(image: ecs.ContainerImage): { repository: ecr.IRepository; tagOrDigest: string } | undefined {
+  return image instanceof RepositoryImage ? { repository: image.repository, tagOrDigest: image.tagOrDigest } : undefined;
 }

@@ -232,6 +232,15 @@ export class ChatbotMonitoring extends Construct {
     return alarm;
   }
 
+  /**
+   * The alarms that mean a bad release and can roll a deployment back: the target 5xx rate and
+   * unhealthy tasks. Not the healthy-task alarm, which treats missing data as an outage and is
+   * in ALARM before the first tasks of a new stack exist.
+   */
+  public releaseAlarms(): cloudwatch.Alarm[] {
+    return [this.alarms[0], this.alarms[1]];
+  }
+
   private newAlarm(alarmId: string, description: string, metric: cloudwatch.IMetric, thresholdValue: number,
     comparisonOperator: cloudwatch.ComparisonOperator, evaluationPeriods: number): cloudwatch.Alarm {
     const a = new cloudwatch.Alarm(this, alarmId, {

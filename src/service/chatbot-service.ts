@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,11 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, resolveDeploymentSettings } from './deployment-defaults';
+import { DEPLOYMENT_SETTINGS_TYPE, checkServiceDeployment, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
 import { checkBedrockModels, checkKnowledgeBases, grantBedrock } from '../bedrock/bedrock-grants';
 import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-guardrail';
+import { repositoryImageOf } from '../image/chatbot-image';
 import { checkImagePlatform } from '../image/image-platform';
+import { ImagePresenceCheck } from '../image/image-presence-check';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, DEFAULT_SIGN_OUT_PATH, setsBedrockVariable } from '../shared/constants';
@@ -323,6 +326,8 @@ export class ChatbotService extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
+    checkImageBeforeTasks(this, this.taskDefinition, props, logsKey);
+
     const models = props.bedrockModels ?? [];
     const guardrail = props.bedrockGuardrail?.bind(this, propName(props, 'bedrockGuardrail'));
     this.bedrockGuardrail = guardrail;
@@ -402,21 +407,12 @@ export class ChatbotService extends Construct {
       enableExecuteCommand: false,
     });
 
-    const maxTaskCount = props.maxTaskCount ?? desiredCount;
-    if (Token.isUnresolved(maxTaskCount) || Token.isUnresolved(desiredCount) || maxTaskCount > desiredCount) {
-      this.scaling = this.fargateService.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxTaskCount });
-      // Scale out fast, scale in slowly so that a burst of chats does not make the count flap.
-      this.scaling.scaleOnCpuUtilization('Cpu', {
-        targetUtilizationPercent: props.cpuTargetPercent ?? 60,
-        scaleOutCooldown: Duration.seconds(60),
-        scaleInCooldown: Duration.seconds(300),
-      });
-      this.scaling.scaleOnMemoryUtilization('Memory', {
-        targetUtilizationPercent: props.memoryTargetPercent ?? 70,
-        scaleOutCooldown: Duration.seconds(60),
-        scaleInCooldown: Duration.seconds(300),
-      });
+    const rollbackAlarms = props.deployment?.rollbackAlarms ?? [];
+    if (rollbackAlarms.length > 0) {
+      this.rollBackOnAlarms(rollbackAlarms);
     }
+
+    this.scaling = this.scaleOnLoad(props, desiredCount);
 
     // ECR's GetAuthorizationToken has no resource-level permissions: AWS documents `*` as its only resource.
     const executionPolicy = executionRole.grantsPolicy;
@@ -424,6 +420,38 @@ export class ChatbotService extends Construct {
       acknowledgeFindings(executionPolicy, ['AwsSolutions-IAM5[Resource::*]'],
         'ecr:GetAuthorizationToken supports no resource-level permission (its only resource is *); every other action of the execution role is scoped to the image repository, the log group and the container secrets.');
     }
+  }
+
+  /**
+   * Rolls a deployment back to the last revision that completed when one of these alarms goes
+   * into ALARM, during the deployment and its bake time (ECS deployment alarms). May be called
+   * more than once; the alarms add up.
+   *
+   * @param alarms CloudWatch alarms in the service's Region
+   */
+  public rollBackOnAlarms(alarms: cloudwatch.IAlarm[]): void {
+    this.fargateService.enableDeploymentAlarms(alarms.map((alarm) => alarm.alarmName), { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+  }
+
+  /** Target tracking on CPU and memory between `desiredCount` and `maxTaskCount`, when they differ. */
+  private scaleOnLoad(props: ChatbotServiceProps, desiredCount: number): ecs.ScalableTaskCount | undefined {
+    const maxTaskCount = props.maxTaskCount ?? desiredCount;
+    if (!Token.isUnresolved(maxTaskCount) && !Token.isUnresolved(desiredCount) && maxTaskCount <= desiredCount) {
+      return undefined;
+    }
+    const scaling = this.fargateService.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxTaskCount });
+    // Scale out fast, scale in slowly so that a burst of chats does not make the count flap.
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: props.cpuTargetPercent ?? 60,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+    scaling.scaleOnMemoryUtilization('Memory', {
+      targetUtilizationPercent: props.memoryTargetPercent ?? 70,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+    return scaling;
   }
 }
 
@@ -462,6 +490,20 @@ const SERVICE_TYPES: PropTypes = {
   signOutPath: stringType("'/signout'"),
 };
 
+/** An image a pipeline pushes: no task definition that names it is registered before it is there. */
+function checkImageBeforeTasks(scope: Construct, taskDefinition: ecs.TaskDefinition, props: ChatbotServiceProps, logsKey: kms.IKey): void {
+  const pushed = repositoryImageOf(props.image);
+  if (pushed) {
+    const check = new ImagePresenceCheck(scope, 'ImageCheck', {
+      ...pushed,
+      logsKey,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy,
+    });
+    taskDefinition.node.addDependency(check);
+  }
+}
+
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...),
   // except the props a parent passes from its own level, which keep their plain names.
@@ -477,6 +519,7 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   const p = (prop: string) => propName(props, prop);
   const containerPort = props.containerPort ?? 8501;
   const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
+  const stackRegion = Stack.of(scope).region;
   const user = props.containerUser ?? '1000:1000';
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {
@@ -488,20 +531,7 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
       'Run at least one task per Availability Zone so that losing one zone keeps the chat up; set 2 or more.');
   }
   checkFargateSize(v, props.cpu ?? 512, props.memoryLimitMiB ?? 1024, p('cpu'), p('memoryLimitMiB'));
-  const d = props.deployment ?? {};
-  if (d.minHealthyPercent !== undefined && isKnown(d.minHealthyPercent)) {
-    v.check(d.minHealthyPercent >= 50 && d.minHealthyPercent <= 100, p('deployment.minHealthyPercent'), `must be between 50 and 100 (got ${d.minHealthyPercent}).`,
-      'Keep at least half the tasks serving during a deployment; 100 keeps all of them.');
-  }
-  if (d.maxHealthyPercent !== undefined && isKnown(d.maxHealthyPercent)) {
-    v.check(d.maxHealthyPercent > 100 && d.maxHealthyPercent <= 400, p('deployment.maxHealthyPercent'), `must be above 100 and at most 400 (got ${d.maxHealthyPercent}).`,
-      'Allow extra tasks during a deployment, or no new task could start while all old ones keep serving.');
-  }
-  if (d.stopTimeout && !d.stopTimeout.isUnresolved()) {
-    v.check(d.stopTimeout.toSeconds() >= 2 && d.stopTimeout.toSeconds() <= 120, p('deployment.stopTimeout'), `must be between 2 and 120 seconds (got ${d.stopTimeout.toSeconds()}).`,
-      'Fargate allows up to 120 seconds between SIGTERM and SIGKILL.');
-  }
-  checkHealthCheckSettings(v, props.deployment, p('deployment.'));
+  checkServiceDeployment(v, props.deployment, p('deployment.'), stackRegion);
   const max = props.maxTaskCount;
   if (max !== undefined && isKnown(max) && isKnown(desiredCount)) {
     v.check(Number.isInteger(max) && max >= desiredCount, p('maxTaskCount'), `(${max}) is below desiredCount (${desiredCount}), the minimum.`,
@@ -522,7 +552,6 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   }
   checkBedrockModels(scope, v, props.bedrockModels ?? [], p('bedrockModels'));
   checkTaskSubnets(v, props);
-  const stackRegion = Stack.of(scope).region;
   for (const [name, secret] of Object.entries(props.secrets ?? {})) {
     const region = regionOfArn(secret.secretArn);
     if (region !== undefined && !Token.isUnresolved(stackRegion)) {

@@ -1,13 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ChatbotDeploymentSettings } from './deployment-settings';
-import { PropsValidator, durationType, isKnown, numberType, structType } from '../shared/validation';
+import { PropsValidator, booleanType, durationType, isKnown, numberType, objectListType, regionOfArn, structType } from '../shared/validation';
 
 /**
  * The timings of `ChatbotDeploymentSettings` with every default filled in: the one place the
  * defaults live, shared by the services and the load balancers in front of them.
  */
-export function resolveDeploymentSettings(settings: ChatbotDeploymentSettings = {}): Required<ChatbotDeploymentSettings> {
+export function resolveDeploymentSettings(settings: ChatbotDeploymentSettings = {}): Required<Omit<ChatbotDeploymentSettings, 'rollbackAlarms' | 'rollbackOnChatbotAlarms'>> {
   return {
     healthCheckInterval: settings.healthCheckInterval ?? Duration.seconds(10),
     healthCheckTimeout: settings.healthCheckTimeout ?? Duration.seconds(5),
@@ -69,6 +69,43 @@ export function checkHealthCheckSettings(v: PropsValidator, settings: ChatbotDep
   range('healthCheckGracePeriod', seconds(d.healthCheckGracePeriod), 0, 2147483647, 'Give a new task the seconds it needs to start, such as 60.');
 }
 
+/**
+ * Records the deployment settings of a service that AWS would refuse, named under `prefix`: the
+ * percentages (ECS: minimum 0-100, maximum above 100; here at least half the tasks keep serving),
+ * Fargate's stop timeout (2-120 s), the health checks, and rollback alarms in another Region
+ * (ECS reads deployment alarms in the service's Region).
+ */
+export function checkServiceDeployment(v: PropsValidator, settings: ChatbotDeploymentSettings | undefined, prefix: string,
+  stackRegion: string): void {
+  const d = settings ?? {};
+  const at = (prop: string) => `${prefix}${prop}`;
+  if (d.minHealthyPercent !== undefined && isKnown(d.minHealthyPercent)) {
+    v.check(d.minHealthyPercent >= 50 && d.minHealthyPercent <= 100, at('minHealthyPercent'), `must be between 50 and 100 (got ${d.minHealthyPercent}).`,
+      'Keep at least half the tasks serving during a deployment; 100 keeps all of them.');
+  }
+  if (d.maxHealthyPercent !== undefined && isKnown(d.maxHealthyPercent)) {
+    v.check(d.maxHealthyPercent > 100 && d.maxHealthyPercent <= 400, at('maxHealthyPercent'), `must be above 100 and at most 400 (got ${d.maxHealthyPercent}).`,
+      'Allow extra tasks during a deployment, or no new task could start while all old ones keep serving.');
+  }
+  if (d.stopTimeout && !d.stopTimeout.isUnresolved()) {
+    v.check(d.stopTimeout.toSeconds() >= 2 && d.stopTimeout.toSeconds() <= 120, at('stopTimeout'), `must be between 2 and 120 seconds (got ${d.stopTimeout.toSeconds()}).`,
+      'Fargate allows up to 120 seconds between SIGTERM and SIGKILL.');
+  }
+  checkHealthCheckSettings(v, settings, prefix);
+  v.check(d.rollbackAlarms === undefined || d.rollbackAlarms.length > 0, at('rollbackAlarms'), 'is an empty list.',
+    'Leave it out to roll back on the circuit breaker alone, or list the alarms that mean a bad release.');
+  for (const alarm of d.rollbackAlarms ?? []) {
+    const region = regionOfArn(alarm.alarmArn);
+    if (region !== undefined && !Token.isUnresolved(stackRegion)) {
+      v.check(region === stackRegion, at('rollbackAlarms'), `holds an alarm in ${region}, but the service runs in ${stackRegion}, and ECS reads deployment alarms in its own Region.`,
+        'Create the alarm in the service\'s Region.');
+    }
+  }
+  // The L3 takes this one out before it builds the service: here it would have nothing to point at.
+  v.check(!d.rollbackOnChatbotAlarms, at('rollbackOnChatbotAlarms'), 'is set on a ChatbotService alone, which has no chatbot alarms.',
+    'Pass your alarms in `deployment.rollbackAlarms`, or leave it to SecureContainerChatbot.');
+}
+
 /** What a JavaScript or Python caller must pass as `deployment`: each timing of the right type. */
 export const DEPLOYMENT_SETTINGS_TYPE = structType('ChatbotDeploymentSettings', {
   healthCheckInterval: durationType('Duration.seconds(10)'),
@@ -80,4 +117,6 @@ export const DEPLOYMENT_SETTINGS_TYPE = structType('ChatbotDeploymentSettings', 
   stopTimeout: durationType('Duration.seconds(30)'),
   minHealthyPercent: numberType('100'),
   maxHealthyPercent: numberType('200'),
+  rollbackAlarms: objectListType('cloudwatch.IAlarm', 'alarmArn', '[alarm]'),
+  rollbackOnChatbotAlarms: booleanType(),
 });

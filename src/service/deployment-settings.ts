@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 /**
  * The settings that decide how long a rolling deployment and a rollback take. The defaults are
@@ -81,4 +82,26 @@ export interface ChatbotDeploymentSettings {
    * @default 200
    */
   readonly maxHealthyPercent?: number;
+
+  /**
+   * CloudWatch alarms, in the service's Region, that stop a deployment and roll it back to the
+   * last revision that completed when one of them goes into ALARM: while the new tasks start, and
+   * for the bake time ECS adds after they reach steady state (derived from the alarms' periods).
+   * The deployment circuit breaker still rolls back tasks that fail to start or to pass the health
+   * check; the alarms add what a healthy-looking bad release does, such as a rise in 5xx answers.
+   *
+   * @default - none: only the circuit breaker rolls a deployment back
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * `SecureContainerChatbot` only: also roll a deployment back on the chatbot's own alarms that
+   * mean a bad release, the target 5xx rate (`ingress.serverErrorRatePercent`) and unhealthy
+   * tasks. Its healthy-task alarm is not one of them: it treats missing data as an outage, so it
+   * is in ALARM before the first tasks of a new stack exist, and would roll the first deployment
+   * back. Needs the CloudFront ingress with `monitoring` on; refused elsewhere.
+   *
+   * @default false
+   */
+  readonly rollbackOnChatbotAlarms?: boolean;
 }

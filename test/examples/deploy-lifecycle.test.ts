@@ -1,6 +1,6 @@
 import {
   Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, customResourcesWithoutServiceTimeout, danglingReferences,
-  deletionProtectionWithoutRetain,
+  deletionProtectionWithoutRetain, imagesStartedBeforeTheyArePushed,
   protectedLoadBalancers, repeatedInternetRoutes, retainedFixedNames,
 } from '../support/deploy-lifecycle';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
@@ -52,6 +52,10 @@ describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => 
     const missing = readers.filter((reader) => !stacks.some((s) => regionOf.get(s.name) === reader.region
       && Object.values(s.resources).some((r) => r.Type === 'AWS::SSM::Parameter' && r.Properties?.Name === reader.name)));
     expect(missing).toEqual([]);
+  });
+
+  test('no task definition names a pushed ECR image before a check has found it in its repository', () => {
+    expect(perStack(imagesStartedBeforeTheyArePushed)).toEqual([]);
   });
 
   test('the public subnets of each VPC share one default route to the internet gateway', () => {

@@ -1,8 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { SecureContainerChatbot } from '../../src';
+import { ChatbotIngress, ChatbotService, SecureContainerChatbot } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
 describe('deployment timings', () => {
@@ -66,5 +68,66 @@ describe('deployment timings', () => {
       const gateway = Object.values(t.findResources('AWS::EC2::VPCEndpoint')).find((e) => e.Properties.VpcEndpointType === 'Gateway');
       expect(gateway?.Properties.RouteTableIds).toHaveLength(2);
     });
+  });
+});
+
+describe('rolling back on alarms', () => {
+  const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+  const deploymentOf = (t: Template) => Object.values(t.findResources('AWS::ECS::Service'))[0].Properties.DeploymentConfiguration;
+  const logicalIdOf = (t: Template, pattern: RegExp) => Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((id) => pattern.test(id));
+
+  test('examples/basic stays rolling, rolled back by the circuit breaker alone', () => {
+    const deployment = deploymentOf(exampleTemplate('basic', 'eu-west-1'));
+    expect(deployment.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    // aws-cdk-lib writes deployment alarms off where the Region has them.
+    expect(deployment.Alarms).toEqual({ AlarmNames: [], Enable: false, Rollback: false });
+    expect(deployment.Strategy).toBeUndefined();
+  });
+
+  test('examples/storage rolls back on its 5xx-rate and unhealthy-task alarms, not on the healthy-task one', () => {
+    const t = exampleTemplate('storage', 'us-west-2');
+    const deployment = deploymentOf(t);
+    expect(deployment.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    const [serverErrors] = logicalIdOf(t, /MonitoringServerErrorRate/);
+    const [unhealthy] = logicalIdOf(t, /MonitoringUnhealthyHosts/);
+    expect(deployment.Alarms).toEqual({ AlarmNames: [{ Ref: serverErrors }, { Ref: unhealthy }], Enable: true, Rollback: true });
+    // Missing data counts as fine for both, so a new stack's first deployment is not rolled back.
+    for (const id of [serverErrors, unhealthy]) {
+      expect(t.toJSON().Resources[id].Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  test('ChatbotService alone takes alarms of its own, in its Region', () => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const alarm = cloudwatch.Alarm.fromAlarmArn(stack, 'Mine', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:release-errors');
+    new ChatbotService(stack, 'Service', { vpc, image: IMAGE, deployment: { rollbackAlarms: [alarm] } });
+    expect(deploymentOf(Template.fromStack(stack)).Alarms).toEqual({ AlarmNames: ['release-errors'], Enable: true, Rollback: true });
+  });
+
+  test.each([
+    ['an empty list', () => ({ rollbackAlarms: [] }), /`deployment\.rollbackAlarms`: is an empty list\. Leave it out/],
+    ['an alarm of another Region', (stack: Stack) => ({ rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(stack, 'Far', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:far')] }),
+      /`deployment\.rollbackAlarms`: holds an alarm in us-east-1, but the service runs in eu-west-1.*Create the alarm in the service's Region/],
+    ['the chatbot\'s alarms on a service alone', () => ({ rollbackOnChatbotAlarms: true }),
+      /`deployment\.rollbackOnChatbotAlarms`: is set on a ChatbotService alone, which has no chatbot alarms\. Pass your alarms in `deployment\.rollbackAlarms`/],
+  ])('ChatbotService refuses %s', (_what, deployment, message) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    expect(() => new ChatbotService(stack, 'Service', { vpc, image: IMAGE, deployment: deployment(stack) })).toThrow(message);
+  });
+
+  test.each([
+    ['the HTTP API ingress', { ingress: ChatbotIngress.httpApi() }],
+    ['monitoring turned off', { ingress: ChatbotIngress.cloudFront({ monitoring: false }) }],
+  ])('the chatbot refuses rollbackOnChatbotAlarms with %s, which has no alarms', (_what, props) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    expect(() => new SecureContainerChatbot(stack, 'Chat', {
+      container: { image: IMAGE },
+      domainName: 'chat.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
+      deployment: { rollbackOnChatbotAlarms: true },
+      ...props,
+    })).toThrow(/SecureContainerChatbot: `deployment\.rollbackOnChatbotAlarms`: is true, but this chatbot has no alarms.*Turn monitoring on/);
   });
 });

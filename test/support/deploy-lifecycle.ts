@@ -4,7 +4,7 @@
  * topic. Each returns a list of problems, empty when the template is fine.
  */
 
-type Resource = { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[] };
 export type Resources = { [logicalId: string]: Resource };
 
 const RETAINED = ['Retain', 'RetainExceptOnCreate'];
@@ -259,6 +259,56 @@ export function customResourcesWithoutServiceTimeout(resources: Resources): stri
     const handlerTimeout = handler?.Type === 'AWS::Lambda::Function' ? handler.Properties?.Timeout ?? 3 : undefined;
     if (handlerTimeout !== undefined && timeout < handlerTimeout) {
       problems.push(`${id} (${resource.Type}) gives up after ${timeout} s, before its handler's timeout of ${handlerTimeout} s`);
+    }
+  }
+  return problems;
+}
+
+/** The repository reference and tag of an image written as `<registry>/<repository>:<tag>` with a Fn::Join. */
+function ecrImageReference(image: any): { repository: unknown; tag: string } | undefined {
+  const parts = image?.['Fn::Join']?.[1];
+  if (!Array.isArray(parts) || !parts.some((p) => typeof p === 'string' && p.includes('.dkr.ecr.'))) {
+    return undefined;
+  }
+  const last = parts[parts.length - 1];
+  const slash = parts.lastIndexOf('/');
+  if (typeof last !== 'string' || !last.startsWith(':') || slash < 0) {
+    return undefined;
+  }
+  return { repository: parts[slash + 1], tag: last.slice(1) };
+}
+
+/**
+ * Task definitions that could start tasks before their image is pushed: every container whose
+ * image is a tag of an ECR repository (not a CDK asset, which `cdk deploy` pushes first) needs a
+ * `Custom::ChatbotImageCheck` of the same repository and tag among the task definition's DependsOn.
+ */
+export function imagesStartedBeforeTheyArePushed(resources: Resources): string[] {
+  const problems: string[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::ECS::TaskDefinition') {
+      continue;
+    }
+    for (const container of resource.Properties?.ContainerDefinitions ?? []) {
+      const image = container.Image;
+      if (JSON.stringify(image).includes('container-assets')) {
+        continue;
+      }
+      const pushed = ecrImageReference(image);
+      if (!pushed) {
+        if (JSON.stringify(image).includes('.dkr.ecr.')) {
+          problems.push(`${id}: container ${container.Name} names an ECR image this check cannot read: ${JSON.stringify(image)}`);
+        }
+        continue;
+      }
+      const checked = asList(resource.DependsOn).some((dep) => {
+        const check = resources[dep];
+        return check?.Type === 'Custom::ChatbotImageCheck' && check.Properties?.ImageTag === pushed.tag
+          && JSON.stringify(check.Properties?.RepositoryName) === JSON.stringify(pushed.repository);
+      });
+      if (!checked) {
+        problems.push(`${id}: container ${container.Name} runs ${JSON.stringify(pushed.repository)}:${pushed.tag} with no image check before it`);
+      }
     }
   }
   return problems;
