@@ -13,6 +13,7 @@ export * from './backend/chatbot-backend';
 export * from './registry/chatbot-repository';
 export * from './ingress/chatbot-http-api';
 export * from './service/deployment-settings';
+export * from './service/deployment-strategy';
 export * from './image/chatbot-image';
 export * from './ingress/chatbot-ingress';
 export * from './service/chatbot-container-options';

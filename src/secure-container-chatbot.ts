@@ -436,7 +436,7 @@ export class SecureContainerChatbot extends Construct {
     this.oidcAuth = login.oidcAuth;
     this.loginWebAcl = login.loginWebAcl;
     this.monitoring = entry.monitoring;
-    composeReleaseRollback(this, base, this.service, this.monitoring);
+    composeReleaseRollback(this, base, this.service, this.monitoring, this.backend);
   }
 
   /**

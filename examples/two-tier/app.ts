@@ -1,6 +1,6 @@
 import { App, CfnOutput, CrossStackReferences, ReferenceStrength, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
+import { ChatbotDeploymentStrategy, ChatbotEgress, ChatbotImage, ChatbotRepository, SecureContainerChatbot } from '../../src';
 import { ExampleOptions, exampleDomainName, exampleHostedZone, exampleImage } from '../example-options';
 import { userValue } from '../user-values';
 
@@ -58,6 +58,8 @@ export function buildTwoTierExample(app: App, options: ExampleOptions = {}): Sta
       maxTaskCount: 4,
       secrets: { SEARCH_API_KEY: searchApiKey },
       bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'],
+      // A new backend version gets a tenth of the calls for ten minutes, watched by its 5xx alarm.
+      deployment: { strategy: ChatbotDeploymentStrategy.canary({ canaryPercent: 10 }), rollbackOnChatbotAlarms: true },
     },
   });
   return stack;

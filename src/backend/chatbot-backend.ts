@@ -14,8 +14,9 @@ import { BACKEND_OPTION_TYPES, validateBackendOptions } from './validate-backend
 import { ChatbotGuardrail } from '../bedrock/chatbot-guardrail';
 import { ChatbotService } from '../service/chatbot-service';
 import { httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
+import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { logRetentionType } from '../shared/aws-limits';
-import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
+import { createHttpsLoadBalancer, createTargetGroup } from '../shared/https-load-balancer';
 import { propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropTypes, PropsValidator, booleanType, checkPropTypes, enumType, checkDomainName, objectType, required, stringType } from '../shared/validation';
@@ -111,6 +112,18 @@ export interface ChatbotBackendOptions {
    * @default - the chatbot's `bedrockGuardrail` when the backend has `bedrockModels`, else none
    */
   readonly bedrockGuardrail?: ChatbotGuardrail;
+
+  /**
+   * Deployment timings and strategy of the backend service. A traffic-shifting
+   * `strategy` (`ChatbotDeploymentStrategy.blueGreen()`, `linear()` or `canary()`) gets a second
+   * target group and a production listener rule that forwards to both (weights 100 and 0), whose
+   * weights ECS then moves; a chat whose turn is in flight finishes on the task that started it.
+   * In the chatbot, `rollbackOnChatbotAlarms` rolls the backend back on a 5xx-rate alarm over both
+   * target groups, which goes to the chatbot's alarm topic.
+   *
+   * @default - rolling, with the timings of `ChatbotDeploymentSettings`
+   */
+  readonly deployment?: ChatbotDeploymentSettings;
 }
 
 /**
@@ -214,6 +227,12 @@ export class ChatbotBackend extends Construct {
   /** The backend's target group. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
+  /** The second target group, which a traffic-shifting `deployment.strategy` moves traffic to; undefined for rolling. */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+
+  /** The listener rule whose forward weights ECS moves between the two target groups; undefined for rolling. */
+  public readonly productionRule?: elbv2.ApplicationListenerRule;
+
   /** The URL the frontend calls, `https://<domainName>`. */
   public readonly url: string;
 
@@ -248,6 +267,7 @@ export class ChatbotBackend extends Construct {
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      deployment: props.deployment,
     }, propPrefix(props)));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -261,6 +281,15 @@ export class ChatbotBackend extends Construct {
       props.clientSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS to the internal load balancer');
     }
 
+    const target = {
+      port: props.containerPort,
+      // A traffic-shifting strategy registers the tasks itself, with the alternate target group.
+      targets: this.service.shiftsTraffic ? [] : [this.service.fargateService],
+      connections: this.service.fargateService,
+      ruleDescription: 'Backend port from the internal load balancer',
+      deregistrationDelay: resolveDeploymentSettings(props.deployment).deregistrationDelay,
+      healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health', props.deployment),
+    };
     const alb = createHttpsLoadBalancer(this, {
       vpc: props.vpc,
       internetFacing: false,
@@ -271,20 +300,27 @@ export class ChatbotBackend extends Construct {
       accessLogsPrefix: 'internal-alb',
       accessLogGroup: () => ({ encryptionKey: this.service.logsEncryptionKey, retention: props.logRetention, removalPolicy: props.removalPolicy }),
       withoutWebAclReason: 'Internal load balancer in private subnets whose security group admits only the frontend tasks; requests reach the frontend through CloudFront and its web ACL first.',
-      target: {
-        port: props.containerPort,
-        targets: [this.service.fargateService],
-        connections: this.service.fargateService,
-        ruleDescription: 'Backend port from the internal load balancer',
-        deregistrationDelay: resolveDeploymentSettings().deregistrationDelay,
-        healthCheck: httpHealthCheck(props.healthCheckPath ?? '/health'),
-      },
+      target,
       certificate: props.certificate,
       defaultAction: (targetGroup) => elbv2.ListenerAction.forward([targetGroup]),
     });
     this.applicationLoadBalancer = alb.loadBalancer;
     this.targetGroup = alb.targetGroup;
     this.accessLogGroup = alb.accessLogGroup;
+    if (this.service.shiftsTraffic) {
+      // ECS needs a rule (a listener's default action has no rule ARN) that forwards to both groups.
+      this.alternateTargetGroup = createTargetGroup(this, 'AlternateTargetGroup', props.vpc, { ...target, targets: [] });
+      this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+        listener: alb.listener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: elbv2.ListenerAction.weightedForward([
+          { targetGroup: this.targetGroup, weight: 100 },
+          { targetGroup: this.alternateTargetGroup, weight: 0 },
+        ]),
+      });
+      this.service.attachWithAlternateTarget(this.targetGroup, this.alternateTargetGroup, this.productionRule);
+    }
 
     if (props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ChatbotBackendOptions } from './chatbot-backend';
+import { DEPLOYMENT_SETTINGS_TYPE } from '../service/deployment-defaults';
 import { checkFargateSize } from '../shared/aws-limits';
 import {
   PropTypes, PropsValidator, checkPropTypes, isKnown, numberType, objectMapType, objectType, stringListType, stringMapType, stringType,
@@ -20,6 +21,7 @@ export const BACKEND_OPTION_TYPES: PropTypes = {
   config: stringMapType("{ APP_MODE: 'production' }"),
   bedrockModels: stringListType("['eu.anthropic.claude-3-haiku-20240307-v1:0']"),
   bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
+  deployment: DEPLOYMENT_SETTINGS_TYPE,
 };
 
 /**

@@ -217,6 +217,8 @@ export function composeBackend(scope: Construct, base: ChatbotBase, vpc: ec2.IVp
   const domainName = backendDomainName(props.domainName);
   const backend = new ChatbotBackend(scope, 'Backend', withPropPath({
     ...options,
+    // The chatbot's alarms exist only once the entry is built: composeReleaseRollback adds them.
+    deployment: options.deployment && { ...options.deployment, rollbackOnChatbotAlarms: undefined },
     bedrockGuardrail: options.bedrockGuardrail ?? ((options.bedrockModels ?? []).length > 0 ? props.bedrockGuardrail : undefined),
     vpc,
     // The same subnets as the frontend: the ones the VPC endpoints serve.
@@ -240,21 +242,33 @@ export function composeBackend(scope: Construct, base: ChatbotBase, vpc: ec2.IVp
 }
 
 /**
- * `deployment.rollbackOnChatbotAlarms`: the service rolls a deployment back on the chatbot's own
- * alarms that mean a bad release. They exist once the entry is built, which is why this comes last.
+ * `deployment.rollbackOnChatbotAlarms` and `backend.deployment.rollbackOnChatbotAlarms`: a
+ * service rolls a deployment back on the chatbot's own alarms that mean a bad release (for the
+ * backend, a 5xx-rate alarm over its target groups, added for it). They need the entry's
+ * monitoring, which is why this comes last.
  */
 export function composeReleaseRollback(scope: Construct, base: ChatbotBase, service: ChatbotService,
-  monitoring: ChatbotMonitoring | undefined): void {
-  if (!base.props.deployment?.rollbackOnChatbotAlarms) {
+  monitoring: ChatbotMonitoring | undefined, backend: ChatbotBackend | undefined): void {
+  const front = base.props.deployment?.rollbackOnChatbotAlarms === true;
+  const back = base.props.backend?.deployment?.rollbackOnChatbotAlarms === true;
+  if (!front && !back) {
     return;
   }
   if (!monitoring) {
     const v = new PropsValidator('SecureContainerChatbot', scope);
-    v.check(false, 'deployment.rollbackOnChatbotAlarms',
+    v.fail(front ? 'deployment.rollbackOnChatbotAlarms' : 'backend.deployment.rollbackOnChatbotAlarms',
       'is true, but this chatbot has no alarms: the HTTP API ingress has none, and `ingress.monitoring: false` turns them off.',
-      'Turn monitoring on (the CloudFront ingress), or pass your own alarms in `deployment.rollbackAlarms`.');
+      'Turn monitoring on (the CloudFront ingress), or pass your own alarms in `rollbackAlarms`.');
     v.throwIfInvalid();
     return;
   }
-  service.rollBackOnAlarms(monitoring.releaseAlarms());
+  if (front) {
+    service.rollBackOnAlarms(monitoring.releaseAlarms());
+  }
+  if (backend && back) {
+    const targetGroups = [backend.targetGroup, ...(backend.alternateTargetGroup ? [backend.alternateTargetGroup] : [])];
+    backend.service.rollBackOnAlarms([monitoring.alarmOnServerErrors('BackendServerErrorRate', backend.applicationLoadBalancer, targetGroups,
+      'The backend answered more than the threshold of its requests with a 5xx over 5 minutes; a deployment in progress rolls back. '
+      + 'Read the backend\'s container logs.')]);
+  }
 }

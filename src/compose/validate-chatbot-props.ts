@@ -110,7 +110,27 @@ export function validateChatbotProps(scope: Construct, stack: Stack, props: Secu
   }
   checkNetwork(v, props);
   checkScaling(v, props);
+  checkFrontStrategy(v, props, ingress);
   v.throwIfInvalid();
+}
+
+/**
+ * The front service rolls. ECS shifts traffic by rewriting the forward action of the production
+ * rule, and the front rules authenticate first: ECS's guide to load balancer resources for
+ * blue/green lists rules that mix authenticate and forward actions as unsupported (the deployment
+ * fails). The HTTP API's Network Load Balancer would take it, but is not wired for it here.
+ */
+function checkFrontStrategy(v: PropsValidator, props: SecureContainerChatbotProps, ingress: ChatbotIngress): void {
+  const strategy = props.deployment?.strategy;
+  if (!strategy?.shiftsTraffic) {
+    return;
+  }
+  const why = ingress.variant === 'httpApi'
+    ? 'which the HTTP API\'s Network Load Balancer is not wired for in this release'
+    : 'and ECS rewrites the forward action of the production listener rule, while the front rules authenticate (Cognito or OIDC) before they forward, a combination ECS documents as unsupported';
+  v.fail('deployment.strategy', `is ${strategy.name}, which shifts traffic between two target groups, ${why}.`,
+    'Keep the front service rolling and roll back a bad release on alarms (`deployment.rollbackOnChatbotAlarms`); '
+    + 'a backend service (`backend.deployment.strategy`) takes blue/green, linear and canary.');
 }
 
 function checkContainer(v: PropsValidator, props: SecureContainerChatbotProps, container: ChatbotContainerOptions): void {

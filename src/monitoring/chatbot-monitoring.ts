@@ -98,11 +98,13 @@ export class ChatbotMonitoring extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
 
   private readonly alarmAction: actions.SnsAction;
+  private readonly serverErrorRatePercent: number;
 
   constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
     super(scope, id);
     refuseWrongTypes(this, 'ChatbotMonitoring', props, MONITORING_TYPES);
     const threshold = props.serverErrorRatePercent ?? 5;
+    this.serverErrorRatePercent = threshold;
     const v = new PropsValidator('ChatbotMonitoring', this, props);
     if (isKnown(threshold)) {
       v.check(threshold > 0 && threshold <= 100, 'serverErrorRatePercent', `must be above 0 and at most 100 (got ${threshold}).`, 'Use a percentage such as 5.');
@@ -228,6 +230,36 @@ export class ChatbotMonitoring extends Construct {
   public alarmOnFunctionErrors(id: string, fn: lambda.IFunction, description: string): cloudwatch.Alarm {
     const errors = fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' });
     const alarm = this.newAlarm(id, description, errors, 1, cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /**
+   * Adds an alarm on the share of requests that target groups of a load balancer answer with a
+   * target 5xx (over 5 minutes, the threshold of `serverErrorRatePercent`), notifying the alarm
+   * topic: for a backend whose deployment shifts traffic, over both of its target groups.
+   *
+   * @param id the alarm's construct id
+   * @param loadBalancer the load balancer of the target groups
+   * @param targetGroups the target groups whose answers count together
+   * @param description what the alarm means and what to do, sent with the notification
+   */
+  public alarmOnServerErrors(id: string, loadBalancer: elbv2.IApplicationLoadBalancer, targetGroups: elbv2.IApplicationTargetGroup[],
+    description: string): cloudwatch.Alarm {
+    const period = Duration.minutes(5);
+    const usingMetrics: { [name: string]: cloudwatch.IMetric } = {};
+    targetGroups.forEach((tg, i) => {
+      usingMetrics[`errors${i}`] = tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' });
+      usingMetrics[`requests${i}`] = tg.metrics.requestCount({ period, statistic: 'Sum' });
+    });
+    const sum = (name: string) => targetGroups.map((_, i) => `FILL(${name}${i}, 0)`).join(' + ');
+    const errorRate = new cloudwatch.MathExpression({
+      expression: `100 * (${sum('errors')}) / MAX([${sum('requests')}, 1])`,
+      usingMetrics,
+      label: `Target 5xx of ${loadBalancer.node.id} (% of requests)`,
+      period,
+    });
+    const alarm = this.newAlarm(id, description, errorRate, this.serverErrorRatePercent, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1);
     this.alarms.push(alarm);
     return alarm;
   }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_SETTINGS_TYPE, checkServiceDeployment, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
+import { ChatbotDeploymentStrategy } from './deployment-strategy';
 import { checkBedrockModels, checkKnowledgeBases, grantBedrock } from '../bedrock/bedrock-grants';
 import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-guardrail';
 import { repositoryImageOf } from '../image/chatbot-image';
@@ -286,6 +288,11 @@ export class ChatbotService extends Construct {
   /** The guardrail the app calls Bedrock with, when `bedrockGuardrail` is set. */
   public readonly bedrockGuardrail?: ChatbotGuardrailConfig;
 
+  /** Whether `deployment.strategy` shifts traffic between two target groups (every strategy but rolling). */
+  public readonly shiftsTraffic: boolean;
+
+  private alternateTargetAttached = false;
+
   constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
     super(scope, id);
     validateServiceProps(this, props);
@@ -298,6 +305,8 @@ export class ChatbotService extends Construct {
     const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
     this.subnets = subnets;
     const deployment = resolveDeploymentSettings(props.deployment);
+    this.shiftsTraffic = props.deployment?.strategy?.shiftsTraffic ?? false;
+    this.node.addValidation({ validate: () => this.alternateTargetProblems(props) });
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -402,6 +411,7 @@ export class ChatbotService extends Construct {
       minHealthyPercent: deployment.minHealthyPercent,
       maxHealthyPercent: deployment.maxHealthyPercent,
       circuitBreaker: { enable: true, rollback: true },
+      ...trafficShift(props.deployment?.strategy),
       healthCheckGracePeriod: deployment.healthCheckGracePeriod,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableExecuteCommand: false,
@@ -433,6 +443,36 @@ export class ChatbotService extends Construct {
     this.fargateService.enableDeploymentAlarms(alarms.map((alarm) => alarm.alarmName), { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
   }
 
+  /**
+   * Registers the tasks in `targetGroup`, with `alternateTargetGroup` for the new tasks of a
+   * traffic-shifting `deployment.strategy`: ECS moves traffic between the two by rewriting the
+   * weights of `productionRule`'s forward action, which must forward to both (weights 100 and 0).
+   * Refused for the rolling strategy, which has one target group; a traffic-shifting strategy is
+   * refused at synth time unless this was called.
+   *
+   * @param targetGroup the target group that serves first
+   * @param alternateTargetGroup the second target group, on the same port and health check
+   * @param productionRule the listener rule that forwards to both
+   * @param role the role ECS shifts traffic with; by default a new one that may change only this rule and register tasks only in these target groups
+   */
+  public attachWithAlternateTarget(targetGroup: elbv2.IApplicationTargetGroup, alternateTargetGroup: elbv2.IApplicationTargetGroup,
+    productionRule: elbv2.ApplicationListenerRule, role?: iam.IRole): void {
+    const v = new PropsValidator('ChatbotService', this);
+    v.check(this.shiftsTraffic, 'deployment.strategy', 'is rolling, which serves from one target group, but attachWithAlternateTarget was called.',
+      'Set a traffic-shifting strategy (ChatbotDeploymentStrategy.blueGreen(), linear() or canary()), or attach the service to one target group.');
+    v.throwIfInvalid();
+    this.alternateTargetAttached = true;
+    targetGroup.addTarget(this.fargateService.loadBalancerTarget({
+      containerName: this.container.containerName,
+      containerPort: this.containerPort,
+      alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+        alternateTargetGroup,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
+        role: role ?? this.trafficShiftRole(targetGroup, alternateTargetGroup, productionRule),
+      }),
+    }));
+  }
+
   /** Target tracking on CPU and memory between `desiredCount` and `maxTaskCount`, when they differ. */
   private scaleOnLoad(props: ChatbotServiceProps, desiredCount: number): ecs.ScalableTaskCount | undefined {
     const maxTaskCount = props.maxTaskCount ?? desiredCount;
@@ -452,6 +492,44 @@ export class ChatbotService extends Construct {
       scaleInCooldown: Duration.seconds(300),
     });
     return scaling;
+  }
+
+  /** The role ECS shifts traffic with: the actions of AWS's load-balancer infrastructure policy, on this rule and these target groups. */
+  private trafficShiftRole(targetGroup: elbv2.IApplicationTargetGroup, alternateTargetGroup: elbv2.IApplicationTargetGroup,
+    productionRule: elbv2.ApplicationListenerRule): iam.IRole {
+    const role = new ManagedPolicyRole(this, 'TrafficShiftRole', {
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      description: 'ECS shifts the chatbot service\'s traffic between its two target groups',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadTheLoadBalancer',
+      actions: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+      resources: ['*'],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ShiftTheWeights',
+      actions: ['elasticloadbalancing:ModifyRule'],
+      resources: [productionRule.listenerRuleArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'RegisterTheTasks',
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: [targetGroup.targetGroupArn, alternateTargetGroup.targetGroupArn],
+    }));
+    // ECS uses the role from the service's first deployment on; the service goes after its policy.
+    this.fargateService.node.addDependency(role.grantsPolicy!);
+    acknowledgeFindings(role.grantsPolicy!, ['AwsSolutions-IAM5[Resource::*]'],
+      'The Elastic Load Balancing Describe actions support no resource-level permission (the Service Authorization Reference lists no resource type for them); '
+      + 'the actions that change anything name the production rule and the two target groups.');
+    return role;
+  }
+
+  private alternateTargetProblems(props: ChatbotServiceProps): string[] {
+    if (!this.shiftsTraffic || this.alternateTargetAttached) {
+      return [];
+    }
+    return [`ChatbotService: \`${propName(props, 'deployment.strategy')}\`: is ${props.deployment!.strategy!.name}, which shifts traffic between two target groups, `
+      + 'but the service was attached to none with an alternate. Call attachWithAlternateTarget(targetGroup, alternateTargetGroup, productionRule), or use the rolling strategy.'];
   }
 }
 
@@ -489,6 +567,20 @@ const SERVICE_TYPES: PropTypes = {
   deployment: DEPLOYMENT_SETTINGS_TYPE,
   signOutPath: stringType("'/signout'"),
 };
+
+/** The service props of a traffic-shifting strategy; none for rolling, which keeps ECS's default. */
+function trafficShift(strategy: ChatbotDeploymentStrategy | undefined): Partial<ecs.FargateServiceProps> {
+  if (!strategy?.shiftsTraffic) {
+    return {};
+  }
+  const config = strategy._config();
+  return {
+    deploymentStrategy: config.deploymentStrategy,
+    bakeTime: config.bakeTime,
+    linearConfiguration: config.linearConfiguration,
+    canaryConfiguration: config.canaryConfiguration,
+  };
+}
 
 /** An image a pipeline pushes: no task definition that names it is registered before it is there. */
 function checkImageBeforeTasks(scope: Construct, taskDefinition: ecs.TaskDefinition, props: ChatbotServiceProps, logsKey: kms.IKey): void {

@@ -1,13 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ChatbotDeploymentSettings } from './deployment-settings';
-import { PropsValidator, booleanType, durationType, isKnown, numberType, objectListType, regionOfArn, structType } from '../shared/validation';
+import { PropsValidator, booleanType, durationType, isKnown, numberType, objectListType, objectType, regionOfArn, structType } from '../shared/validation';
 
 /**
  * The timings of `ChatbotDeploymentSettings` with every default filled in: the one place the
  * defaults live, shared by the services and the load balancers in front of them.
  */
-export function resolveDeploymentSettings(settings: ChatbotDeploymentSettings = {}): Required<Omit<ChatbotDeploymentSettings, 'rollbackAlarms' | 'rollbackOnChatbotAlarms'>> {
+export function resolveDeploymentSettings(settings: ChatbotDeploymentSettings = {}): Required<Omit<ChatbotDeploymentSettings, 'rollbackAlarms' | 'rollbackOnChatbotAlarms' | 'strategy'>> {
   return {
     healthCheckInterval: settings.healthCheckInterval ?? Duration.seconds(10),
     healthCheckTimeout: settings.healthCheckTimeout ?? Duration.seconds(5),
@@ -101,9 +101,10 @@ export function checkServiceDeployment(v: PropsValidator, settings: ChatbotDeplo
         'Create the alarm in the service\'s Region.');
     }
   }
+  d.strategy?._check(v, `${prefix}strategy.`);
   // The L3 takes this one out before it builds the service: here it would have nothing to point at.
-  v.check(!d.rollbackOnChatbotAlarms, at('rollbackOnChatbotAlarms'), 'is set on a ChatbotService alone, which has no chatbot alarms.',
-    'Pass your alarms in `deployment.rollbackAlarms`, or leave it to SecureContainerChatbot.');
+  v.check(!d.rollbackOnChatbotAlarms, at('rollbackOnChatbotAlarms'), 'is set outside SecureContainerChatbot, where there are no chatbot alarms.',
+    `Pass your alarms in \`${at('rollbackAlarms')}\`, or leave it to SecureContainerChatbot.`);
 }
 
 /** What a JavaScript or Python caller must pass as `deployment`: each timing of the right type. */
@@ -119,4 +120,5 @@ export const DEPLOYMENT_SETTINGS_TYPE = structType('ChatbotDeploymentSettings', 
   maxHealthyPercent: numberType('200'),
   rollbackAlarms: objectListType('cloudwatch.IAlarm', 'alarmArn', '[alarm]'),
   rollbackOnChatbotAlarms: booleanType(),
+  strategy: objectType('ChatbotDeploymentStrategy', '_config', 'ChatbotDeploymentStrategy.canary()'),
 });

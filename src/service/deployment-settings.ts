@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ChatbotDeploymentStrategy } from './deployment-strategy';
 
 /**
  * The settings that decide how long a rolling deployment and a rollback take. The defaults are
@@ -96,12 +97,26 @@ export interface ChatbotDeploymentSettings {
 
   /**
    * `SecureContainerChatbot` only: also roll a deployment back on the chatbot's own alarms that
-   * mean a bad release, the target 5xx rate (`ingress.serverErrorRatePercent`) and unhealthy
-   * tasks. Its healthy-task alarm is not one of them: it treats missing data as an outage, so it
-   * is in ALARM before the first tasks of a new stack exist, and would roll the first deployment
-   * back. Needs the CloudFront ingress with `monitoring` on; refused elsewhere.
+   * mean a bad release. For its service: the target 5xx rate (`ingress.serverErrorRatePercent`)
+   * and unhealthy tasks, not the healthy-task alarm, which treats missing data as an outage, so it
+   * is in ALARM before the first tasks of a new stack exist and would roll the first deployment
+   * back. For the backend (`backend.deployment`): a 5xx-rate alarm over its target groups, added
+   * to the alarm topic for it. Needs the CloudFront ingress with `monitoring` on; refused elsewhere.
    *
    * @default false
    */
   readonly rollbackOnChatbotAlarms?: boolean;
+
+  /**
+   * How ECS replaces the tasks: rolling, or shifting traffic between two target groups (blue/green,
+   * linear, canary) with a bake time in which the alarms of `rollbackAlarms` roll it back by moving
+   * traffic back to the old tasks. A traffic-shifting strategy needs the service attached with an
+   * alternate target group (`ChatbotService.attachWithAlternateTarget`), which `ChatbotBackend`
+   * does (`backend.deployment` in the chatbot). The chatbot's own front service is refused one:
+   * its listener rules authenticate before they forward, a combination ECS has documented as
+   * unsupported for these strategies.
+   *
+   * @default ChatbotDeploymentStrategy.rolling()
+   */
+  readonly strategy?: ChatbotDeploymentStrategy;
 }

@@ -83,16 +83,7 @@ export function createHttpsLoadBalancer(scope: Construct, options: HttpsLoadBala
   acknowledgeFindings(loadBalancer, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'], options.withoutWebAclReason);
 
   const target = options.target;
-  const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'TargetGroup', {
-    vpc: options.vpc,
-    targetType: elbv2.TargetType.IP,
-    protocol: elbv2.ApplicationProtocol.HTTP,
-    port: target.port,
-    targets: target.targets,
-    deregistrationDelay: target.deregistrationDelay,
-    stickinessCookieDuration: target.stickinessCookieDuration,
-    healthCheck: target.healthCheck,
-  });
+  const targetGroup = createTargetGroup(scope, 'TargetGroup', options.vpc, target);
   target.connections.connections.allowFrom(loadBalancer, ec2.Port.tcp(target.port), target.ruleDescription);
 
   const listener = loadBalancer.addListener('Https', {
@@ -104,4 +95,21 @@ export function createHttpsLoadBalancer(scope: Construct, options: HttpsLoadBala
     defaultAction: options.defaultAction(targetGroup),
   });
   return { loadBalancer, targetGroup, listener, accessLogGroup: accessLogs?.logGroup, accessLogDelivery: accessLogs?.delivery };
+}
+
+/**
+ * An HTTP target group of IP targets with the given port, health check, drain and stickiness: the
+ * load balancer's own, and the alternate one a traffic-shifting deployment strategy needs.
+ */
+export function createTargetGroup(scope: Construct, id: string, vpc: ec2.IVpc, target: HttpsLoadBalancerOptions['target']): elbv2.ApplicationTargetGroup {
+  return new elbv2.ApplicationTargetGroup(scope, id, {
+    vpc,
+    targetType: elbv2.TargetType.IP,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    port: target.port,
+    targets: target.targets,
+    deregistrationDelay: target.deregistrationDelay,
+    stickinessCookieDuration: target.stickinessCookieDuration,
+    healthCheck: target.healthCheck,
+  });
 }

@@ -1,7 +1,7 @@
 import {
   Resources, alarmTopicsCloudWatchCannotUse, appDomainNames, cognitoPrefixProblems, customResourcesWithoutServiceTimeout, danglingReferences,
   deletionProtectionWithoutRetain, imagesStartedBeforeTheyArePushed,
-  protectedLoadBalancers, repeatedInternetRoutes, retainedFixedNames,
+  protectedLoadBalancers, repeatedInternetRoutes, retainedFixedNames, trafficShiftProblems,
 } from '../support/deploy-lifecycle';
 import { EXAMPLES, exampleAssembly } from '../support/example-assemblies';
 
@@ -56,6 +56,10 @@ describe.each(Object.keys(EXAMPLES))('examples/%s: deploy lifecycle', (name) => 
 
   test('no task definition names a pushed ECR image before a check has found it in its repository', () => {
     expect(perStack(imagesStartedBeforeTheyArePushed)).toEqual([]);
+  });
+
+  test('every service whose deployment shifts traffic has the target groups, the production rule and the role ECS needs', () => {
+    expect(perStack(trafficShiftProblems)).toEqual([]);
   });
 
   test('the public subnets of each VPC share one default route to the internet gateway', () => {

@@ -110,7 +110,7 @@ describe('rolling back on alarms', () => {
     ['an alarm of another Region', (stack: Stack) => ({ rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(stack, 'Far', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:far')] }),
       /`deployment\.rollbackAlarms`: holds an alarm in us-east-1, but the service runs in eu-west-1.*Create the alarm in the service's Region/],
     ['the chatbot\'s alarms on a service alone', () => ({ rollbackOnChatbotAlarms: true }),
-      /`deployment\.rollbackOnChatbotAlarms`: is set on a ChatbotService alone, which has no chatbot alarms\. Pass your alarms in `deployment\.rollbackAlarms`/],
+      /`deployment\.rollbackOnChatbotAlarms`: is set outside SecureContainerChatbot, where there are no chatbot alarms\. Pass your alarms in `deployment\.rollbackAlarms`/],
   ])('ChatbotService refuses %s', (_what, deployment, message) => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });

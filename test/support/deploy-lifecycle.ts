@@ -313,3 +313,48 @@ export function imagesStartedBeforeTheyArePushed(resources: Resources): string[]
   }
   return problems;
 }
+
+/**
+ * Services whose deployment shifts traffic (blue/green, linear, canary) but that ECS could not
+ * shift: each needs an alternate target group, a production rule that forwards to exactly its two
+ * target groups with weights 100 and 0, and a role that exists before the service and may change
+ * that rule and register tasks in both groups.
+ */
+export function trafficShiftProblems(resources: Resources): string[] {
+  const problems: string[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const strategy = resource.Type === 'AWS::ECS::Service' ? resource.Properties?.DeploymentConfiguration?.Strategy : undefined;
+    if (strategy === undefined || strategy === 'ROLLING') {
+      continue;
+    }
+    for (const lb of resource.Properties?.LoadBalancers ?? []) {
+      const advanced = lb.AdvancedConfiguration;
+      if (!advanced) {
+        problems.push(`${id} (${strategy}) is attached to ${refTo(lb.TargetGroupArn)} without an alternate target group`);
+        continue;
+      }
+      const primary = refTo(lb.TargetGroupArn);
+      const alternate = refTo(advanced.AlternateTargetGroupArn);
+      const ruleId = refTo(advanced.ProductionListenerRule);
+      const rule = ruleId ? resources[ruleId] : undefined;
+      const forward = rule?.Properties?.Actions?.find((a: any) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? [];
+      const weights = Object.fromEntries(forward.map((t: any) => [refTo(t.TargetGroupArn), t.Weight]));
+      if (rule?.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || forward.length !== 2 || weights[primary!] !== 100 || weights[alternate!] !== 0) {
+        problems.push(`${id}: production rule ${ruleId} does not forward to ${primary} (100) and ${alternate} (0)`);
+      }
+      const roleId = refTo(advanced.RoleArn);
+      const policies = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy'
+        && asList(r.Properties?.Roles).some((role) => refTo(role) === roleId));
+      const statements = policies.flatMap(([, r]) => asList(r.Properties?.PolicyDocument?.Statement));
+      const allows = (action: string, target: string | undefined) => statements.some((s: any) => asList(s.Action).includes(action)
+        && asList(s.Resource).some((r) => r === '*' || refTo(r) === target));
+      if (!allows('elasticloadbalancing:ModifyRule', ruleId) || !allows('elasticloadbalancing:RegisterTargets', primary) || !allows('elasticloadbalancing:RegisterTargets', alternate)) {
+        problems.push(`${id}: role ${roleId} may not shift the weights of ${ruleId} or register tasks in both target groups`);
+      }
+      if (!policies.every(([policyId]) => asList(resource.DependsOn).includes(policyId))) {
+        problems.push(`${id}: is created before the policy of its traffic-shifting role ${roleId}`);
+      }
+    }
+  }
+  return problems;
+}
