@@ -145,8 +145,7 @@ project.gitignore.exclude('/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot
 
 // Lambda handlers are plain JavaScript beside their construct; jsii compiles only TypeScript.
 project.compileTask.exec('mkdir -p lib/origin-verify && cp -r src/origin-verify/rotation-handler lib/origin-verify/');
-project.compileTask.exec('mkdir -p lib/bedrock && cp -r src/bedrock/invocation-logging-handler lib/bedrock/');
-project.compileTask.exec('mkdir -p lib/image && cp -r src/image/image-check-handler lib/image/');
+project.compileTask.exec('mkdir -p lib/shared && cp -r src/shared/deploy-time-handlers lib/shared/');
 
 // Only the compiled library goes into the npm package.
 project.addPackageIgnore('/examples/');

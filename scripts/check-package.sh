@@ -12,7 +12,8 @@ if [ -n "$unexpected" ]; then
   echo "$unexpected" >&2
   exit 1
 fi
-for handler in lib/origin-verify/rotation-handler/index.js lib/bedrock/invocation-logging-handler/index.js; do
+for handler in lib/origin-verify/rotation-handler/index.js lib/shared/deploy-time-handlers/cfn-response.js \
+  lib/shared/deploy-time-handlers/invocation-logging.js lib/shared/deploy-time-handlers/image-check.js; do
   printf '%s\n' "$listing" | grep -x "package/$handler" >/dev/null || { echo "$tarball lacks $handler" >&2; exit 1; }
 done
 size=$(du -k "$tarball" | cut -f1)

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Annotations, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -145,8 +144,7 @@ export class ChatbotInvocationLogging extends Construct {
     const { handler, role: handlerRole } = createDeployTimeFunction(this, {
       description: 'Sets Bedrock model invocation logging for the account and region, and puts the previous setting back on delete',
       roleDescription: 'Sets Bedrock model invocation logging for the account and region',
-      // Plain JavaScript next to this file (copied to lib/ when the library is compiled).
-      codeDirectory: path.join(__dirname, 'invocation-logging-handler'),
+      handlerFile: 'invocation-logging',
       timeout: Duration.minutes(2),
       logsKey: key,
       logRetention: retention,

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -31,7 +30,7 @@ export class ImagePresenceCheck extends Construct {
     const { handler, role } = createDeployTimeFunction(this, {
       description: 'Fails the deployment when the container image is not in its ECR repository yet',
       roleDescription: 'Looks up the chatbot image in its ECR repository while CloudFormation deploys',
-      codeDirectory: path.join(__dirname, 'image-check-handler'),
+      handlerFile: 'image-check',
       timeout: Duration.seconds(30),
       logsKey: props.logsKey,
       logRetention: props.logRetention,

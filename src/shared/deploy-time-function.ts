@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,8 +16,12 @@ export interface DeployTimeFunctionOptions {
   readonly description: string;
   /** The role's description: what the handler does. */
   readonly roleDescription: string;
-  /** The directory of the plain JavaScript handler (`index.handler`), copied to lib/ on compile. */
-  readonly codeDirectory: string;
+  /**
+   * The handler's file in `deploy-time-handlers/` without `.js` (its export `handler`). The folder
+   * is one asset for every such function, so that they share `cfn-response.js`; plain JavaScript,
+   * copied to lib/ when the library is compiled.
+   */
+  readonly handlerFile: string;
   readonly timeout: Duration;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -54,8 +59,8 @@ export function createDeployTimeFunction(scope: Construct, options: DeployTimeFu
     description: options.description,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(options.codeDirectory),
+    handler: `${options.handlerFile}.handler`,
+    code: lambda.Code.fromAsset(path.join(__dirname, 'deploy-time-handlers')),
     timeout: options.timeout,
     memorySize: 256,
     role,

@@ -7,7 +7,7 @@ import { addNagPacks } from '../../examples/nag-packs';
 import { ChatbotInvocationLogging } from '../../src';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const handlerModule = require('../../src/bedrock/invocation-logging-handler/index.js');
+const handlerModule = require('../../src/shared/deploy-time-handlers/invocation-logging.js');
 
 describe('the construct', () => {
   const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
@@ -81,7 +81,7 @@ describe('the construct', () => {
   test('CloudFormation waits 3 minutes at most for the handler, which times out after 2', () => {
     const [setting] = Object.values(template.findResources('Custom::BedrockInvocationLogging'));
     expect(setting.Properties.ServiceTimeout).toBe('180');
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 120, Description: Match.stringLikeRegexp('invocation logging') });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'invocation-logging.handler', Timeout: 120, Description: Match.stringLikeRegexp('invocation logging') });
   });
 
   test('the custom resource waits for both roles and their policies', () => {

@@ -7,7 +7,7 @@ import { ChatbotImage, ChatbotService } from '../../src';
 import { imagesStartedBeforeTheyArePushed } from '../support/deploy-lifecycle';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const handlerModule = require('../../src/image/image-check-handler/index.js');
+const handlerModule = require('../../src/shared/deploy-time-handlers/image-check.js');
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

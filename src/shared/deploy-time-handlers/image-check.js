@@ -7,8 +7,7 @@
 // ResourceProperties: RepositoryName, RegistryId (the account), RepositoryUri (for the message),
 // and ImageTag or ImageDigest.
 
-const https = require('https');
-const { URL } = require('url');
+const { respond } = require('./cfn-response');
 
 function client() {
   const { ECRClient } = require('@aws-sdk/client-ecr');
@@ -49,32 +48,6 @@ async function onEvent(event, ecr, command = describeImages) {
     }
     throw error;
   }
-}
-
-function respond(event, status, physicalId, reason, data) {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason.substring(0, 1000),
-    PhysicalResourceId: physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: data,
-  });
-  const url = new URL(event.ResponseURL);
-  return new Promise((resolve, reject) => {
-    const request = https.request({
-      hostname: url.hostname,
-      path: url.pathname + url.search,
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      response.resume();
-      response.on('end', resolve);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function handler(event, context, deps) {

@@ -8,8 +8,7 @@
 // ResourceProperties: LoggingConfig (the desired loggingConfig, as the API takes it) and
 // PreviousSettingParameter (the parameter's name).
 
-const https = require('https');
-const { URL } = require('url');
+const { respond } = require('./cfn-response');
 
 const NONE = 'none';
 
@@ -105,31 +104,6 @@ async function onEvent(event, api, cmd, wait = sleep) {
     await putSetting(api, cmd, JSON.parse(stored), wait);
   }
   return physicalId;
-}
-
-function respond(event, status, physicalId, reason) {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason.substring(0, 1000),
-    PhysicalResourceId: physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  });
-  const url = new URL(event.ResponseURL);
-  return new Promise((resolve, reject) => {
-    const request = https.request({
-      hostname: url.hostname,
-      path: url.pathname + url.search,
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      response.resume();
-      response.on('end', resolve);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function handler(event, context, deps) {
