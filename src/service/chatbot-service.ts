@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -25,6 +25,7 @@ import { propName } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { looksLikeCredential } from '../shared/secret-names';
 import { defaultPrivateSubnets } from '../shared/subnets';
+import { ignoreCfnLintChecks } from '../shared/template-checks';
 import {
   ENVIRONMENT_VARIABLE_NAME,
   PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
@@ -462,6 +463,9 @@ export class ChatbotService extends Construct {
       'Set a traffic-shifting strategy (ChatbotDeploymentStrategy.blueGreen(), linear() or canary()), or attach the service to one target group.');
     v.throwIfInvalid();
     this.alternateTargetAttached = true;
+    // aws-cdk-lib makes the service depend on the target group's listener and rule, which the
+    // alternate target's configuration already references.
+    ignoreCfnLintChecks(this.fargateService.node.defaultChild as CfnResource, ['W3005']);
     targetGroup.addTarget(this.fargateService.loadBalancerTarget({
       containerName: this.container.containerName,
       containerPort: this.containerPort,

@@ -34,7 +34,7 @@ test('every cfn-lint rule ignored in a template is ignored on an exact resource 
   // (its deploy-time handler, ECS services, API mappings, Lambda functions on their role),
   // E3059 on the subnets carved from the secondary CIDR.
   const allowed: { [rule: string]: RegExp } = {
-    W3005: /^(AWS::Lambda::Function CustomVpcRestrictDefaultSGCustomResourceProviderHandler|AWS::Lambda::Function ChatbotOriginVerifyRotationFunction|AWS::Lambda::Function ChatbotInvocationLoggingHandler|AWS::Lambda::Function ChatbotBackendServiceImageCheckHandler|AWS::ECS::Service ChatbotService|AWS::ApiGatewayV2::ApiMapping ChatbotHttpApiStage)/,
+    W3005: /^(AWS::Lambda::Function CustomVpcRestrictDefaultSGCustomResourceProviderHandler|AWS::Lambda::Function ChatbotOriginVerifyRotationFunction|AWS::Lambda::Function ChatbotInvocationLoggingHandler|AWS::Lambda::Function ChatbotBackendServiceImageCheckHandler|AWS::ECS::Service ChatbotService|AWS::ECS::Service ChatbotBackendService|AWS::ApiGatewayV2::ApiMapping ChatbotHttpApiStage)/,
     E3059: /^AWS::EC2::Subnet ChatbotNetworkTaskSubnet\dSubnet/,
   };
   for (const example of Object.keys(EXAMPLES)) {
