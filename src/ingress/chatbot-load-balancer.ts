@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
 import { IChatbotLoginActions } from '../auth/chatbot-auth';
-import { DEPLOYMENT_SETTINGS_TYPE, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
+import { DEPLOYMENT_SETTINGS_TYPE, SERVICE_ONLY_SETTINGS, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { logRetentionType } from '../shared/aws-limits';
 import { ORIGIN_VERIFY_HEADER, cognitoLogoutPath } from '../shared/constants';
@@ -404,6 +404,11 @@ function validateLoadBalancerProps(scope: Construct, props: ChatbotLoadBalancerP
       'Pass an ID of the form pl-0123abcd.');
   }
   checkHealthCheckSettings(v, props.deployment, 'deployment.');
+  // Settings of the service behind it would otherwise be ignored here without a word.
+  for (const setting of SERVICE_ONLY_SETTINGS) {
+    v.check(props.deployment?.[setting] === undefined, `deployment.${setting}`, 'acts on the ECS service, not on the load balancer.',
+      'Pass it in the deployment settings of ChatbotService (or ChatbotBackend), and here only the health check and drain timings.');
+  }
   const delay = props.deployment?.deregistrationDelay;
   if (delay && !delay.isUnresolved() && delay.toSeconds() > 60 && delay.toSeconds() <= 3600) {
     Annotations.of(scope).addWarningV2('secure-container-chatbot:deregistrationDelay',

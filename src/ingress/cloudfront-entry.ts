@@ -9,6 +9,7 @@ import { ChatbotEdge } from '../edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from '../edge/edge-stack';
 import { ChatbotMonitoring } from '../monitoring/chatbot-monitoring';
 import { ChatbotOriginVerify } from '../origin-verify/chatbot-origin-verify';
+import { loadBalancerTimings } from '../service/deployment-defaults';
 import { DEFAULT_DESIRED_COUNT, cognitoLogoutPath } from '../shared/constants';
 import { dnsRecordOutput } from '../shared/dns-record-output';
 import { withPropPath } from '../shared/prop-path';
@@ -106,7 +107,7 @@ function bindLoadBalancer(scope: Construct, context: EntryContext, options: Chat
     logsEncryptionKey: context.encryptionKey,
     logRetention: props.logRetention,
     removalPolicy: props.removalPolicy,
-    deployment: props.deployment,
+    deployment: loadBalancerTimings(props.deployment),
     deletionProtection: props.deletionProtection,
   }, '', {
     ...ingressPropNames(['cloudFrontPrefixListId', 'originDomainName', 'idleTimeout', 'stickinessDuration']),

@@ -99,6 +99,7 @@ export class ChatbotMonitoring extends Construct {
 
   private readonly alarmAction: actions.SnsAction;
   private readonly serverErrorRatePercent: number;
+  private readonly releaseAlarmList: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ChatbotMonitoringProps) {
     super(scope, id);
@@ -177,20 +178,20 @@ export class ChatbotMonitoring extends Construct {
 
     this.alarmAction = new actions.SnsAction(this.alarmTopic);
     const alarm = this.newAlarm.bind(this);
-    this.alarms = [
-      alarm('ServerErrorRate', `More than ${threshold}% of requests ended in a target 5xx over 5 minutes`, errorRate, threshold,
-        cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1),
-      alarm('UnhealthyHosts', 'At least one task failed the target group health check for 3 minutes', unhealthy, 1,
-        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3),
-      // The target group's healthy count, not Container Insights' RunningTaskCount: it exists for
-      // every cluster (a cluster the user passes may have Container Insights off, and the alarm
-      // would then see no data and stay in alarm), costs no custom metric, and counts only tasks
-      // that pass the health check.
-      alarm('HealthyTasks', `Fewer than ${props.minRunningTasks} healthy tasks for 3 minutes`, healthy, props.minRunningTasks,
-        cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 3),
-    ];
+    const serverErrors = alarm('ServerErrorRate', `More than ${threshold}% of requests ended in a target 5xx over 5 minutes`, errorRate, threshold,
+      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, 1);
+    const unhealthyHosts = alarm('UnhealthyHosts', 'At least one task failed the target group health check for 3 minutes', unhealthy, 1,
+      cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3);
+    // The target group's healthy count, not Container Insights' RunningTaskCount: it exists for
+    // every cluster (a cluster the user passes may have Container Insights off, and the alarm
+    // would then see no data and stay in alarm), costs no custom metric, and counts only tasks
+    // that pass the health check.
+    const healthyTasks = alarm('HealthyTasks', `Fewer than ${props.minRunningTasks} healthy tasks for 3 minutes`, healthy, props.minRunningTasks,
+      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, 3);
     // No data from the target group is an outage, not a quiet night.
-    (this.alarms[2].node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
+    (healthyTasks.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.BREACHING;
+    this.alarms = [serverErrors, unhealthyHosts, healthyTasks];
+    this.releaseAlarmList = [serverErrors, unhealthyHosts];
 
     if (props.dashboard) {
       const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
@@ -270,7 +271,7 @@ export class ChatbotMonitoring extends Construct {
    * in ALARM before the first tasks of a new stack exist.
    */
   public releaseAlarms(): cloudwatch.Alarm[] {
-    return [this.alarms[0], this.alarms[1]];
+    return [...this.releaseAlarmList];
   }
 
   private newAlarm(alarmId: string, description: string, metric: cloudwatch.IMetric, thresholdValue: number,

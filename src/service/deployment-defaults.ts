@@ -21,6 +21,14 @@ export function resolveDeploymentSettings(settings: ChatbotDeploymentSettings = 
   };
 }
 
+/** The settings that act on the service, not on the load balancer in front of it. */
+export const SERVICE_ONLY_SETTINGS = ['rollbackAlarms', 'rollbackOnChatbotAlarms', 'strategy'] as const;
+
+/** The settings a load balancer takes (health check and drain timings), without the service's own. */
+export function loadBalancerTimings(settings: ChatbotDeploymentSettings | undefined): ChatbotDeploymentSettings | undefined {
+  return settings && { ...settings, rollbackAlarms: undefined, rollbackOnChatbotAlarms: undefined, strategy: undefined };
+}
+
 /** The HTTP health check of an application target group, from the deployment settings. */
 export function httpHealthCheck(path: string, settings: ChatbotDeploymentSettings = {}): elbv2.HealthCheck {
   const d = resolveDeploymentSettings(settings);

@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ChatbotLoadBalancer, ChatbotService } from '../../src';
+import { ChatbotDeploymentStrategy, ChatbotLoadBalancer, ChatbotService } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 import { ownFargateService, stubAuth } from '../support/own-parts';
 import { allIngressRules, ingressRules, securityGroupId } from '../support/security-groups';
@@ -278,5 +278,23 @@ describe('ChatbotLoadBalancer internal, behind a CloudFront VPC origin', () => {
     Template.fromStack(s2).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal', Subnets: [{ Ref: Match.stringLikeRegexp('^VPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VPrivateSubnet2') }],
     });
+  });
+});
+
+describe('deployment settings that act on the service', () => {
+  test.each(['strategy', 'rollbackAlarms', 'rollbackOnChatbotAlarms'])('ChatbotLoadBalancer refuses deployment.%s instead of ignoring it', (setting) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const service = new ChatbotService(stack, 'Svc', { vpc, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim') });
+    const value = setting === 'strategy' ? ChatbotDeploymentStrategy.rolling() : setting === 'rollbackAlarms' ? [] : true;
+    expect(() => new ChatbotLoadBalancer(stack, 'Lb', {
+      vpc,
+      targets: [service.fargateService],
+      targetConnections: service.fargateService,
+      containerPort: 8501,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+      auth: stubAuth(stack),
+      deployment: { [setting]: value },
+    })).toThrow(new RegExp(`\`deployment\\.${setting}\`: acts on the ECS service, not on the load balancer\\. Pass it in the deployment settings of ChatbotService`));
   });
 });
