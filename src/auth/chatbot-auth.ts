@@ -4,18 +4,91 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import { Construct } from 'constructs';
 import { ChatbotIdentityProvider, GROUPS_ATTRIBUTE, checkIdentityProviders, createIdentityProviders } from './identity-provider';
+import { COGNITO_LOGIN_OPTION_TYPES } from './option-types';
 import { acknowledgeFindings } from '../shared/acknowledge';
 import { propName } from '../shared/prop-path';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy, deletionProtectionFor } from '../shared/removal-policy';
 import { stackInstanceId } from '../shared/unique-name';
 import {
-  PropsValidator, booleanType, durationType, enumType, checkDomainName, objectListType, objectType, refuseWrongTypes, required, stringType,
+  PropsValidator, booleanType, enumType, checkDomainName, objectType, refuseWrongTypes, required, stringType,
 } from '../shared/validation';
+
+/**
+ * The options of the Cognito login that a user tunes: an app client and domain of their own, the
+ * domain prefix, the session length and the company identity providers. `ChatbotAuth` and the
+ * CloudFront ingress of `SecureContainerChatbot` take them under these names.
+ */
+export interface ChatbotCognitoLoginOptions {
+  /**
+   * An existing app client of the user pool (`userPool`) for the load balancer's login. It must
+   * have a secret, the authorization code grant and the callback
+   * `https://<domainName>/oauth2/idpresponse`. Needs `userPool` and `userPoolDomain`.
+   *
+   * @default - a new app client with a secret
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+
+  /**
+   * An existing domain of the user pool (`userPool`) for the hosted login pages. Needs `userPool`.
+   *
+   * @default - a new Cognito domain with `cognitoDomainPrefix`
+   */
+  readonly userPoolDomain?: cognito.IUserPoolDomain;
+
+  /**
+   * The prefix of the new Cognito domain of the hosted login pages
+   * (`<prefix>.auth.<region>.amazoncognito.com`): 1-63 lower-case letters, digits and hyphens,
+   * without `aws`, `amazon` or `cognito`. Prefixes are global per region, across all accounts.
+   * Refused with `userPoolDomain`.
+   *
+   * The default is unique per stack instance and does not depend on `domainName`: the same app
+   * deployed to a second account, or a stack deployed again after a deletion, gets its own.
+   *
+   * Change it on a deployed stack with care: a user pool holds one prefix domain at a time, and
+   * CloudFormation creates the new domain before deleting the old one, so the update fails. Delete
+   * the old domain first (`aws cognito-idp delete-user-pool-domain --user-pool-id <id> --domain
+   * <old prefix>`; sign-in is down until the deployment finishes), then deploy with the new prefix.
+   * Stacks deployed with a prefix derived from `domainName` by an earlier version keep it by
+   * passing that prefix here.
+   *
+   * @default - `chatbot-<hash of the construct's path>-<stack instance id from AWS::StackId>`
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * How long a login on the load balancer lasts before the user must sign in again.
+   *
+   * @default Duration.hours(8)
+   */
+  readonly sessionTimeout?: Duration;
+
+  /**
+   * Company identity providers (SAML 2.0 or OpenID Connect) that users sign in with, federated
+   * into the user pool. The app client supports exactly these, plus the pool's own users with
+   * `cognitoUsers`. With a single provider and no Cognito users, the load balancer's login goes
+   * straight to the provider (no Cognito chooser page). The README lists what to enter on the
+   * provider's side. Refused with `apiClients` of `ChatbotAuth` (federation needs the hosted login).
+   *
+   * A provider that maps groups (`groupsAttribute`, `groupsClaim`) writes them to the user pool
+   * attribute `custom:groups`, which a new pool then has; a pool given in `userPool` must have it.
+   *
+   * @default - none: only the user pool's own users (created by an administrator) sign in
+   */
+  readonly identityProviders?: ChatbotIdentityProvider[];
+
+  /**
+   * Whether the user pool's own users (created by an administrator) may sign in besides
+   * `identityProviders`.
+   *
+   * @default - true without `identityProviders`, false with them
+   */
+  readonly cognitoUsers?: boolean;
+}
 
 /**
  * Props for `ChatbotAuth`.
  */
-export interface ChatbotAuthProps {
+export interface ChatbotAuthProps extends ChatbotCognitoLoginOptions {
   /**
    * The public domain of the app (`chat.example.com`). The app client's callback is
    * `https://<domainName>/oauth2/idpresponse`, where the load balancer receives Cognito's answer,
@@ -30,40 +103,6 @@ export interface ChatbotAuthProps {
    * user-existence errors hidden, retained with deletion protection (see `removalPolicy`)
    */
   readonly userPool?: cognito.IUserPool;
-
-  /**
-   * An existing app client of `userPool`. It must have a secret, the authorization code grant and
-   * the callback `https://<domainName>/oauth2/idpresponse`. Requires `userPool` and `userPoolDomain`.
-   *
-   * @default - a new app client with a secret
-   */
-  readonly userPoolClient?: cognito.IUserPoolClient;
-
-  /**
-   * An existing domain of `userPool` for the hosted login pages. Requires `userPool`.
-   *
-   * @default - a new Cognito domain with `cognitoDomainPrefix`
-   */
-  readonly userPoolDomain?: cognito.IUserPoolDomain;
-
-  /**
-   * The prefix of the new Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`): 1-63
-   * lower-case letters, digits and hyphens, without `aws`, `amazon` or `cognito`. Prefixes are
-   * global per region, across all accounts.
-   *
-   * The default is unique per stack instance and does not depend on `domainName`: the same app
-   * deployed to a second account, or a stack deployed again after a deletion, gets its own.
-   *
-   * Change it on a deployed stack with care: a user pool holds one prefix domain at a time, and
-   * CloudFormation creates the new domain before deleting the old one, so the update fails. Delete
-   * the old domain first (`aws cognito-idp delete-user-pool-domain --user-pool-id <id> --domain
-   * <old prefix>`; sign-in is down until the deployment finishes), then deploy with the new prefix.
-   * Stacks deployed with a prefix derived from `domainName` by an earlier version keep it by
-   * passing that prefix here.
-   *
-   * @default - `chatbot-<hash of this construct's path>-<stack instance id from AWS::StackId>`
-   */
-  readonly cognitoDomainPrefix?: string;
 
   /**
    * Whether users must set up a second factor (TOTP). `cognito.Mfa.OPTIONAL` draws the
@@ -90,13 +129,6 @@ export interface ChatbotAuthProps {
   readonly apiClients?: boolean;
 
   /**
-   * How long a login on the load balancer lasts before the user must sign in again.
-   *
-   * @default Duration.hours(8)
-   */
-  readonly sessionTimeout?: Duration;
-
-  /**
    * What happens to the new user pool when the stack is deleted. With RETAIN the pool also has
    * deletion protection; with any other policy it has none, because CloudFormation could then
    * neither roll back a failed first deployment nor delete the stack. Refused together with
@@ -105,27 +137,6 @@ export interface ChatbotAuthProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Company identity providers (SAML 2.0, OpenID Connect) federated into the user pool. The app
-   * client supports exactly these, plus the pool's own users with `cognitoUsers`. With a single
-   * provider and no Cognito users, the load balancer's login goes straight to the provider
-   * (no Cognito chooser page). Refused with `apiClients` (federation needs the hosted login).
-   *
-   * A provider that maps groups (`groupsAttribute`, `groupsClaim`) writes them to the user pool
-   * attribute `custom:groups`, which a new pool then has; a pool given in `userPool` must have it.
-   *
-   * @default - none: only the user pool's own users sign in
-   */
-  readonly identityProviders?: ChatbotIdentityProvider[];
-
-  /**
-   * Whether the user pool's own users (created by an administrator) may sign in besides the
-   * identity providers.
-   *
-   * @default - true without `identityProviders`, false with them
-   */
-  readonly cognitoUsers?: boolean;
 }
 
 /**
@@ -364,18 +375,13 @@ export class ChatbotAuth extends Construct implements IChatbotAuth {
 
 function validateAuthProps(scope: Construct, props: ChatbotAuthProps): void {
   refuseWrongTypes(scope, 'ChatbotAuth', props, {
+    ...COGNITO_LOGIN_OPTION_TYPES,
     domainName: required(stringType("'chat.example.com'")),
     userPool: objectType('cognito.IUserPool', 'userPoolId'),
-    userPoolClient: objectType('cognito.IUserPoolClient', 'userPoolClientId'),
-    userPoolDomain: objectType('cognito.IUserPoolDomain', 'domainName'),
-    cognitoDomainPrefix: stringType("'my-chat'"),
     mfa: enumType('cognito.Mfa', cognito.Mfa, 'REQUIRED'),
     featurePlan: enumType('cognito.FeaturePlan', cognito.FeaturePlan, 'ESSENTIALS'),
     apiClients: booleanType(),
-    sessionTimeout: durationType('Duration.hours(8)'),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
-    cognitoUsers: booleanType(),
-    identityProviders: objectListType('ChatbotIdentityProvider', 'providerType', '[ChatbotIdentityProvider.saml({ ... })]'),
   });
   const v = new PropsValidator('ChatbotAuth', scope, props);
   checkIdentityProviders(v, scope, propName(props, 'identityProviders'), props.identityProviders);

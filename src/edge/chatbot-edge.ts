@@ -9,9 +9,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ChatbotWebAcl } from './chatbot-web-acl';
+import { ChatbotWebAcl, ChatbotWebAclOptions } from './chatbot-web-acl';
 import { deliverAccessLogsToLogGroup } from './cloudfront-access-logs';
 import { EDGE_REGION } from './edge-stack';
+import { EDGE_OPTION_TYPES } from './option-types';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
@@ -23,14 +24,48 @@ import { checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
   isSignOutPath,
-  PropsValidator, checkCertificateRegion, checkDomainName, durationType, enumType, isInZone, numberType, objectType, refuseWrongTypes,
-  regionOfArn, required, stringListType, stringType, tryZoneName,
+  PropsValidator, checkCertificateRegion, checkDomainName, durationType, enumType, isInZone, objectType, refuseWrongTypes,
+  regionOfArn, required, stringType, tryZoneName,
 } from '../shared/validation';
+
+/**
+ * The CloudFront distribution's options that a user tunes: its web ACL (a new one with the rules
+ * of `ChatbotWebAclOptions`, or one of your own), its geographic restriction and its price class.
+ * `ChatbotEdge` and the CloudFront ingress of `SecureContainerChatbot` take them under these names.
+ */
+export interface ChatbotEdgeOptions extends ChatbotWebAclOptions {
+  /**
+   * An existing CLOUDFRONT-scope web ACL (its ARN, in us-east-1) to attach instead of creating one;
+   * the rules of `ChatbotWebAclOptions` are then refused (add them to your own web ACL).
+   * `ChatbotEdge` needs it when it is in another region than us-east-1: it then creates nothing in
+   * us-east-1. In `SecureContainerChatbot`, given together with `edgeCertificate` (and no
+   * `edgeStack`), it puts the distribution in the chatbot's own stack, so that nothing is deployed
+   * to us-east-1.
+   *
+   * @default - a new web ACL with managed rules and a rate limit (`ChatbotWebAcl`)
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Countries CloudFront allows or denies (its own geographic restriction, besides the web ACL's
+   * `allowedCountries`).
+   *
+   * @default - no geographic restriction (the library acknowledges AwsSolutions-CFR1)
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * The CloudFront price class: the edge locations that serve the app.
+   *
+   * @default cloudfront.PriceClass.PRICE_CLASS_100
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+}
 
 /**
  * Props for `ChatbotEdge`.
  */
-export interface ChatbotEdgeProps {
+export interface ChatbotEdgeProps extends ChatbotEdgeOptions {
   /** The public domain of the app (`chat.example.com`). */
   readonly domainName: string;
 
@@ -82,50 +117,6 @@ export interface ChatbotEdgeProps {
   readonly certificate?: acm.ICertificate;
 
   /**
-   * An existing CLOUDFRONT-scope web ACL (its ARN, in us-east-1) to attach instead of creating one.
-   * Required when this construct is in another region than us-east-1: it then creates nothing in
-   * us-east-1.
-   *
-   * @default - a new web ACL (`ChatbotWebAcl`)
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * Requests per IP address per 5 minutes before the web ACL blocks that address.
-   *
-   * @default 1000
-   */
-  readonly rateLimitPerIp?: number;
-
-  /**
-   * The only IPv4 and IPv6 ranges (CIDR blocks) the web ACL lets through (see `ChatbotWebAcl`).
-   *
-   * @default - every address
-   */
-  readonly allowedIpRanges?: string[];
-
-  /**
-   * The only countries (ISO 3166-1 alpha-2 codes) the web ACL lets through.
-   *
-   * @default - every country
-   */
-  readonly allowedCountries?: string[];
-
-  /**
-   * Largest upload, in bytes, the web ACL accepts on the upload path (see `ChatbotWebAcl`).
-   *
-   * @default - no upload limit beyond the app's own
-   */
-  readonly maxUploadBytes?: number;
-
-  /**
-   * The path prefix of uploads that `maxUploadBytes` applies to.
-   *
-   * @default '/_stcore/upload_file'
-   */
-  readonly uploadPath?: string;
-
-  /**
    * The path that signs the user out: a CloudFront Function expires the load balancer's session
    * cookies and redirects to `cognitoLogoutPath`.
    *
@@ -139,20 +130,6 @@ export interface ChatbotEdgeProps {
    * @default '/signout/cognito'
    */
   readonly cognitoLogoutPath?: string;
-
-  /**
-   * Countries to allow or deny.
-   *
-   * @default - no geographic restriction (the library acknowledges AwsSolutions-CFR1)
-   */
-  readonly geoRestriction?: cloudfront.GeoRestriction;
-
-  /**
-   * The CloudFront price class.
-   *
-   * @default cloudfront.PriceClass.PRICE_CLASS_100
-   */
-  readonly priceClass?: cloudfront.PriceClass;
 
   /**
    * How long CloudFront waits for the origin's first byte. Streamed answers start within it.
@@ -352,22 +329,15 @@ export class ChatbotEdge extends Construct {
 
 function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
   refuseWrongTypes(scope, 'ChatbotEdge', props, {
+    ...EDGE_OPTION_TYPES,
     domainName: required(stringType("'chat.example.com'")),
     hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
     originDomainName: stringType("'origin.chat.example.com'"),
     originVerifyHeaderValue: objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')"),
     vpcOriginLoadBalancer: objectType('elbv2.IApplicationLoadBalancer', 'loadBalancerArn'),
     certificate: objectType('acm.ICertificate', 'certificateArn'),
-    webAclArn: stringType(),
-    rateLimitPerIp: numberType('1000'),
-    allowedIpRanges: stringListType("['203.0.113.0/24']"),
-    allowedCountries: stringListType("['DE']"),
-    maxUploadBytes: numberType('10485760'),
-    uploadPath: stringType("'/_stcore/upload_file'"),
     signOutPath: stringType("'/signout'"),
     cognitoLogoutPath: stringType("'/signout/cognito'"),
-    geoRestriction: objectType('cloudfront.GeoRestriction', 'restrictionType', "cloudfront.GeoRestriction.allowlist('DE', 'FR')"),
-    priceClass: enumType('cloudfront.PriceClass', cloudfront.PriceClass, 'PRICE_CLASS_100'),
     originReadTimeout: durationType('Duration.seconds(60)'),
     logRetention: logRetentionType(),
     logsEncryptionKey: objectType('kms.IKey', 'keyArn'),

@@ -3,29 +3,26 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WEB_ACL_OPTION_TYPES } from './option-types';
 import { logRetentionType } from '../shared/aws-limits';
 import { greaterThanRegex } from '../shared/number-regex';
 import { checkRemovalPolicy } from '../shared/removal-policy';
-import { PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, required, stringListType, stringType } from '../shared/validation';
+import { PropsValidator, enumType, isKnown, objectType, refuseWrongTypes, required } from '../shared/validation';
 import { COMMON_RULE_SET_OVERRIDES, allowListRules, checkAllowLists, logWebAcl, managedRule, rateLimitRule } from '../shared/web-acl-rules';
 
 /**
- * Props for `ChatbotWebAcl`.
+ * The rules of the CloudFront web ACL that a user tunes: the rate limit, the upload limit and the
+ * allow-lists. `ChatbotWebAcl`, `ChatbotEdge` and the CloudFront ingress of
+ * `SecureContainerChatbot` take them under these names. Where an existing web ACL is given instead
+ * (`webAclArn` of `ChatbotEdge` or of the ingress), they are refused: that web ACL has its own rules.
  */
-export interface ChatbotWebAclProps {
+export interface ChatbotWebAclOptions {
   /**
-   * Requests per IP address per 5 minutes before the address is blocked.
+   * Requests per IP address per 5 minutes before the web ACL blocks that address.
    *
    * @default 1000
    */
   readonly rateLimitPerIp?: number;
-
-  /**
-   * Retention of the web ACL's logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
 
   /**
    * Largest upload, in bytes, accepted on `uploadPath`, judged by the Content-Length header (WAF
@@ -37,11 +34,43 @@ export interface ChatbotWebAclProps {
   readonly maxUploadBytes?: number;
 
   /**
-   * The path prefix of uploads that `maxUploadBytes` applies to.
+   * The path prefix of the app's uploads, which `maxUploadBytes` applies to. Needs
+   * `maxUploadBytes` in `SecureContainerChatbot`.
    *
    * @default '/_stcore/upload_file' (Streamlit's upload endpoint)
    */
   readonly uploadPath?: string;
+
+  /**
+   * The only IPv4 and IPv6 ranges (CIDR blocks) allowed; requests from elsewhere get a 403.
+   * `SecureContainerChatbot` applies the same list to the user pool's web ACL
+   * (`ChatbotUserPoolWebAcl`), so that the login cannot be reached around CloudFront; do the same
+   * when you compose the parts yourself.
+   *
+   * @default - every address
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * The only countries (ISO 3166-1 alpha-2 codes, such as `DE`) requests may come from.
+   * `SecureContainerChatbot` applies them to the user pool's web ACL as well, like
+   * `allowedIpRanges`.
+   *
+   * @default - every country
+   */
+  readonly allowedCountries?: string[];
+}
+
+/**
+ * Props for `ChatbotWebAcl`.
+ */
+export interface ChatbotWebAclProps extends ChatbotWebAclOptions {
+  /**
+   * Retention of the web ACL's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /** KMS key for the log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
@@ -52,22 +81,6 @@ export interface ChatbotWebAclProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * The only IPv4 and IPv6 ranges (CIDR blocks) allowed; requests from elsewhere get a 403.
-   * Give the same list to the user pool's web ACL (`ChatbotUserPoolWebAcl`) so that the login
-   * cannot be reached from elsewhere either (`SecureContainerChatbot` does).
-   *
-   * @default - every address
-   */
-  readonly allowedIpRanges?: string[];
-
-  /**
-   * The only countries (ISO 3166-1 alpha-2 codes, such as `DE`) requests may come from.
-   *
-   * @default - every country
-   */
-  readonly allowedCountries?: string[];
 }
 
 /**
@@ -185,14 +198,10 @@ export class ChatbotWebAcl extends Construct {
  */
 function checkWebAclProps(scope: Construct, props: ChatbotWebAclProps): void {
   refuseWrongTypes(scope, 'ChatbotWebAcl', props, {
-    rateLimitPerIp: numberType('1000'),
+    ...WEB_ACL_OPTION_TYPES,
     logRetention: logRetentionType(),
-    maxUploadBytes: numberType('10485760'),
-    uploadPath: stringType("'/_stcore/upload_file'"),
     logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
     removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
-    allowedIpRanges: stringListType("['203.0.113.0/24', '2001:db8::/32']"),
-    allowedCountries: stringListType("['DE', 'FR']"),
   });
   const v = new PropsValidator('ChatbotWebAcl', scope);
   const region = Stack.of(scope).region;

@@ -25,9 +25,49 @@ import {
 import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
 /**
+ * Options of the HTTP API (`ChatbotIngress.httpApi()`, and `ChatbotHttpApi` alone): its
+ * throttling, and the JWT issuer when it is not a Cognito user pool.
+ */
+export interface ChatbotHttpApiIngressOptions {
+  /**
+   * Steady-state requests per second the stage accepts.
+   *
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests the stage accepts.
+   *
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * Accept the JWT access tokens of an OpenID Connect provider directly, without Cognito: its
+   * issuer (https; API Gateway reads `<issuer>/.well-known/openid-configuration` for the signing
+   * keys). The provider must issue access tokens as JWTs with this issuer (Entra ID, Okta's
+   * authorization servers, Keycloak, Auth0 do; providers with opaque access tokens cannot be
+   * used). Refused with `auth` of `ChatbotHttpApi`; in `SecureContainerChatbot` no user pool is
+   * created, so `userPool`, `mfa` and `featurePlan` are refused with it.
+   *
+   * @default - a Cognito user pool is the issuer (`auth`'s)
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * The audiences (`aud` claim, or `client_id` for providers that put it there) accepted with
+   * `jwtIssuer`. Required with it.
+   *
+   * @default - the Cognito app client id (`auth`'s)
+   */
+  readonly jwtAudience?: string[];
+}
+
+/**
  * Props for `ChatbotHttpApi`.
  */
-export interface ChatbotHttpApiProps {
+export interface ChatbotHttpApiProps extends ChatbotHttpApiIngressOptions {
   /** The VPC. */
   readonly vpc: ec2.IVpc;
 
@@ -58,25 +98,6 @@ export interface ChatbotHttpApiProps {
    */
   readonly auth?: IChatbotAuth;
 
-  /**
-   * An OpenID Connect provider whose JWT access tokens the API accepts, without Cognito: its
-   * issuer (https; API Gateway reads `<issuer>/.well-known/openid-configuration` for the signing
-   * keys). The provider must issue access tokens as JWTs with this issuer (Entra ID, Okta's
-   * authorization servers, Keycloak, Auth0 do; opaque tokens cannot be validated). Refused with
-   * `auth`.
-   *
-   * @default - the issuer of `auth`'s user pool
-   */
-  readonly jwtIssuer?: string;
-
-  /**
-   * The audiences (`aud` claim, or `client_id` for providers that put it there) accepted with
-   * `jwtIssuer`. Required with it.
-   *
-   * @default - `auth`'s app client id
-   */
-  readonly jwtAudience?: string[];
-
   /** KMS key for the access log group. It must allow CloudWatch Logs in this region to use it. */
   readonly logsEncryptionKey: kms.IKey;
 
@@ -98,20 +119,6 @@ export interface ChatbotHttpApiProps {
    * @default - no record
    */
   readonly hostedZone?: route53.IHostedZone;
-
-  /**
-   * Steady-state requests per second the stage accepts.
-   *
-   * @default 50
-   */
-  readonly throttlingRateLimit?: number;
-
-  /**
-   * Burst of requests the stage accepts.
-   *
-   * @default 100
-   */
-  readonly throttlingBurstLimit?: number;
 
   /**
    * A bucket for the Network Load Balancer's legacy access logs (SSE-S3 only, the load balancer

@@ -1,16 +1,17 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { ChatbotHttpApiIngressOptions } from './chatbot-http-api';
+import type { ChatbotLoadBalancerOptions } from './chatbot-load-balancer';
 import { bindCloudFrontEntry } from './cloudfront-entry';
 import { bindHttpApiEntry } from './http-api-entry';
 import { EntryContext, IngressContext, IngressEntry, IngressLogin, IngressPlan } from './ingress-parts';
 import { bindCognitoLogin, bindNoLogin, bindOidcLogin } from './login';
 import { checkCloudFrontWithoutZone, checkHttpApiIngress, checkPublicOriginIngress, checkVpcOriginIngress } from './validate-ingress';
+import type { ChatbotCognitoLoginOptions } from '../auth/chatbot-auth';
 import { ChatbotOidcLoginOptions } from '../auth/chatbot-oidc-auth';
-import { ChatbotIdentityProvider } from '../auth/identity-provider';
+import type { ChatbotEdgeOptions } from '../edge/chatbot-edge';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { DEFAULT_SIGN_OUT_PATH, defaultOriginDomainName } from '../shared/constants';
 import { PropsValidator } from '../shared/validation';
@@ -21,8 +22,13 @@ import { PropsValidator } from '../shared/validation';
  * Cognito's browser login on the load balancer. `ChatbotIngress.cloudFrontVpcOrigin` takes them
  * too, and refuses the ones about a public origin (`edgeStack`, `originDomainName`,
  * `originVerifyRotationInterval`).
+ *
+ * The options of the parts it builds are those parts' own, under the same names:
+ * `ChatbotEdgeOptions` (with `ChatbotWebAclOptions`) for the distribution and its web ACL,
+ * `ChatbotCognitoLoginOptions` for the login, and `ChatbotLoadBalancerOptions` for the load
+ * balancer.
  */
-export interface ChatbotCloudFrontIngressOptions {
+export interface ChatbotCloudFrontIngressOptions extends ChatbotEdgeOptions, ChatbotCognitoLoginOptions, ChatbotLoadBalancerOptions {
   /**
    * CloudFront's certificate for `domainName`, in us-east-1. Given together with `webAclArn` (and
    * no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
@@ -31,15 +37,6 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default - a new DNS-validated certificate in the edge stack
    */
   readonly edgeCertificate?: acm.ICertificate;
-
-  /**
-   * An existing CLOUDFRONT-scope web ACL ARN (us-east-1). Given together with `edgeCertificate`
-   * (and no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
-   * us-east-1.
-   *
-   * @default - a new web ACL with managed rules and a rate limit
-   */
-  readonly webAclArn?: string;
 
   /**
    * The stack for the us-east-1 parts (distribution, web ACL, viewer certificate, DNS alias).
@@ -53,56 +50,12 @@ export interface ChatbotCloudFrontIngressOptions {
   readonly edgeStack?: Stack;
 
   /**
-   * Requests per IP address per 5 minutes before the web ACL blocks that address. Refused with
-   * `webAclArn` (the given web ACL has its own rules).
-   *
-   * @default 1000
-   */
-  readonly rateLimitPerIp?: number;
-
-  /**
-   * Largest upload, in bytes, the web ACL accepts on `uploadPath`. Refused with `webAclArn`.
-   *
-   * @default - no upload limit beyond the app's own
-   */
-  readonly maxUploadBytes?: number;
-
-  /**
-   * The path prefix of the app's uploads, which `maxUploadBytes` applies to. Needs
-   * `maxUploadBytes`.
-   *
-   * @default '/_stcore/upload_file' (Streamlit)
-   */
-  readonly uploadPath?: string;
-
-  /**
-   * Countries CloudFront allows or denies.
-   *
-   * @default - none
-   */
-  readonly geoRestriction?: cloudfront.GeoRestriction;
-
-  /**
-   * The CloudFront price class: the edge locations that serve the app.
-   *
-   * @default cloudfront.PriceClass.PRICE_CLASS_100
-   */
-  readonly priceClass?: cloudfront.PriceClass;
-
-  /**
    * The DNS name CloudFront uses to reach the load balancer. It is known at synth time, so the
    * us-east-1 edge stack needs no cross-region reference.
    *
    * @default `origin.<domainName>`
    */
   readonly originDomainName?: string;
-
-  /**
-   * The ID of the CloudFront origin-facing managed prefix list in the chatbot stack's region.
-   *
-   * @default - from the library's table of regions
-   */
-  readonly cloudFrontPrefixListId?: string;
 
   /**
    * The path of the sign-out link (passed to the container as `SIGNOUT_PATH`).
@@ -120,56 +73,6 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default Duration.days(30)
    */
   readonly originVerifyRotationInterval?: Duration;
-
-  /**
-   * An existing app client of the chatbot's `userPool` for the load balancer's login: with a
-   * secret, the authorization code grant and the callback `https://<domainName>/oauth2/idpresponse`.
-   * Needs `userPoolDomain`.
-   *
-   * @default - a new app client
-   */
-  readonly userPoolClient?: cognito.IUserPoolClient;
-
-  /**
-   * An existing Cognito domain of the chatbot's `userPool`, for the hosted login pages.
-   *
-   * @default - a new Cognito domain
-   */
-  readonly userPoolDomain?: cognito.IUserPoolDomain;
-
-  /**
-   * The prefix of the new Cognito domain of the hosted login pages
-   * (`<prefix>.auth.<region>.amazoncognito.com`): 1-63 lower-case letters, digits and hyphens,
-   * without `aws`, `amazon` or `cognito`, and free in the region across all accounts. Changing it
-   * on a deployed stack needs the old domain deleted first (see
-   * `ChatbotAuthProps.cognitoDomainPrefix`). Refused with `userPoolDomain`.
-   *
-   * @default - unique per stack instance (from `AWS::StackId`), independent of `domainName`
-   */
-  readonly cognitoDomainPrefix?: string;
-
-  /**
-   * How long a login on the load balancer lasts before the user must sign in again.
-   *
-   * @default Duration.hours(8)
-   */
-  readonly sessionTimeout?: Duration;
-
-  /**
-   * Idle timeout of the load balancer. Streamed answers and WebSockets need more than the
-   * 60-second default.
-   *
-   * @default Duration.seconds(300)
-   */
-  readonly idleTimeout?: Duration;
-
-  /**
-   * How long the load balancer keeps a browser on the same task. Streamlit keeps each session's
-   * state in the task that served it.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly stickinessDuration?: Duration;
 
   /**
    * Whether to create the alarms (5xx rate, unhealthy hosts, healthy tasks) with their encrypted
@@ -205,22 +108,6 @@ export interface ChatbotCloudFrontIngressOptions {
   readonly serverErrorRatePercent?: number;
 
   /**
-   * Company identity providers (SAML 2.0 or OpenID Connect) that users sign in with, federated
-   * into the user pool. With one provider (and `cognitoUsers` off) the login goes straight to it.
-   * The README lists what to enter on the provider's side.
-   *
-   * @default - none: only users an administrator creates in the user pool
-   */
-  readonly identityProviders?: ChatbotIdentityProvider[];
-
-  /**
-   * Whether the user pool's own users may sign in besides `identityProviders`.
-   *
-   * @default - true without `identityProviders`, false with them
-   */
-  readonly cognitoUsers?: boolean;
-
-  /**
    * Only members of these groups may use the app: the identity provider's groups (mapped with
    * `groupsAttribute` / `groupsClaim`) or the user pool's groups. The load balancer cannot check
    * groups, so the app enforces it: the reference app reads the claims the load balancer passes
@@ -231,23 +118,6 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default - every signed-in user
    */
   readonly allowedGroups?: string[];
-
-  /**
-   * The only IPv4 and IPv6 ranges (CIDR blocks) that may reach the app and its login: applied to
-   * the CloudFront web ACL and to the user pool's web ACL alike, so the login cannot be reached
-   * around CloudFront. Refused with `webAclArn` (add the ranges to your own web ACL).
-   *
-   * @default - every address
-   */
-  readonly allowedIpRanges?: string[];
-
-  /**
-   * The only countries (ISO 3166-1 alpha-2 codes such as `DE`) that may reach the app and its
-   * login, on both web ACLs like `allowedIpRanges`.
-   *
-   * @default - every country
-   */
-  readonly allowedCountries?: string[];
 
   /**
    * Whether a regional WAF web ACL protects the user pool's login endpoints, which do not pass
@@ -277,43 +147,6 @@ export interface ChatbotCloudFrontIngressOptions {
    * @default - Cognito login
    */
   readonly oidc?: ChatbotOidcLoginOptions;
-}
-
-/**
- * Options of the HTTP API ingress (`ChatbotIngress.httpApi`): an API Gateway HTTP API with a
- * Cognito JWT authorizer, a VPC link and an internal Network Load Balancer.
- */
-export interface ChatbotHttpApiIngressOptions {
-  /**
-   * Steady-state requests per second the stage accepts.
-   *
-   * @default 50
-   */
-  readonly throttlingRateLimit?: number;
-
-  /**
-   * Burst of requests the stage accepts.
-   *
-   * @default 100
-   */
-  readonly throttlingBurstLimit?: number;
-
-  /**
-   * Accept the JWT access tokens of an OpenID Connect provider directly, without Cognito: its
-   * issuer (https). The provider must issue access tokens as JWTs signed with keys from its
-   * discovery document; providers with opaque access tokens cannot be used. No user pool is
-   * created, so `userPool`, `mfa` and `featurePlan` are refused with it.
-   *
-   * @default - a Cognito user pool is the issuer
-   */
-  readonly jwtIssuer?: string;
-
-  /**
-   * The audiences accepted with `jwtIssuer` (the `aud` claim, or `client_id`). Required with it.
-   *
-   * @default - the Cognito app client id
-   */
-  readonly jwtAudience?: string[];
 }
 
 /**

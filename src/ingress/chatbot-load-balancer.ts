@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS } from './cloudfront-prefix-lists';
+import { LOAD_BALANCER_OPTION_TYPES } from './option-types';
 import { IChatbotLoginActions } from '../auth/chatbot-auth';
 import { DEPLOYMENT_SETTINGS_TYPE, SERVICE_ONLY_SETTINGS, checkHealthCheckSettings, httpHealthCheck, resolveDeploymentSettings } from '../service/deployment-defaults';
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
@@ -19,14 +20,45 @@ import { createHttpsLoadBalancer } from '../shared/https-load-balancer';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { checkSecretReference } from '../shared/secret-value';
 import {
-  PropTypes, PropsValidator, booleanType, checkCertificateRegion, checkDomainName, checkPropTypes, durationType, enumType, isInZone,
+  PropTypes, PropsValidator, booleanType, checkCertificateRegion, checkDomainName, checkPropTypes, enumType, isInZone,
   numberType, objectListType, objectType, required, stringType, tryZoneName,
 } from '../shared/validation';
 
 /**
+ * The options of the CloudFront-facing load balancer that a user tunes: the prefix list it
+ * admits, its idle timeout and its stickiness. `ChatbotLoadBalancer` and the CloudFront ingress
+ * of `SecureContainerChatbot` take them under these names.
+ */
+export interface ChatbotLoadBalancerOptions {
+  /**
+   * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in the
+   * load balancer's region, admitted on 443.
+   *
+   * @default - looked up in the library's table of the regions that publish it
+   */
+  readonly cloudFrontPrefixListId?: string;
+
+  /**
+   * Idle timeout of the load balancer. Streamed answers and WebSockets need more than the
+   * 60-second default.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * How long the load balancer keeps a browser on the same task. Streamlit keeps each session's
+   * state in the task that served it.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly stickinessDuration?: Duration;
+}
+
+/**
  * Props for `ChatbotLoadBalancer`.
  */
-export interface ChatbotLoadBalancerProps {
+export interface ChatbotLoadBalancerProps extends ChatbotLoadBalancerOptions {
   /** The VPC; the load balancer goes in its public subnets, or in `subnets` when `internal`. */
   readonly vpc: ec2.IVpc;
 
@@ -87,14 +119,6 @@ export interface ChatbotLoadBalancerProps {
   readonly originVerifyHeaderValue?: SecretValue;
 
   /**
-   * The ID of the `com.amazonaws.global.cloudfront.origin-facing` managed prefix list in this
-   * region, admitted on 443.
-   *
-   * @default - looked up in a table of the regions that publish it
-   */
-  readonly cloudFrontPrefixListId?: string;
-
-  /**
    * DNS name under which CloudFront reaches the load balancer (an alias record is created when
    * `hostedZone` is given).
    *
@@ -118,14 +142,6 @@ export interface ChatbotLoadBalancerProps {
   readonly cognitoLogoutPath?: string;
 
   /**
-   * Idle timeout of the load balancer. Streamed answers and WebSockets need more than the
-   * 60-second default.
-   *
-   * @default Duration.seconds(300)
-   */
-  readonly idleTimeout?: Duration;
-
-  /**
    * Deployment timings: health checks and deregistration delay.
    *
    * @default - see `ChatbotDeploymentSettings`
@@ -138,14 +154,6 @@ export interface ChatbotLoadBalancerProps {
    * @default '/_stcore/health' (Streamlit)
    */
   readonly healthCheckPath?: string;
-
-  /**
-   * How long the load balancer keeps a browser on the same task. Streamlit keeps each session's
-   * state in the task that served it.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly stickinessDuration?: Duration;
 
   /**
    * A bucket for the load balancer's legacy access logs, for those who want them in S3. Load
@@ -357,6 +365,7 @@ function resolvePrefixList(scope: Construct, props: ChatbotLoadBalancerProps): s
 }
 
 const LOAD_BALANCER_TYPES: PropTypes = {
+  ...LOAD_BALANCER_OPTION_TYPES,
   vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
   targets: required(objectListType('elbv2.IApplicationLoadBalancerTarget', 'attachToApplicationTargetGroup', '[service]')),
   targetConnections: required(objectType('ec2.IConnectable', 'connections', 'service')),
@@ -366,14 +375,11 @@ const LOAD_BALANCER_TYPES: PropTypes = {
   internal: booleanType(),
   subnets: objectType('ec2.SubnetSelection', undefined, "{ subnetGroupName: 'LoadBalancer' }"),
   originVerifyHeaderValue: objectType('SecretValue', 'unsafeUnwrap', "secret.secretValueFromJson('value')"),
-  cloudFrontPrefixListId: stringType("'pl-3b927c52'"),
   originDomainName: stringType("'origin.chat.example.com'"),
   hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
   cognitoLogoutPath: stringType("'/signout/cognito'"),
-  idleTimeout: durationType('Duration.seconds(300)'),
   deployment: DEPLOYMENT_SETTINGS_TYPE,
   healthCheckPath: stringType("'/_stcore/health'"),
-  stickinessDuration: durationType('Duration.hours(1)'),
   accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
   logsEncryptionKey: objectType('kms.IKey', 'keyArn'),
   logRetention: logRetentionType(),

@@ -5,14 +5,16 @@ import { ChatbotCloudFrontIngressOptions } from './chatbot-ingress';
 import { ChatbotLoadBalancer } from './chatbot-load-balancer';
 import { EntryContext, IngressEntry } from './ingress-parts';
 import { ingressPropNames } from './login';
+import { LOAD_BALANCER_OPTION_KEYS } from './option-types';
 import { ChatbotEdge } from '../edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from '../edge/edge-stack';
+import { EDGE_OPTION_KEYS } from '../edge/option-types';
 import { ChatbotMonitoring } from '../monitoring/chatbot-monitoring';
 import { ChatbotOriginVerify } from '../origin-verify/chatbot-origin-verify';
 import { loadBalancerTimings } from '../service/deployment-defaults';
 import { DEFAULT_DESIRED_COUNT, cognitoLogoutPath } from '../shared/constants';
 import { dnsRecordOutput } from '../shared/dns-record-output';
-import { withPropPath } from '../shared/prop-path';
+import { pickOptions, withPropPath } from '../shared/prop-path';
 
 /** How a CloudFront entry reaches its load balancer. */
 export interface CloudFrontOrigin {
@@ -88,6 +90,7 @@ function bindLoadBalancer(scope: Construct, context: EntryContext, options: Chat
   const props = context.props;
   const internal = origin.originDomainName === undefined;
   return new ChatbotLoadBalancer(scope, 'LoadBalancer', withPropPath({
+    ...pickOptions(options, LOAD_BALANCER_OPTION_KEYS),
     vpc: context.vpc,
     internal: internal || undefined,
     subnets: internal ? context.network?.loadBalancerSubnets : undefined,
@@ -98,19 +101,16 @@ function bindLoadBalancer(scope: Construct, context: EntryContext, options: Chat
     certificate: context.certificate,
     auth: context.login.loginActions ?? missingLogin(),
     originVerifyHeaderValue: originVerify?.headerValue,
-    cloudFrontPrefixListId: options.cloudFrontPrefixListId,
     originDomainName: origin.originDomainName,
     hostedZone: props.hostedZone,
     cognitoLogoutPath: cognitoLogoutPath(context.plan.signOutPath),
-    idleTimeout: options.idleTimeout,
-    stickinessDuration: options.stickinessDuration,
     logsEncryptionKey: context.encryptionKey,
     logRetention: props.logRetention,
     removalPolicy: props.removalPolicy,
     deployment: loadBalancerTimings(props.deployment),
     deletionProtection: props.deletionProtection,
   }, '', {
-    ...ingressPropNames(['cloudFrontPrefixListId', 'originDomainName', 'idleTimeout', 'stickinessDuration']),
+    ...ingressPropNames([...LOAD_BALANCER_OPTION_KEYS, 'originDomainName']),
     vpc: props.vpc ? 'vpc' : props.cluster ? 'cluster' : 'networkOptions.loadBalancerSubnets',
     containerPort: 'container.port',
     healthCheckPath: 'container.healthCheckPath',
@@ -153,26 +153,19 @@ function bindEdge(scope: Construct, context: EntryContext, options: ChatbotCloud
   }
   const internal = origin.originDomainName === undefined;
   return new ChatbotEdge(edgeScope, 'Edge', withPropPath({
+    ...pickOptions(options, EDGE_OPTION_KEYS),
     domainName: props.domainName,
     hostedZone: zone,
     originDomainName: origin.originDomainName,
     originVerifyHeaderValue: headerValue,
     vpcOriginLoadBalancer: internal ? parts.loadBalancer.applicationLoadBalancer : undefined,
     certificate: options.edgeCertificate,
-    webAclArn: options.webAclArn,
-    rateLimitPerIp: options.rateLimitPerIp,
-    allowedIpRanges: options.allowedIpRanges,
-    allowedCountries: options.allowedCountries,
-    maxUploadBytes: options.maxUploadBytes,
-    uploadPath: options.uploadPath,
-    geoRestriction: options.geoRestriction,
-    priceClass: options.priceClass,
     signOutPath: context.plan.signOutPath,
     cognitoLogoutPath: cognitoLogoutPath(context.plan.signOutPath),
     logRetention: props.logRetention,
     removalPolicy: props.removalPolicy,
   }, '', {
-    ...ingressPropNames(['webAclArn', 'rateLimitPerIp', 'allowedIpRanges', 'allowedCountries', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass', 'originDomainName', 'signOutPath']),
+    ...ingressPropNames([...EDGE_OPTION_KEYS, 'originDomainName', 'signOutPath']),
     certificate: 'ingress.edgeCertificate',
     hostedZone: 'hostedZone',
   }));

@@ -6,26 +6,22 @@ import { ChatbotAuth } from '../auth/chatbot-auth';
 import { ChatbotOidcAuth } from '../auth/chatbot-oidc-auth';
 import { ChatbotUserPoolWebAcl } from '../auth/chatbot-user-pool-web-acl';
 import { ChatbotIdentityProvider } from '../auth/identity-provider';
-import { withPropPath } from '../shared/prop-path';
+import { COGNITO_LOGIN_OPTION_KEYS } from '../auth/option-types';
+import { pickOptions, withPropPath } from '../shared/prop-path';
 
 /** The Cognito login of either ingress: the load balancer's (`options`) or the API's (`apiClients`). */
 export function bindCognitoLogin(scope: Construct, context: IngressContext, options: ChatbotCloudFrontIngressOptions | undefined,
   apiClients: boolean): IngressLogin {
   const props = context.props;
   const auth = new ChatbotAuth(scope, 'Auth', withPropPath({
+    ...pickOptions(options, COGNITO_LOGIN_OPTION_KEYS),
     domainName: props.domainName,
     userPool: props.userPool,
-    userPoolClient: options?.userPoolClient,
-    userPoolDomain: options?.userPoolDomain,
     mfa: props.mfa,
     featurePlan: props.featurePlan,
     apiClients,
-    cognitoDomainPrefix: options?.cognitoDomainPrefix,
-    sessionTimeout: options?.sessionTimeout,
-    identityProviders: options?.identityProviders,
-    cognitoUsers: options?.cognitoUsers,
     removalPolicy: props.userPool ? undefined : props.removalPolicy,
-  }, '', ingressPropNames(['userPoolClient', 'userPoolDomain', 'cognitoDomainPrefix', 'sessionTimeout', 'identityProviders', 'cognitoUsers'])));
+  }, '', ingressPropNames(COGNITO_LOGIN_OPTION_KEYS)));
 
   // Cognito's login endpoints do not pass through CloudFront: the allow-lists and a rate limit
   // must apply there too, or they could be walked around.
@@ -91,6 +87,6 @@ function createLoginOutputs(scope: Construct, context: IngressContext, auth: Cha
 }
 
 /** The names of ingress options as the user wrote them: `ingress.<option>`. */
-export function ingressPropNames(props: string[]): { [prop: string]: string } {
+export function ingressPropNames(props: readonly string[]): { [prop: string]: string } {
   return Object.fromEntries(props.map((p) => [p, `ingress.${p}`]));
 }

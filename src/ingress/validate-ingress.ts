@@ -1,6 +1,10 @@
 import { Token } from 'aws-cdk-lib';
-import { ChatbotCloudFrontIngressOptions, ChatbotHttpApiIngressOptions } from './chatbot-ingress';
+import type { ChatbotHttpApiIngressOptions } from './chatbot-http-api';
+import { ChatbotCloudFrontIngressOptions } from './chatbot-ingress';
+import { LOAD_BALANCER_OPTION_KEYS } from './option-types';
+import { COGNITO_LOGIN_OPTION_KEYS } from '../auth/option-types';
 import { EDGE_REGION } from '../edge/edge-stack';
+import { EDGE_OPTION_KEYS } from '../edge/option-types';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { NO_LEGACY_LOG_BUCKET_REGIONS } from '../shared/constants';
 import {
@@ -12,15 +16,13 @@ import {
 
 /** The options of `ChatbotIngress.cloudFront()` and `.cloudFrontVpcOrigin()` (held to the interface by a test). */
 const CLOUDFRONT_INGRESS_OPTIONS: KnownKeys = [
-  'edgeCertificate', 'webAclArn', 'edgeStack', 'rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'geoRestriction', 'priceClass',
-  'originDomainName', 'cloudFrontPrefixListId', 'signOutPath', 'originVerifyRotationInterval', 'userPoolClient', 'userPoolDomain',
-  'cognitoDomainPrefix', 'sessionTimeout', 'idleTimeout', 'stickinessDuration', 'monitoring', 'dashboard', 'alarmTopic',
-  'serverErrorRatePercent', 'identityProviders', 'cognitoUsers', 'allowedGroups', 'allowedIpRanges', 'allowedCountries', 'protectLogin',
-  'loginRateLimitPerIp', 'oidc',
+  ...EDGE_OPTION_KEYS, ...COGNITO_LOGIN_OPTION_KEYS, ...LOAD_BALANCER_OPTION_KEYS,
+  'edgeCertificate', 'edgeStack', 'originDomainName', 'signOutPath', 'originVerifyRotationInterval', 'monitoring', 'dashboard', 'alarmTopic',
+  'serverErrorRatePercent', 'allowedGroups', 'protectLogin', 'loginRateLimitPerIp', 'oidc',
 ];
 
 /** The options of `ChatbotIngress.httpApi()` (held to the interface by a test). */
-const HTTP_API_INGRESS_OPTIONS: KnownKeys = ['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience'];
+export const HTTP_API_INGRESS_OPTIONS: KnownKeys = ['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience'];
 
 /** Refuses options the variant does not take, naming the factory that takes them. */
 function checkIngressOptionNames(v: PropsValidator, options: object, factory: string, known: KnownKeys,

@@ -50,3 +50,11 @@ export function propName(props: object, prop: string): string {
   }
   return names[prop] ?? `${path.prefix}${prop}`;
 }
+
+/**
+ * The members `keys` of `options`, for a part that takes them under the same names (its props
+ * extend the options the user wrote), so that the parent does not copy them one by one.
+ */
+export function pickOptions<T extends object, K extends keyof T>(options: T | undefined, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, options?.[key]])) as Pick<T, K>;
+}

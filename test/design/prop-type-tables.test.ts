@@ -36,6 +36,47 @@ function members(name: string): string[] {
   return [...own, ...inherited];
 }
 
+// Tables and key lists may spread a shared one (`...EDGE_OPTION_TYPES`, `...EDGE_OPTION_KEYS`):
+// options that several constructs take under the same names have one table, declared once.
+const declarations = new Map<string, ts.VariableDeclaration>();
+for (const source of sources.values()) {
+  const visit = (node: ts.Node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+      declarations.set(node.name.text, node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+}
+
+/** The keys a spread `...name` brings into a table or a key list. */
+function spreadKeys(name: string): string[] {
+  const declaration = declarations.get(name);
+  let init = declaration?.initializer;
+  while (init && ts.isAsExpression(init)) {
+    init = init.expression;
+  }
+  if (declaration?.type?.getText() === 'PropTypes' && init && ts.isObjectLiteralExpression(init)) {
+    return literalKeys(init);
+  }
+  if (init && ts.isArrayLiteralExpression(init)) {
+    return arrayKeys(init);
+  }
+  // `Object.keys(TABLE)`: the names of a shared table.
+  if (init && ts.isCallExpression(init) && init.expression.getText() === 'Object.keys' && ts.isIdentifier(init.arguments[0])) {
+    return spreadKeys(init.arguments[0].text);
+  }
+  throw new Error(`a spread of ${name}, which is no prop-type table or key list in src/, cannot be checked here`);
+}
+
+function literalKeys(literal: ts.ObjectLiteralExpression): string[] {
+  return literal.properties.flatMap((p) => ts.isSpreadAssignment(p) ? spreadKeys(p.expression.getText()) : [p.name!.getText()]);
+}
+
+function arrayKeys(literal: ts.ArrayLiteralExpression): string[] {
+  return literal.elements.flatMap((e) => ts.isSpreadElement(e) ? spreadKeys(e.expression.getText()) : [(e as ts.StringLiteral).text]);
+}
+
 /** The keys of the prop-type tables of a file: `PropTypes` constants and literals passed to the checkers. */
 function tableKeys(file: string): string[] {
   const source = sources.get(file);
@@ -43,18 +84,12 @@ function tableKeys(file: string): string[] {
     throw new Error(`no file src/${file}`);
   }
   const keys: string[] = [];
-  const literalKeys = (literal: ts.ObjectLiteralExpression) => literal.properties.forEach((p) => {
-    if (ts.isSpreadAssignment(p)) {
-      throw new Error(`${file}: a spread in a prop-type table (${p.getText()}) cannot be checked here`);
-    }
-    keys.push(p.name!.getText());
-  });
   const visit = (node: ts.Node) => {
     if (ts.isVariableDeclaration(node) && node.type?.getText() === 'PropTypes' && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
-      literalKeys(node.initializer);
+      keys.push(...literalKeys(node.initializer));
     }
     if (ts.isCallExpression(node) && ['refuseWrongTypes', 'checkPropTypes'].includes(node.expression.getText())) {
-      node.arguments.filter(ts.isObjectLiteralExpression).forEach(literalKeys);
+      node.arguments.filter(ts.isObjectLiteralExpression).forEach((literal) => keys.push(...literalKeys(literal)));
     }
     ts.forEachChild(node, visit);
   };
@@ -91,10 +126,34 @@ test.each(TABLES)('the prop-type table of %s has exactly its members', (name, fi
   expect([...keys].sort()).toEqual([...new Set(members(name))].sort());
 });
 
+// The shared tables of options that several constructs take (in each folder's option-types.ts).
+const SHARED_TABLES: Array<[string, string]> = [
+  ['ChatbotWebAclOptions', 'WEB_ACL_OPTION_TYPES'],
+  ['ChatbotEdgeOptions', 'EDGE_OPTION_TYPES'],
+  ['ChatbotCognitoLoginOptions', 'COGNITO_LOGIN_OPTION_TYPES'],
+  ['ChatbotLoadBalancerOptions', 'LOAD_BALANCER_OPTION_TYPES'],
+];
+
+test.each(SHARED_TABLES)('the shared prop-type table of %s has exactly its members', (name, table) => {
+  const keys = spreadKeys(table);
+  expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  expect([...keys].sort()).toEqual([...new Set(members(name))].sort());
+});
+
+const isOptionTypes = (file: string) => path.basename(file) === 'option-types.ts';
+
 test('every construct props interface with a table is listed', () => {
   const listed = new Set(TABLES.flatMap(([, files]) => files));
-  const withTables = [...sources.keys()].filter((f) => f !== 'shared/validation.ts' && f !== 'auth/identity-provider.ts' && tableKeys(f).length > 0);
+  const withTables = [...sources.keys()].filter((f) => f !== 'shared/validation.ts' && f !== 'auth/identity-provider.ts' && !isOptionTypes(f)
+    && tableKeys(f).length > 0);
   expect(withTables.filter((f) => !listed.has(f))).toEqual([]);
+});
+
+test('every shared table is listed', () => {
+  const shared = [...sources.entries()].filter(([f]) => isOptionTypes(f)).flatMap(([, source]) => source.statements
+    .filter(ts.isVariableStatement).flatMap((st) => st.declarationList.declarations)
+    .filter((d) => d.type?.getText() === 'PropTypes').map((d) => d.name.getText()));
+  expect(shared.sort()).toEqual(SHARED_TABLES.map(([, table]) => table).sort());
 });
 
 // Unknown keys are refused against lists of names (`KnownKeys`): each list must name exactly the
@@ -103,7 +162,7 @@ function knownKeyLists(file: string): Map<string, string[]> {
   const lists = new Map<string, string[]>();
   const visit = (node: ts.Node) => {
     if (ts.isVariableDeclaration(node) && node.type?.getText() === 'KnownKeys' && node.initializer && ts.isArrayLiteralExpression(node.initializer)) {
-      lists.set(node.name.getText(), node.initializer.elements.map((e) => (e as ts.StringLiteral).text));
+      lists.set(node.name.getText(), arrayKeys(node.initializer));
     }
     ts.forEachChild(node, visit);
   };

@@ -1,0 +1,15 @@
+// The types and names of options that several constructs take under the same names: one table,
+// held to its interface by test/design/prop-type-tables.test.ts, for each construct's type checks
+// and for passing the options on as they are.
+import type { ChatbotLoadBalancerOptions } from './chatbot-load-balancer';
+import { PropTypes, durationType, stringType } from '../shared/validation';
+
+/** The types of `ChatbotLoadBalancerOptions`, for every construct that takes them. */
+export const LOAD_BALANCER_OPTION_TYPES: PropTypes = {
+  cloudFrontPrefixListId: stringType("'pl-3b927c52'"),
+  idleTimeout: durationType('Duration.seconds(300)'),
+  stickinessDuration: durationType('Duration.hours(1)'),
+};
+
+/** The names of `ChatbotLoadBalancerOptions`, to pass them on as they are. */
+export const LOAD_BALANCER_OPTION_KEYS = Object.keys(LOAD_BALANCER_OPTION_TYPES) as Array<keyof ChatbotLoadBalancerOptions>;
