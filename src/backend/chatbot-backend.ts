@@ -17,7 +17,7 @@ import { httpHealthCheck, resolveDeploymentSettings } from '../service/deploymen
 import { ChatbotDeploymentSettings } from '../service/deployment-settings';
 import { logRetentionType } from '../shared/aws-limits';
 import { createHttpsLoadBalancer, createTargetGroup } from '../shared/https-load-balancer';
-import { propPrefix, withPropPath } from '../shared/prop-path';
+import { propName, propPrefix, withPropPath } from '../shared/prop-path';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { PropTypes, PropsValidator, booleanType, checkPropTypes, enumType, checkDomainName, objectType, required, stringType } from '../shared/validation';
 
@@ -253,7 +253,7 @@ export class ChatbotBackend extends Construct {
       subnets: props.subnets,
       cluster: props.cluster,
       image: props.image,
-      containerPort: props.containerPort,
+      port: props.containerPort,
       desiredCount: props.desiredCount,
       maxTaskCount: props.maxTaskCount,
       cpu: props.cpu,
@@ -261,14 +261,14 @@ export class ChatbotBackend extends Construct {
       cpuArchitecture: props.cpuArchitecture,
       secrets: props.secrets,
       generatedSecrets: props.generatedSecrets,
-      config: props.config,
+      environment: props.config,
       bedrockModels: props.bedrockModels,
       bedrockGuardrail: props.bedrockGuardrail,
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       deployment: props.deployment,
-    }, propPrefix(props)));
+    }, propPrefix(props), { port: propName(props, 'containerPort'), environment: propName(props, 'config') }));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

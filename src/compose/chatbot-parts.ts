@@ -13,10 +13,11 @@ import { ChatbotMonitoring } from '../monitoring/chatbot-monitoring';
 import { ChatbotNetwork } from '../network/chatbot-network';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotService } from '../service/chatbot-service';
+import { TASK_CONTAINER_OPTION_KEYS } from '../service/option-types';
 import { backendDomainName } from '../shared/constants';
 import { dnsRecordOutput } from '../shared/dns-record-output';
 import { createServiceLogBucket } from '../shared/log-bucket';
-import { withPropPath } from '../shared/prop-path';
+import { pickOptions, withPropPath } from '../shared/prop-path';
 import { PropsValidator } from '../shared/validation';
 import { ChatbotStorage } from '../storage/chatbot-storage';
 
@@ -111,53 +112,29 @@ export function composeService(scope: Construct, base: ChatbotBase, vpc: ec2.IVp
   };
   // Messages about the service's props name them as written here (`container.port`).
   return new ChatbotService(scope, 'Service', withPropPath({
+    ...pickOptions(container, TASK_CONTAINER_OPTION_KEYS),
+    environment: { ...derivedConfig, ...container.environment },
     vpc,
     subnets: network?.taskSubnets,
     cluster: props.cluster,
-    image: container.image,
-    containerPort: container.port,
-    containerUser: container.user,
-    writableDirectories: container.writableDirectories,
-    command: container.command,
-    entryPoint: container.entryPoint,
     desiredCount: props.desiredCount,
     maxTaskCount: props.maxTaskCount,
     cpuTargetPercent: props.cpuTargetPercent,
     memoryTargetPercent: props.memoryTargetPercent,
-    cpu: container.cpu,
-    memoryLimitMiB: container.memoryLimitMiB,
-    cpuArchitecture: container.cpuArchitecture,
     bedrockModels: props.bedrockModels,
     bedrockGuardrail: props.bedrockGuardrail,
     bedrockKnowledgeBases: props.bedrockKnowledgeBases,
-    config: { ...derivedConfig, ...container.environment },
-    secrets: container.secrets,
-    generatedSecrets: container.generatedSecrets,
     logRetention: props.logRetention,
     logsEncryptionKey: base.encryptionKey,
     signOutPath: base.plan.signOutPath,
     // The chatbot's own alarms exist only once the entry is built: composeReleaseRollback adds them.
     deployment: props.deployment && { ...props.deployment, rollbackOnChatbotAlarms: undefined },
     removalPolicy: props.removalPolicy,
-  }, '', CONTAINER_PROP_NAMES));
+  }, '', {
+    ...Object.fromEntries(TASK_CONTAINER_OPTION_KEYS.map((key) => [key, `container.${key}`])),
+    signOutPath: 'ingress.signOutPath',
+  }));
 }
-
-// The service's props that come from `container`, by the name the user wrote.
-const CONTAINER_PROP_NAMES: { [prop: string]: string } = {
-  image: 'container.image',
-  containerPort: 'container.port',
-  containerUser: 'container.user',
-  writableDirectories: 'container.writableDirectories',
-  command: 'container.command',
-  entryPoint: 'container.entryPoint',
-  config: 'container.environment',
-  secrets: 'container.secrets',
-  generatedSecrets: 'container.generatedSecrets',
-  cpu: 'container.cpu',
-  memoryLimitMiB: 'container.memoryLimitMiB',
-  cpuArchitecture: 'container.cpuArchitecture',
-  signOutPath: 'ingress.signOutPath',
-};
 
 /** The VPC endpoints the tasks need, unless `vpcEndpoints` (or a VPC of the user's) says none. */
 export function composeEndpoints(scope: Construct, base: ChatbotBase, vpc: ec2.IVpc, service: ChatbotService,

@@ -7,6 +7,7 @@ import { ChatbotIngress } from '../ingress/chatbot-ingress';
 import { ChatbotEgress } from '../network/chatbot-network';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { ChatbotContainerOptions } from '../service/chatbot-container-options';
+import { TASK_CONTAINER_OPTION_KEYS } from '../service/option-types';
 import { logRetentionType } from '../shared/aws-limits';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, setsBedrockVariable } from '../shared/constants';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
@@ -36,10 +37,7 @@ const CHATBOT_PROPS: KnownKeys = [
 ];
 
 /** The members of `container` (`ChatbotContainerOptions`, held to the interface by a test). */
-const CONTAINER_OPTIONS: KnownKeys = [
-  'image', 'port', 'healthCheckPath', 'user', 'writableDirectories', 'command', 'entryPoint', 'environment', 'secrets', 'generatedSecrets',
-  'cpu', 'memoryLimitMiB', 'cpuArchitecture',
-];
+const CONTAINER_OPTIONS: KnownKeys = [...TASK_CONTAINER_OPTION_KEYS, 'healthCheckPath'];
 
 /**
  * Refuses bad props of `SecureContainerChatbot`, every problem at once with its prop path and fix.

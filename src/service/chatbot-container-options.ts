@@ -2,19 +2,19 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /**
- * The contract between the chatbot and its container: what the image runs, where it listens, how
- * the load balancer checks it, and what it may write. The defaults fit Streamlit; another chat UI
- * (Gradio, Chainlit, Open WebUI, a Next.js app) sets its own port, health check path and writable
- * directories.
+ * The task's side of the contract between the chatbot and its container: what the image runs,
+ * where it listens, what it may write, its configuration and its size. `ChatbotService` takes
+ * these props under the same names; `ChatbotContainerOptions` (the `container` of
+ * `SecureContainerChatbot`) adds the load balancer's health check path.
  *
  * The root filesystem is read-only and the container runs as `user`: every directory the app
- * writes to must be listed in `writableDirectories` (each becomes an empty task volume, owned by
- * root unless the image declares it as a `VOLUME` owned by the app's user).
+ * writes to must be listed in `writableDirectories`.
  */
-export interface ChatbotContainerOptions {
+export interface ChatbotTaskContainerOptions {
   /**
    * The container image of the chat app, for example `ChatbotImage.fromAsset('./app')`, which
-   * builds it for `cpuArchitecture`.
+   * builds it for `cpuArchitecture`. An image asset built for another architecture is refused,
+   * one without a platform draws a warning.
    */
   readonly image: ecs.ContainerImage;
 
@@ -26,15 +26,6 @@ export interface ChatbotContainerOptions {
   readonly port?: number;
 
   /**
-   * The path the load balancer checks: it must answer 200 without a login. The HTTP API's Network
-   * Load Balancer checks the port over TCP instead, so this is refused with
-   * `ChatbotIngress.httpApi()`.
-   *
-   * @default '/_stcore/health' (Streamlit)
-   */
-  readonly healthCheckPath?: string;
-
-  /**
    * The user the container runs as (`uid:gid` or a name the image knows). It must not be root.
    *
    * @default '1000:1000'
@@ -43,7 +34,8 @@ export interface ChatbotContainerOptions {
 
   /**
    * Directories that stay writable although the root filesystem is read-only; each one is an
-   * empty task volume. The app's home directory and a temporary directory are usual.
+   * empty task volume. The app's home directory and a temporary directory are usual (Streamlit
+   * needs both).
    *
    * @default ['/tmp', '/home/chatbot']
    */
@@ -71,28 +63,32 @@ export interface ChatbotContainerOptions {
    * (`BEDROCK_MODEL_ID`, `BEDROCK_ALLOWED_MODELS`, `BEDROCK_GUARDRAIL_ID`, `BEDROCK_GUARDRAIL_VERSION`,
    * `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are refused.
    *
-   * @default - only the values the construct sets
+   * @default - only the values the construct sets (`SIGNOUT_PATH`, and the `BEDROCK_*` ones from
+   * the Bedrock props)
    */
   readonly environment?: { [name: string]: string };
 
   /**
-   * Secrets Manager secrets injected into the container as environment variables (ECS secrets),
-   * by variable name. Each must be in the stack's region.
+   * Secrets Manager secrets injected into the container as environment variables (ECS `secrets`,
+   * never plain `environment`), by variable name. The execution role may read exactly these. Each
+   * must be in the stack's region. ECS reads them when a task starts: after a rotation, force a new
+   * deployment (or let the next deployment pick the new value up).
    *
    * @default - none
    */
   readonly secrets?: { [name: string]: secretsmanager.ISecret };
 
   /**
-   * Names of environment variables for which the construct creates a secret with a generated
-   * value, for you to replace with the real credential; injected like `secrets`.
+   * Names of environment variables for which the construct creates a Secrets Manager secret with a
+   * generated value, encrypted with the logs key, for you to replace with the real credential
+   * (console or CLI); they are injected like `secrets`.
    *
    * @default - none
    */
   readonly generatedSecrets?: string[];
 
   /**
-   * vCPU units of the task.
+   * vCPU units of the task (256 = 0.25 vCPU).
    *
    * @default 512
    */
@@ -106,9 +102,31 @@ export interface ChatbotContainerOptions {
   readonly memoryLimitMiB?: number;
 
   /**
-   * CPU architecture of the task; the image must be built for it.
+   * CPU architecture of the task. ARM64 (Graviton) costs about 20% less for the same size; the
+   * image must be built for it (`ChatbotImage.fromAsset(dir, { cpuArchitecture })`).
    *
    * @default ecs.CpuArchitecture.X86_64
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
+}
+
+/**
+ * The contract between the chatbot and its container: what the image runs, where it listens, how
+ * the load balancer checks it, and what it may write. The defaults fit Streamlit; another chat UI
+ * (Gradio, Chainlit, Open WebUI, a Next.js app) sets its own port, health check path and writable
+ * directories.
+ *
+ * The root filesystem is read-only and the container runs as `user`: every directory the app
+ * writes to must be listed in `writableDirectories` (each becomes an empty task volume, owned by
+ * root unless the image declares it as a `VOLUME` owned by the app's user).
+ */
+export interface ChatbotContainerOptions extends ChatbotTaskContainerOptions {
+  /**
+   * The path the load balancer checks: it must answer 200 without a login. The HTTP API's Network
+   * Load Balancer checks the port over TCP instead, so this is refused with
+   * `ChatbotIngress.httpApi()`.
+   *
+   * @default '/_stcore/health' (Streamlit)
+   */
+  readonly healthCheckPath?: string;
 }

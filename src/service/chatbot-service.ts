@@ -8,9 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ChatbotTaskContainerOptions } from './chatbot-container-options';
 import { DEPLOYMENT_SETTINGS_TYPE, checkServiceDeployment, resolveDeploymentSettings } from './deployment-defaults';
 import { ChatbotDeploymentSettings } from './deployment-settings';
 import { ChatbotDeploymentStrategy } from './deployment-strategy';
+import { TASK_CONTAINER_OPTION_TYPES } from './option-types';
 import { checkBedrockModels, checkKnowledgeBases, grantBedrock } from '../bedrock/bedrock-grants';
 import { ChatbotGuardrail, ChatbotGuardrailConfig } from '../bedrock/chatbot-guardrail';
 import { repositoryImageOf } from '../image/chatbot-image';
@@ -21,30 +23,23 @@ import { checkFargateSize, logRetentionType } from '../shared/aws-limits';
 import { BEDROCK_VARIABLES, DEFAULT_DESIRED_COUNT, DEFAULT_SIGN_OUT_PATH, setsBedrockVariable } from '../shared/constants';
 import { createEncryptedLogGroup, createLogsKey } from '../shared/encryption';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { propName } from '../shared/prop-path';
+import { propName, propPathOf, withPropPath } from '../shared/prop-path';
 import { checkRemovalPolicy } from '../shared/removal-policy';
 import { looksLikeCredential } from '../shared/secret-names';
 import { defaultPrivateSubnets } from '../shared/subnets';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
 import {
   ENVIRONMENT_VARIABLE_NAME,
-  PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectMapType, objectType, regionOfArn, required,
+  PropTypes, PropsValidator, checkPropTypes, enumType, isKnown, numberType, objectType, regionOfArn, required,
   stringListType, stringMapType, stringType,
 } from '../shared/validation';
 
 /**
  * Props for `ChatbotService`.
  */
-export interface ChatbotServiceProps {
+export interface ChatbotServiceProps extends ChatbotTaskContainerOptions {
   /** The VPC of the tasks. */
   readonly vpc: ec2.IVpc;
-
-  /**
-   * The container image of the chat app. An image asset must be built for `cpuArchitecture`
-   * (`ChatbotImage.fromAsset` does that); one built for another architecture is refused, one
-   * without a platform draws a warning.
-   */
-  readonly image: ecs.ContainerImage;
 
   /**
    * The subnets of the tasks. They must be private: tasks never get a public IP.
@@ -61,9 +56,11 @@ export interface ChatbotServiceProps {
   readonly cluster?: ecs.ICluster;
 
   /**
-   * The port the container listens on.
+   * The port the container listens on: the name of `port` before the service shared the
+   * container's options. Refused together with `port`.
    *
    * @default 8501 (Streamlit)
+   * @deprecated Use `port`.
    */
   readonly containerPort?: number;
 
@@ -95,28 +92,6 @@ export interface ChatbotServiceProps {
    * @default 70
    */
   readonly memoryTargetPercent?: number;
-
-  /**
-   * vCPU units of the task (256 = 0.25 vCPU).
-   *
-   * @default 512
-   */
-  readonly cpu?: number;
-
-  /**
-   * Memory of the task in MiB.
-   *
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
-
-  /**
-   * CPU architecture of the task. ARM64 (Graviton) costs about 20% less for the same size;
-   * the image must be built for it (`ChatbotImage.fromAsset(dir, { cpuArchitecture })`).
-   *
-   * @default ecs.CpuArchitecture.X86_64
-   */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * Amazon Bedrock models the task may invoke, as the Bedrock console shows them: foundation-model
@@ -151,63 +126,23 @@ export interface ChatbotServiceProps {
   readonly bedrockKnowledgeBases?: string[];
 
   /**
-   * Non-secret configuration values for the container, as plain environment variables of the task
-   * definition (names of resources, model ids, paths, feature switches). They are readable by anyone
-   * who may describe the task definition, so a name that looks like a credential (`PASSWORD`,
-   * `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: pass those in `secrets` or `generatedSecrets`,
-   * which come from Secrets Manager.
+   * Non-secret configuration for the container, by environment variable name: the name of
+   * `environment` before the service shared the container's options. Refused together with
+   * `environment`.
    *
    * @default - only the built-in values (`SIGNOUT_PATH`, and the `BEDROCK_*` ones from the Bedrock props)
+   * @deprecated Use `environment`.
    */
   readonly config?: { [name: string]: string };
 
   /**
-   * Secrets Manager secrets injected into the container as environment variables (ECS `secrets`,
-   * never plain `environment`), by variable name. The execution role may read exactly these. Each
-   * must be in the stack's region. ECS reads them when a task starts: after a rotation, force a new
-   * deployment (or let the next deployment pick the new value up).
-   *
-   * @default - none
-   */
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
-
-  /**
-   * Names of environment variables for which the construct creates a Secrets Manager secret with a
-   * generated value, encrypted with `logsEncryptionKey`'s key, for you to replace with the real
-   * credential (console or CLI); they are injected like `secrets`.
-   *
-   * @default - none
-   */
-  readonly generatedSecrets?: string[];
-
-  /**
-   * The user the container runs as. It must not be root.
+   * The user the container runs as: the name of `user` before the service shared the container's
+   * options. Refused together with `user`.
    *
    * @default '1000:1000'
+   * @deprecated Use `user`.
    */
   readonly containerUser?: string;
-
-  /**
-   * Directories that stay writable although the root filesystem is read-only. Each one is an
-   * empty task volume. Streamlit needs a temporary directory and a home directory.
-   *
-   * @default ['/tmp', '/home/chatbot']
-   */
-  readonly writableDirectories?: string[];
-
-  /**
-   * The command the container runs, instead of the image's `CMD`.
-   *
-   * @default - the image's `CMD`
-   */
-  readonly command?: string[];
-
-  /**
-   * The entry point of the container, instead of the image's `ENTRYPOINT`.
-   *
-   * @default - the image's `ENTRYPOINT`
-   */
-  readonly entryPoint?: string[];
 
   /**
    * Retention of the container logs.
@@ -294,15 +229,16 @@ export class ChatbotService extends Construct {
 
   private alternateTargetAttached = false;
 
-  constructor(scope: Construct, id: string, props: ChatbotServiceProps) {
+  constructor(scope: Construct, id: string, given: ChatbotServiceProps) {
     super(scope, id);
+    const props = withCurrentNames(this, given);
     validateServiceProps(this, props);
 
-    this.containerPort = props.containerPort ?? 8501;
+    this.containerPort = props.port ?? 8501;
     const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
     const cpu = props.cpu ?? 512;
     const memoryLimitMiB = props.memoryLimitMiB ?? 1024;
-    const user = props.containerUser ?? '1000:1000';
+    const user = props.user ?? '1000:1000';
     const subnets = props.subnets ?? defaultPrivateSubnets(props.vpc);
     this.subnets = subnets;
     const deployment = resolveDeploymentSettings(props.deployment);
@@ -345,7 +281,7 @@ export class ChatbotService extends Construct {
       SIGNOUT_PATH: props.signOutPath ?? DEFAULT_SIGN_OUT_PATH,
       ...(models.length > 0 ? { BEDROCK_MODEL_ID: models[0], BEDROCK_ALLOWED_MODELS: models.join(',') } : {}),
       ...(guardrail ? { BEDROCK_GUARDRAIL_ID: guardrail.guardrailId, BEDROCK_GUARDRAIL_VERSION: guardrail.guardrailVersion } : {}),
-      ...(props.config ?? {}),
+      ...(props.environment ?? {}),
     };
     const secrets: { [name: string]: ecs.Secret } = {};
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {
@@ -549,25 +485,17 @@ const SERVICE_CONTEXT_TYPES: PropTypes = {
 };
 
 const SERVICE_TYPES: PropTypes = {
-  image: required(objectType('ecs.ContainerImage', 'bind', "ChatbotImage.fromAsset('app')")),
+  ...TASK_CONTAINER_OPTION_TYPES,
   containerPort: numberType('8501'),
   desiredCount: numberType('2'),
   maxTaskCount: numberType('4'),
   cpuTargetPercent: numberType('60'),
   memoryTargetPercent: numberType('70'),
-  cpu: numberType('512'),
-  memoryLimitMiB: numberType('1024'),
-  cpuArchitecture: objectType('ecs.CpuArchitecture', '_cpuArchitecture', 'ecs.CpuArchitecture.ARM64'),
   bedrockModels: stringListType("['eu.anthropic.claude-3-haiku-20240307-v1:0']"),
   bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
   bedrockKnowledgeBases: stringListType("['KB12345678']"),
   config: stringMapType("{ APP_MODE: 'production' }"),
-  secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
-  generatedSecrets: stringListType("['API_KEY']"),
   containerUser: stringType("'1000:1000'"),
-  writableDirectories: stringListType("['/tmp']"),
-  command: stringListType("['python', 'app.py']"),
-  entryPoint: stringListType("['/usr/local/bin/app']"),
   deployment: DEPLOYMENT_SETTINGS_TYPE,
   signOutPath: stringType("'/signout'"),
 };
@@ -600,6 +528,33 @@ function checkImageBeforeTasks(scope: Construct, taskDefinition: ecs.TaskDefinit
   }
 }
 
+// The names of three props before the service shared the container's options (1.0, deprecated).
+const OLD_NAMES = [['containerPort', 'port'], ['config', 'environment'], ['containerUser', 'user']] as const;
+
+/**
+ * `props` under the current names: a value given under an old name moves to the new one, and its
+ * messages keep naming it as the caller wrote it. Both names at once are refused.
+ */
+function withCurrentNames(scope: Construct, props: ChatbotServiceProps): ChatbotServiceProps {
+  if (typeof props !== 'object' || props === null || OLD_NAMES.every(([old]) => props[old] === undefined)) {
+    return props;
+  }
+  const v = new PropsValidator('ChatbotService', scope);
+  const moved: { [prop: string]: unknown } = {};
+  const names: { [prop: string]: string } = {};
+  for (const [old, now] of OLD_NAMES) {
+    if (props[old] !== undefined) {
+      v.check(props[now] === undefined, propName(props, old), `is the old name of \`${propName(props, now)}\`, and both are given.`, `Pass only \`${propName(props, now)}\`.`);
+      moved[old] = undefined;
+      moved[now] = props[old];
+      names[now] = propName(props, old);
+    }
+  }
+  v.throwIfInvalid();
+  const path = propPathOf(props);
+  return withPropPath({ ...props, ...moved }, path?.prefix ?? '', { ...path?.names, ...names });
+}
+
 function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   // Labels are reported as the caller wrote them (`container.port` in the L3, `backend.image` ...),
   // except the props a parent passes from its own level, which keep their plain names.
@@ -613,13 +568,13 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
   }
   // Props named in a message's text too, as the caller wrote them.
   const p = (prop: string) => propName(props, prop);
-  const containerPort = props.containerPort ?? 8501;
+  const containerPort = props.port ?? 8501;
   const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
   const stackRegion = Stack.of(scope).region;
-  const user = props.containerUser ?? '1000:1000';
+  const user = props.user ?? '1000:1000';
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);
   if (isKnown(containerPort)) {
-    v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, p('containerPort'),
+    v.check(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535, p('port'),
       `must be a whole number from 1 to 65535 (got ${containerPort}).`, 'Use the port your app listens on, for Streamlit 8501.');
   }
   if (isKnown(desiredCount)) {
@@ -639,7 +594,7 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
     }
   }
   if (!Token.isUnresolved(user)) {
-    v.check(!/^(root|0)(:|$)/.test(user), p('containerUser'), `must not be root (got '${user}').`,
+    v.check(!/^(root|0)(:|$)/.test(user), p('user'), `must not be root (got '${user}').`,
       'Run the app as an unprivileged user, for example \'1000:1000\', and give that user a home in `writableDirectories`.');
   }
   for (const path of props.writableDirectories ?? []) {
@@ -655,28 +610,28 @@ function validateServiceProps(scope: Construct, props: ChatbotServiceProps) {
         'ECS reads secrets from the task\'s own region: replicate the secret to this region (replicaRegions) and pass the replica.');
     }
   }
-  const injected = [...Object.keys(props.config ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])];
+  const injected = [...Object.keys(props.environment ?? {}), ...Object.keys(props.secrets ?? {}), ...(props.generatedSecrets ?? [])];
   for (const name of injected) {
-    v.check(injected.indexOf(name) === injected.lastIndexOf(name), p('secrets'), `'${name}' is set more than once across ${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}.`,
+    v.check(injected.indexOf(name) === injected.lastIndexOf(name), p('secrets'), `'${name}' is set more than once across ${propName(props, 'environment')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}.`,
       'Give each environment variable one source.');
   }
   for (const name of injected) {
-    v.check(ENVIRONMENT_VARIABLE_NAME.test(name), p('config'), `key '${name}' is not a valid environment variable name (${propName(props, 'config')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
+    v.check(ENVIRONMENT_VARIABLE_NAME.test(name), p('environment'), `key '${name}' is not a valid environment variable name (${propName(props, 'environment')}, ${propName(props, 'secrets')} and ${propName(props, 'generatedSecrets')}).`,
       'Use letters, digits and underscores, not starting with a digit.');
   }
   // The construct sets these two itself; a second source would silently replace one of them.
-  v.check(!injected.includes('SIGNOUT_PATH'), p('config'), 'sets SIGNOUT_PATH, which the construct sets from `signOutPath`.',
+  v.check(!injected.includes('SIGNOUT_PATH'), p('environment'), 'sets SIGNOUT_PATH, which the construct sets from `signOutPath`.',
     'Set `signOutPath` instead and remove the variable.');
   for (const [name, prop] of BEDROCK_VARIABLES) {
-    v.check(!(injected.includes(name) && setsBedrockVariable(props, prop)), p('config'), `sets ${name}, which the construct sets from \`${propName(props, prop)}\`.`,
+    v.check(!(injected.includes(name) && setsBedrockVariable(props, prop)), p('environment'), `sets ${name}, which the construct sets from \`${propName(props, prop)}\`.`,
       `Set it through \`${propName(props, prop)}\` and remove the variable.`);
   }
   v.check(props.bedrockGuardrail === undefined || (props.bedrockModels ?? []).length > 0, p('bedrockGuardrail'),
     `is set, but \`${p('bedrockModels')}\` is empty, so the app may call no model to guard.`, `List the models in \`${p('bedrockModels')}\`, or remove the guardrail.`);
   checkKnowledgeBases(scope, v, props.bedrockKnowledgeBases ?? [], p('bedrockKnowledgeBases'));
   // Plain environment variables are visible to whoever may describe the task definition.
-  for (const name of Object.keys(props.config ?? {})) {
-    v.check(!looksLikeCredential(name), p('config'), `'${name}' looks like a credential, and configuration values are plain environment variables of the task definition.`,
+  for (const name of Object.keys(props.environment ?? {})) {
+    v.check(!looksLikeCredential(name), p('environment'), `'${name}' looks like a credential, and configuration values are plain environment variables of the task definition.`,
       `Pass it in \`${propName(props, 'secrets')}\` (a Secrets Manager secret) or \`${propName(props, 'generatedSecrets')}\` instead.`);
   }
   for (const [prop, list] of [['command', props.command], ['entryPoint', props.entryPoint]] as const) {

@@ -131,16 +131,46 @@ describe('ChatbotService bad input', () => {
   };
 
   test.each([
-    [{ containerPort: 0 }, /`containerPort`: must be a whole number from 1 to 65535 \(got 0\)/],
-    [{ containerPort: 70000 }, /`containerPort`/],
+    [{ port: 0 }, /`port`: must be a whole number from 1 to 65535 \(got 0\)/],
+    [{ port: 70000 }, /`port`/],
     [{ desiredCount: 1 }, /`desiredCount`: must be at least 2 \(got 1\)/],
-    [{ containerUser: 'root' }, /`containerUser`: must not be root/],
-    [{ containerUser: '0:0' }, /`containerUser`/],
+    [{ user: 'root' }, /`user`: must not be root/],
+    [{ user: '0:0' }, /`user`/],
     [{ bedrockModels: ['*'] }, /`bedrockModels`: must name models, not wildcards/],
     [{ writableDirectories: ['tmp'] }, /`writableDirectories`: must hold absolute paths/],
+    [{ environment: { 'BAD-NAME': 'x' } }, /`environment`: key 'BAD-NAME' is not a valid environment variable name/],
+    // A value under a 1.0 name is reported under the name the caller wrote.
+    [{ containerPort: 0 }, /`containerPort`: must be a whole number from 1 to 65535 \(got 0\)/],
+    [{ containerUser: 'root' }, /`containerUser`: must not be root/],
     [{ config: { 'BAD-NAME': 'x' } }, /`config`: key 'BAD-NAME' is not a valid environment variable name/],
+    // Both names of one prop: which one was meant cannot be guessed.
+    [{ containerPort: 8080, port: 8501 }, /`containerPort`: is the old name of `port`, and both are given\. Pass only `port`\./],
+    [{ config: { A: '1' }, environment: { A: '1' } }, /`config`: is the old name of `environment`, and both are given/],
+    [{ containerUser: '1000:1000', user: '1000:1000' }, /`containerUser`: is the old name of `user`, and both are given/],
   ])('refuses %j', (props, message) => {
     expect(make(props as Partial<ChatbotServiceProps>)).toThrow(message);
+  });
+});
+
+describe('ChatbotService takes the container options under their names, and its 1.0 names still', () => {
+  const template = (props: Partial<ChatbotServiceProps>) => {
+    const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
+    new ChatbotService(stack, 'Service', { vpc: new ec2.Vpc(stack, 'Vpc'), image: ecs.ContainerImage.fromRegistry('nginx'), ...props });
+    return Template.fromStack(stack).toJSON();
+  };
+  const current = template({ port: 7860, user: '1001:1001', environment: { APP_MODE: 'production' } });
+
+  test('port, user and environment reach the container', () => {
+    const [task] = Object.values(current.Resources).filter((r: any) => r.Type === 'AWS::ECS::TaskDefinition') as any[];
+    const [container] = task.Properties.ContainerDefinitions;
+    expect(container.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 7860 })]);
+    expect(container.User).toBe('1001:1001');
+    expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'APP_MODE', Value: 'production' }]));
+  });
+
+  test('containerPort, containerUser and config (deprecated) give the same template', () => {
+    const old = template({ containerPort: 7860, containerUser: '1001:1001', config: { APP_MODE: 'production' } });
+    expect(old).toEqual(current);
   });
 });
 
@@ -153,7 +183,7 @@ describe('ChatbotService alone, in a user\'s own VPC and cluster, with the user\
     vpc,
     cluster,
     image: ecs.ContainerImage.fromRegistry('example/chat:1'),
-    containerPort: 7860,
+    port: 7860,
     logsEncryptionKey: kms.Key.fromKeyArn(stack, 'OwnKey', keyArn),
     secrets: { API_KEY: secretsmanager.Secret.fromSecretNameV2(stack, 'ApiKey', 'team/api-key') },
   });

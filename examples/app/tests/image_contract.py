@@ -143,8 +143,8 @@ def library_defaults() -> LibraryDefaults | None:
     source = LIBRARY_SERVICE.read_text()
     found = {
         "writable": re.search(r"props\.writableDirectories\s*\?\?\s*\[([^\]]*)\]", source),
-        "user": re.search(r"props\.containerUser\s*\?\?\s*['\"]([^'\"]+)['\"]", source),
-        "port": re.search(r"props\.containerPort\s*\?\?\s*(\d+)", source),
+        "user": re.search(r"props\.user\s*\?\?\s*['\"]([^'\"]+)['\"]", source),
+        "port": re.search(r"props\.port\s*\?\?\s*(\d+)", source),
     }
     missing = [name for name, match in found.items() if not match]
     if missing:

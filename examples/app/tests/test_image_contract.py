@@ -25,7 +25,7 @@ def defaults() -> image_contract.LibraryDefaults:
 
 def test_user_is_the_library_default_and_not_root(image, defaults):
     assert defaults.container_user == "1000:1000"
-    assert image.user == defaults.container_user, "USER must be the library's default containerUser"
+    assert image.user == defaults.container_user, "USER must be the library's default user (ChatbotService's `user`)"
     uid, gid = ids(image.user)
     assert uid != 0 and gid != 0
 
