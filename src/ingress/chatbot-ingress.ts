@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ChatbotHttpApiIngressOptions } from './chatbot-http-api';
 import type { ChatbotLoadBalancerOptions } from './chatbot-load-balancer';
@@ -12,6 +11,7 @@ import { checkCloudFrontWithoutZone, checkHttpApiIngress, checkPublicOriginIngre
 import type { ChatbotCognitoLoginOptions } from '../auth/chatbot-auth';
 import { ChatbotOidcLoginOptions } from '../auth/chatbot-oidc-auth';
 import type { ChatbotEdgeOptions } from '../edge/chatbot-edge';
+import type { ChatbotMonitoringOptions } from '../monitoring/chatbot-monitoring';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { DEFAULT_SIGN_OUT_PATH, defaultOriginDomainName } from '../shared/constants';
 import { PropsValidator } from '../shared/validation';
@@ -25,10 +25,11 @@ import { PropsValidator } from '../shared/validation';
  *
  * The options of the parts it builds are those parts' own, under the same names:
  * `ChatbotEdgeOptions` (with `ChatbotWebAclOptions`) for the distribution and its web ACL,
- * `ChatbotCognitoLoginOptions` for the login, and `ChatbotLoadBalancerOptions` for the load
- * balancer.
+ * `ChatbotCognitoLoginOptions` for the login, `ChatbotLoadBalancerOptions` for the load
+ * balancer, and `ChatbotMonitoringOptions` for the alarms.
  */
-export interface ChatbotCloudFrontIngressOptions extends ChatbotEdgeOptions, ChatbotCognitoLoginOptions, ChatbotLoadBalancerOptions {
+export interface ChatbotCloudFrontIngressOptions extends ChatbotEdgeOptions, ChatbotCognitoLoginOptions, ChatbotLoadBalancerOptions,
+  ChatbotMonitoringOptions {
   /**
    * CloudFront's certificate for `domainName`, in us-east-1. Given together with `webAclArn` (and
    * no `edgeStack`), the distribution lives in the chatbot's own stack: nothing is deployed to
@@ -82,30 +83,6 @@ export interface ChatbotCloudFrontIngressOptions extends ChatbotEdgeOptions, Cha
    * @default true
    */
   readonly monitoring?: boolean;
-
-  /**
-   * Whether to add a CloudWatch dashboard (requests, 5xx, latency, healthy hosts, task CPU and
-   * memory, WAF). It costs 3 USD a month; the alarms watch the app without it. Refused with
-   * `monitoring: false`.
-   *
-   * @default false
-   */
-  readonly dashboard?: boolean;
-
-  /**
-   * The topic the alarms notify. Refused with `monitoring: false`.
-   *
-   * @default - a new topic encrypted with a customer-managed key, TLS only
-   */
-  readonly alarmTopic?: sns.ITopic;
-
-  /**
-   * Percentage of requests answered with a target 5xx, over 5 minutes, that raises the alarm.
-   * Refused with `monitoring: false`.
-   *
-   * @default 5
-   */
-  readonly serverErrorRatePercent?: number;
 
   /**
    * Only members of these groups may use the app: the identity provider's groups (mapped with

@@ -10,6 +10,7 @@ import { ChatbotEdge } from '../edge/chatbot-edge';
 import { EDGE_REGION, edgeScopeId, edgeStackOf } from '../edge/edge-stack';
 import { EDGE_OPTION_KEYS } from '../edge/option-types';
 import { ChatbotMonitoring } from '../monitoring/chatbot-monitoring';
+import { MONITORING_OPTION_KEYS } from '../monitoring/option-types';
 import { ChatbotOriginVerify } from '../origin-verify/chatbot-origin-verify';
 import { loadBalancerTimings } from '../service/deployment-defaults';
 import { DEFAULT_DESIRED_COUNT, cognitoLogoutPath } from '../shared/constants';
@@ -39,17 +40,15 @@ export function bindCloudFrontEntry(scope: Construct, context: EntryContext, opt
   const edge = bindEdge(scope, context, options, origin, { edgeStack, loadBalancer, originVerify });
   originVerify?.publishDistributionId(edge, edge.distribution);
   const monitoring = options.monitoring ?? true ? new ChatbotMonitoring(scope, 'Monitoring', withPropPath({
+    ...pickOptions(options, MONITORING_OPTION_KEYS),
     loadBalancer: loadBalancer.applicationLoadBalancer,
     targetGroup: loadBalancer.targetGroup,
     service: context.service.fargateService,
     minRunningTasks: context.props.desiredCount ?? DEFAULT_DESIRED_COUNT,
     webAclMetricName: edge.webAcl?.metricName,
-    alarmTopic: options.alarmTopic,
-    serverErrorRatePercent: options.serverErrorRatePercent,
-    dashboard: options.dashboard,
     // A new topic shares the chatbot's key (which follows removalPolicy) rather than paying for one more.
     topicEncryptionKey: options.alarmTopic ? undefined : context.encryptionKey,
-  }, '', ingressPropNames(['alarmTopic', 'serverErrorRatePercent', 'dashboard']))) : undefined;
+  }, '', ingressPropNames(MONITORING_OPTION_KEYS))) : undefined;
   if (monitoring && originVerify?.rotationFunction) {
     monitoring.alarmOnFunctionErrors('RotationErrors', originVerify.rotationFunction,
       'The origin-verify rotation failed; the current value stays valid. Read the rotation function\'s log, fix the cause, then run aws secretsmanager rotate-secret.');

@@ -5,6 +5,7 @@ import { LOAD_BALANCER_OPTION_KEYS } from './option-types';
 import { COGNITO_LOGIN_OPTION_KEYS } from '../auth/option-types';
 import { EDGE_REGION } from '../edge/edge-stack';
 import { EDGE_OPTION_KEYS } from '../edge/option-types';
+import { MONITORING_OPTION_KEYS } from '../monitoring/option-types';
 import type { SecureContainerChatbotProps } from '../secure-container-chatbot';
 import { NO_LEGACY_LOG_BUCKET_REGIONS } from '../shared/constants';
 import {
@@ -16,9 +17,9 @@ import {
 
 /** The options of `ChatbotIngress.cloudFront()` and `.cloudFrontVpcOrigin()` (held to the interface by a test). */
 const CLOUDFRONT_INGRESS_OPTIONS: KnownKeys = [
-  ...EDGE_OPTION_KEYS, ...COGNITO_LOGIN_OPTION_KEYS, ...LOAD_BALANCER_OPTION_KEYS,
-  'edgeCertificate', 'edgeStack', 'originDomainName', 'signOutPath', 'originVerifyRotationInterval', 'monitoring', 'dashboard', 'alarmTopic',
-  'serverErrorRatePercent', 'allowedGroups', 'protectLogin', 'loginRateLimitPerIp', 'oidc',
+  ...EDGE_OPTION_KEYS, ...COGNITO_LOGIN_OPTION_KEYS, ...LOAD_BALANCER_OPTION_KEYS, ...MONITORING_OPTION_KEYS,
+  'edgeCertificate', 'edgeStack', 'originDomainName', 'signOutPath', 'originVerifyRotationInterval', 'monitoring', 'allowedGroups',
+  'protectLogin', 'loginRateLimitPerIp', 'oidc',
 ];
 
 /** The options of `ChatbotIngress.httpApi()` (held to the interface by a test). */
@@ -153,7 +154,7 @@ function checkCloudFrontIngress(v: PropsValidator, props: SecureContainerChatbot
     }
   }
   if (options.monitoring === false) {
-    for (const prop of ['alarmTopic', 'serverErrorRatePercent', 'dashboard'] as const) {
+    for (const prop of MONITORING_OPTION_KEYS) {
       v.check(options[prop] === undefined, `ingress.${prop}`, 'is unused because `ingress.monitoring` is false.', 'Remove it, or turn monitoring on.');
     }
   }

@@ -8,14 +8,44 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { MONITORING_OPTION_TYPES } from './option-types';
 import { createKey } from '../shared/encryption';
 import { DEFAULT_REMOVAL_POLICY, checkRemovalPolicy } from '../shared/removal-policy';
-import { PropTypes, PropsValidator, booleanType, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
+import { PropTypes, PropsValidator, enumType, isKnown, numberType, objectType, refuseWrongTypes, stringType } from '../shared/validation';
+
+/**
+ * The alarm options that a user tunes: the 5xx threshold, the dashboard and the topic.
+ * `ChatbotMonitoring` and the CloudFront ingress of `SecureContainerChatbot` take them under these
+ * names; the ingress refuses each of them with `monitoring: false`.
+ */
+export interface ChatbotMonitoringOptions {
+  /**
+   * Percentage of requests answered with a target 5xx, over 5 minutes, that raises the alarm.
+   *
+   * @default 5
+   */
+  readonly serverErrorRatePercent?: number;
+
+  /**
+   * Whether to add a CloudWatch dashboard (requests, 5xx, latency, healthy hosts, task CPU and
+   * memory, WAF). It costs 3 USD a month; the alarms watch the app without it.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The topic the alarms notify.
+   *
+   * @default - a new topic encrypted with a customer-managed key, TLS only
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
 
 /**
  * Props for `ChatbotMonitoring`.
  */
-export interface ChatbotMonitoringProps {
+export interface ChatbotMonitoringProps extends ChatbotMonitoringOptions {
   /** The load balancer of the app (its request count). */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 
@@ -41,28 +71,6 @@ export interface ChatbotMonitoringProps {
    * @default - no WAF widgets
    */
   readonly webAclMetricName?: string;
-
-  /**
-   * Percentage of requests answered with a target 5xx, over 5 minutes, that raises the alarm.
-   *
-   * @default 5
-   */
-  readonly serverErrorRatePercent?: number;
-
-  /**
-   * Whether to add a CloudWatch dashboard. It costs 3 USD a month; the alarms watch the app
-   * without it.
-   *
-   * @default false
-   */
-  readonly dashboard?: boolean;
-
-  /**
-   * The topic the alarms notify.
-   *
-   * @default - a new topic encrypted with a customer-managed key, TLS only
-   */
-  readonly alarmTopic?: sns.ITopic;
 
   /**
    * A KMS key of this app to encrypt the new alarm topic with, instead of a key of its own (a
@@ -291,14 +299,12 @@ export class ChatbotMonitoring extends Construct {
 }
 
 const MONITORING_TYPES: PropTypes = {
+  ...MONITORING_OPTION_TYPES,
   loadBalancer: objectType('elbv2 load balancer', 'loadBalancerArn'),
   targetGroup: objectType('elbv2 target group', 'targetGroupArn'),
   service: objectType('ecs service', 'serviceName'),
   minRunningTasks: numberType('2'),
   webAclMetricName: stringType(),
-  serverErrorRatePercent: numberType('5'),
-  dashboard: booleanType(),
-  alarmTopic: objectType('sns.ITopic', 'topicArn'),
   topicEncryptionKey: objectType('kms.IKey', 'keyArn'),
   removalPolicy: enumType('RemovalPolicy', RemovalPolicy, 'RETAIN'),
 };

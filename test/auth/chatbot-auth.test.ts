@@ -1,6 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ChatbotAuth, ChatbotAuthProps } from '../../src';
 import { exampleTemplate } from '../support/example-assemblies';
 
@@ -90,5 +92,40 @@ describe('ChatbotAuth bad input', () => {
     const pool = new cognito.UserPool(stack, 'P');
     expect(() => new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', userPool: pool, mfa: cognito.Mfa.OPTIONAL }))
       .toThrow(/`mfa`: and `featurePlan` only apply to a user pool this construct creates/);
+  });
+});
+
+describe('ChatbotAuth alone, with the user\'s own user pool, app client and domain', () => {
+  const stack = new Stack(new App(), 'OwnLogin', { env: { region: 'eu-west-1' } });
+  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_AbCdEf123');
+  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'client123');
+  const userPoolDomain = cognito.UserPoolDomain.fromDomainName(stack, 'Domain', 'team-login');
+  const auth = new ChatbotAuth(stack, 'Auth', { domainName: 'chat.example.com', userPool, userPoolClient, userPoolDomain, sessionTimeout: Duration.hours(2) });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+  new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).addListener('Https', {
+    port: 443,
+    certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:123456789012:certificate/abc')],
+    defaultAction: auth.authenticateThen(elbv2.ListenerAction.fixedResponse(200)),
+  });
+  const own = Template.fromStack(stack);
+
+  test('creates no user pool, app client or domain, and exposes the given ones', () => {
+    own.resourceCountIs('AWS::Cognito::UserPool', 0);
+    own.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    own.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+    expect(auth.userPool).toBe(userPool);
+    expect(auth.userPoolClient).toBe(userPoolClient);
+  });
+
+  test('the load balancer signs users in with the given client and domain, for the given session length', () => {
+    const [listener] = Object.values(own.findResources('AWS::ElasticLoadBalancingV2::Listener'));
+    const [login] = listener.Properties.DefaultActions;
+    expect(login.Type).toBe('authenticate-cognito');
+    expect(login.AuthenticateCognitoConfig).toEqual(expect.objectContaining({
+      UserPoolClientId: 'client123',
+      UserPoolDomain: 'team-login',
+      SessionTimeout: String(Duration.hours(2).toSeconds()),
+    }));
+    expect(JSON.stringify(login.AuthenticateCognitoConfig.UserPoolArn)).toContain('eu-west-1_AbCdEf123');
   });
 });

@@ -133,6 +133,7 @@ const SHARED_TABLES: Array<[string, string]> = [
   ['ChatbotCognitoLoginOptions', 'COGNITO_LOGIN_OPTION_TYPES'],
   ['ChatbotLoadBalancerOptions', 'LOAD_BALANCER_OPTION_TYPES'],
   ['ChatbotTaskContainerOptions', 'TASK_CONTAINER_OPTION_TYPES'],
+  ['ChatbotMonitoringOptions', 'MONITORING_OPTION_TYPES'],
 ];
 
 test.each(SHARED_TABLES)('the shared prop-type table of %s has exactly its members', (name, table) => {
