@@ -44,7 +44,7 @@ const backend = (extra: (stack: Stack) => Partial<ChatbotBackendProps>) => (stac
   return new ChatbotBackend(stack, 'Backend', withPropPath({
     ...backendContext(stack, vpc),
     image: IMAGE,
-    containerPort: 8080,
+    port: 8080,
     ...extra(stack),
   } as ChatbotBackendProps, 'backend.'));
 };
@@ -118,7 +118,7 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
   ['origin name equal to the domain', 'eu-west-1', cloudFront(() => ({ originDomainName: 'chat.example.com' })), 'ingress.originDomainName'],
   ['the old ingress enum from JavaScript', 'eu-west-1', chatbot(() => ({ ingress: 'HTTP_API' as unknown as ChatbotIngress })), 'ingress'],
   ['the old top-level image from JavaScript', 'eu-west-1', chatbot(() => ({ image: IMAGE } as Partial<SecureContainerChatbotProps>)), 'image'],
-  ['backend without a port', 'eu-west-1', chatbot(() => ({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })), 'backend.containerPort'],
+  ['backend without a port', 'eu-west-1', chatbot(() => ({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })), 'backend.port'],
   ['secret from another region', 'eu-west-1',
     chatbot((s) => ({ container: { image: IMAGE, secrets: { KEY: secretsmanager.Secret.fromSecretCompleteArn(s, 'K', 'arn:aws:secretsmanager:us-east-2:123456789012:secret:k-AbCdEf') } } })), 'container.secrets'],
   ['NAT egress on a VPC without a way out', 'eu-west-1', chatbot((s) => ({
@@ -273,7 +273,7 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     storage: {}, container: { image: IMAGE, secrets: { FILES_BUCKET: secretsmanager.Secret.fromSecretNameV2(s, 'F', 'f') } },
   })), 'container.secrets'],
   ['environment overriding the backend URL', 'eu-west-1', chatbot(() => ({
-    backend: { image: IMAGE, containerPort: 8080 }, container: { image: IMAGE, environment: { BACKEND_URL: 'http://x' } },
+    backend: { image: IMAGE, port: 8080 }, container: { image: IMAGE, environment: { BACKEND_URL: 'http://x' } },
   })), 'container.environment'],
   ['health check path with the HTTP API, whose NLB checks TCP', 'eu-west-1', chatbot(() => ({
     ingress: ChatbotIngress.httpApi(), container: { image: IMAGE, healthCheckPath: '/' },

@@ -22,7 +22,7 @@ function synthesize(props: Partial<SecureContainerChatbotProps>, options: { nag?
     container: { image: IMAGE },
     domainName: 'chat.example.com',
     hostedZone,
-    backend: { image: images ? ChatbotImage.fromRepository(images.ecrRepository, '1.0.0') : IMAGE, containerPort: 8080 },
+    backend: { image: images ? ChatbotImage.fromRepository(images.ecrRepository, '1.0.0') : IMAGE, port: 8080 },
     ...props,
   });
   if (options.nag) {

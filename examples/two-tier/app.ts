@@ -53,7 +53,7 @@ export function buildTwoTierExample(app: App, options: ExampleOptions = {}): Sta
     removalPolicy: options.removalPolicy,
     backend: {
       image: ChatbotImage.fromRepository(backendImages.ecrRepository, BACKEND_IMAGE_TAG),
-      containerPort: 8080,
+      port: 8080,
       healthCheckPath: '/health',
       maxTaskCount: 4,
       secrets: { SEARCH_API_KEY: searchApiKey },

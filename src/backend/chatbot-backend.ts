@@ -32,8 +32,22 @@ export interface ChatbotBackendOptions {
    */
   readonly image: ecs.ContainerImage;
 
-  /** The port the backend container listens on. */
-  readonly containerPort: number;
+  /**
+   * The port the backend container listens on, where the internal load balancer forwards.
+   * Required (or its 1.0 name `containerPort`).
+   *
+   * @default - none: give the port
+   */
+  readonly port?: number;
+
+  /**
+   * The port the backend container listens on: the name of `port` before the backend took the
+   * container's names. Refused together with `port`.
+   *
+   * @default - none: give `port`
+   * @deprecated Use `port`.
+   */
+  readonly containerPort?: number;
 
   /**
    * The health check path of the backend's target group.
@@ -96,6 +110,15 @@ export interface ChatbotBackendOptions {
    * (names that look like credentials are refused: use `secrets` or `generatedSecrets`).
    *
    * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Non-secret configuration values for the backend container: the name of `environment` before
+   * the backend took the container's names. Refused together with `environment`.
+   *
+   * @default - none
+   * @deprecated Use `environment`.
    */
   readonly config?: { [name: string]: string };
 
@@ -246,6 +269,8 @@ export class ChatbotBackend extends Construct {
     checkDeletionProtection(v, props.deletionProtection, props.removalPolicy);
     v.throwIfInvalid();
     this.url = `https://${props.domainName}`;
+    // Checked above: one of the two names is given.
+    const port = (props.port ?? props.containerPort) as number;
 
     // Messages about the image name the prop as the caller wrote it (`backend.image` in the L3).
     this.service = new ChatbotService(this, 'Service', withPropPath({
@@ -253,7 +278,7 @@ export class ChatbotBackend extends Construct {
       subnets: props.subnets,
       cluster: props.cluster,
       image: props.image,
-      port: props.containerPort,
+      port,
       desiredCount: props.desiredCount,
       maxTaskCount: props.maxTaskCount,
       cpu: props.cpu,
@@ -261,14 +286,18 @@ export class ChatbotBackend extends Construct {
       cpuArchitecture: props.cpuArchitecture,
       secrets: props.secrets,
       generatedSecrets: props.generatedSecrets,
-      environment: props.config,
+      environment: props.environment ?? props.config,
       bedrockModels: props.bedrockModels,
       bedrockGuardrail: props.bedrockGuardrail,
       logsEncryptionKey: props.logsEncryptionKey,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       deployment: props.deployment,
-    }, propPrefix(props), { port: propName(props, 'containerPort'), environment: propName(props, 'config') }));
+    }, propPrefix(props), {
+      // A value given under its 1.0 name is reported under that name.
+      port: propName(props, props.port === undefined ? 'containerPort' : 'port'),
+      environment: propName(props, props.environment === undefined && props.config !== undefined ? 'config' : 'environment'),
+    }));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -282,7 +311,7 @@ export class ChatbotBackend extends Construct {
     }
 
     const target = {
-      port: props.containerPort,
+      port,
       // A traffic-shifting strategy registers the tasks itself, with the alternate target group.
       targets: this.service.shiftsTraffic ? [] : [this.service.fargateService],
       connections: this.service.fargateService,

@@ -6,9 +6,10 @@ import {
   PropTypes, PropsValidator, checkPropTypes, isKnown, numberType, objectMapType, objectType, stringListType, stringMapType, stringType,
 } from '../shared/validation';
 
-// `image` and `containerPort` are required; their absence has a message of its own below.
+// `image` and `port` are required; their absence has a message of its own below.
 export const BACKEND_OPTION_TYPES: PropTypes = {
   image: objectType('ecs.ContainerImage', 'bind', "ChatbotImage.fromAsset('backend')"),
+  port: numberType('8080'),
   containerPort: numberType('8080'),
   healthCheckPath: stringType("'/health'"),
   desiredCount: numberType('2'),
@@ -18,6 +19,7 @@ export const BACKEND_OPTION_TYPES: PropTypes = {
   cpuArchitecture: objectType('ecs.CpuArchitecture', '_cpuArchitecture', 'ecs.CpuArchitecture.ARM64'),
   secrets: objectMapType('secretsmanager.ISecret', 'secretArn'),
   generatedSecrets: stringListType("['API_KEY']"),
+  environment: stringMapType("{ APP_MODE: 'production' }"),
   config: stringMapType("{ APP_MODE: 'production' }"),
   bedrockModels: stringListType("['eu.anthropic.claude-3-haiku-20240307-v1:0']"),
   bedrockGuardrail: objectType('ChatbotGuardrail', 'bind', 'ChatbotGuardrail.create()'),
@@ -35,11 +37,18 @@ export function validateBackendOptions(scope: IConstruct, constructName: string,
     v.throwIfInvalid();
   }
   v.check(options.image !== undefined, `${prefix}image`, 'is missing.', 'Pass the backend\'s container image.');
-  if (options.containerPort === undefined) {
-    v.fail(`${prefix}containerPort`, 'is missing: the internal load balancer needs the port the backend listens on.', 'Pass the backend container\'s port, for example 8080.');
-  } else if (isKnown(options.containerPort)) {
-    v.check(Number.isInteger(options.containerPort) && options.containerPort >= 1 && options.containerPort <= 65535, `${prefix}containerPort`,
-      `must be a whole number from 1 to 65535 (got ${options.containerPort}).`, 'Use the port the backend listens on.');
+  // The 1.0 names (`containerPort`, `config`) still work; both names of one prop are refused.
+  for (const [old, now] of [['containerPort', 'port'], ['config', 'environment']] as const) {
+    v.check(options[old] === undefined || options[now] === undefined, `${prefix}${old}`, `is the old name of \`${prefix}${now}\`, and both are given.`,
+      `Pass only \`${prefix}${now}\`.`);
+  }
+  const portProp = options.port === undefined && options.containerPort !== undefined ? 'containerPort' : 'port';
+  const port = options.port ?? options.containerPort;
+  if (port === undefined) {
+    v.fail(`${prefix}port`, 'is missing: the internal load balancer needs the port the backend listens on.', 'Pass the backend container\'s port, for example 8080.');
+  } else if (isKnown(port)) {
+    v.check(Number.isInteger(port) && port >= 1 && port <= 65535, `${prefix}${portProp}`,
+      `must be a whole number from 1 to 65535 (got ${port}).`, 'Use the port the backend listens on.');
   }
   if (options.healthCheckPath !== undefined) {
     v.check(options.healthCheckPath.startsWith('/'), `${prefix}healthCheckPath`, `must start with / (got '${options.healthCheckPath}').`, 'Use a path such as /health.');

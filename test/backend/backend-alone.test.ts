@@ -20,7 +20,7 @@ function build(withBucket: boolean): { stack: Stack; backend: ChatbotBackend; ke
     ...context,
     ...(withBucket ? { accessLogsBucket } : {}),
     image: IMAGE,
-    containerPort: 8080,
+    port: 8080,
     logsEncryptionKey: key,
   });
   return { stack, backend, key, client: context.clientSecurityGroup };
@@ -79,4 +79,20 @@ test('ChatbotBackend alone with the user\'s bucket writes the legacy access logs
     ]),
   });
   template.resourceCountIs('AWS::Logs::Delivery', 0);
+});
+
+test('ChatbotBackend alone: containerPort and config (deprecated) give the template of port and environment', () => {
+  const template = (options: object) => {
+    const stack = new Stack(new App(), 'Names', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new ChatbotBackend(stack, 'Backend', { ...backendContext(stack, vpc), image: IMAGE, ...options });
+    return Template.fromStack(stack).toJSON();
+  };
+  const current = template({ port: 8080, environment: { APP_MODE: 'production' } });
+  const [task] = Object.values(current.Resources).filter((r: any) => r.Type === 'AWS::ECS::TaskDefinition') as any[];
+  expect(task.Properties.ContainerDefinitions[0].PortMappings).toEqual([expect.objectContaining({ ContainerPort: 8080 })]);
+  expect(task.Properties.ContainerDefinitions[0].Environment).toEqual(expect.arrayContaining([{ Name: 'APP_MODE', Value: 'production' }]));
+  expect(Object.values(current.Resources).filter((r: any) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup' && r.Properties.Port === 8080))
+    .toHaveLength(1);
+  expect(template({ containerPort: 8080, config: { APP_MODE: 'production' } })).toEqual(current);
 });

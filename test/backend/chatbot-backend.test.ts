@@ -139,7 +139,7 @@ test('with task subnets in a secondary CIDR, the backend runs in them too, where
       secondaryCidr: '172.10.0.0/16',
       taskSubnetCidrs: ['172.10.1.0/24', '172.10.2.0/24'],
     },
-    backend: { image: IMAGE, containerPort: 8080 },
+    backend: { image: IMAGE, port: 8080 },
   });
   const services = Object.values(Template.fromStack(stack).findResources('AWS::ECS::Service'));
   expect(services).toHaveLength(2);
@@ -160,7 +160,18 @@ describe('two-tier bad input', () => {
   };
 
   test('a backend without a port', () => {
-    expect(make({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })).toThrow(/`backend.containerPort`: is missing/);
+    expect(make({ backend: { image: IMAGE } as unknown as ChatbotBackendOptions })).toThrow(/`backend.port`: is missing/);
+  });
+
+  test.each([
+    [{ containerPort: 8080, port: 8080 }, /`backend.containerPort`: is the old name of `backend.port`, and both are given\. Pass only `backend.port`\./],
+    [{ port: 8080, config: { A: '1' }, environment: { A: '1' } }, /`backend.config`: is the old name of `backend.environment`, and both are given/],
+    // A value under a 1.0 name is reported under the name the caller wrote.
+    [{ containerPort: 0 }, /`backend.containerPort`: must be a whole number from 1 to 65535 \(got 0\)/],
+    [{ port: 8080, config: { DB_PASSWORD: 'x' } }, /`backend.config`: 'DB_PASSWORD' looks like a credential/],
+    [{ port: 8080, environment: { DB_PASSWORD: 'x' } }, /`backend.environment`: 'DB_PASSWORD' looks like a credential/],
+  ])('the backend\'s names: refuses %j', (options, message) => {
+    expect(make({ backend: { image: IMAGE, ...options } as ChatbotBackendOptions })).toThrow(message);
   });
 
   test('a secret from another region', () => {
@@ -203,7 +214,7 @@ describe('the client security group', () => {
       certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
       accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
       image: IMAGE,
-      containerPort: 8080,
+      port: 8080,
     });
     return { stack, client: stack.getLogicalId(client.node.defaultChild as ec2.CfnSecurityGroup) };
   };

@@ -18,7 +18,7 @@ describe('the chatbot with every Bedrock option', () => {
     bedrockGuardrail: ChatbotGuardrail.create(),
     bedrockKnowledgeBases: ['ABCDEFGHIJ'],
     bedrockInvocationLogging: {},
-    backend: { image: IMAGE, containerPort: 8080, bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'] },
+    backend: { image: IMAGE, port: 8080, bedrockModels: ['anthropic.claude-3-haiku-20240307-v1:0'] },
   });
   const template = Template.fromStack(stack);
   const guardrailId = Object.keys(template.findResources('AWS::Bedrock::Guardrail'))[0];

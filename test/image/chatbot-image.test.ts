@@ -98,7 +98,7 @@ describe('the backend image', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
     expect(() => new SecureContainerChatbot(stack, 'Chat', {
-      container: { image: ChatbotImage.fromAsset(DIR) }, domainName: 'chat.example.com', hostedZone, backend: { image: arm(), containerPort: 8080 },
+      container: { image: ChatbotImage.fromAsset(DIR) }, domainName: 'chat.example.com', hostedZone, backend: { image: arm(), port: 8080 },
     })).toThrow(/`backend.image`: is an image asset built for linux\/arm64, but the tasks run on X86_64 \(`backend.cpuArchitecture`\)/);
   });
 
@@ -109,7 +109,7 @@ describe('the backend image', () => {
       return () => new ChatbotBackend(stack, 'Backend', {
         ...backendContext(stack, vpc, 'backend.example.com'),
         image: arm(),
-        containerPort: 8080,
+        port: 8080,
         cpuArchitecture,
       });
     };

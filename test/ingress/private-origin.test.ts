@@ -267,7 +267,7 @@ describe('DNS outside Route 53', () => {
       domainName: 'chat.example.com',
       certificate: regionalCert(stack),
       ingress: ChatbotIngress.httpApi(),
-      backend: { image: IMAGE, containerPort: 8080 },
+      backend: { image: IMAGE, port: 8080 },
     });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Route53::RecordSet', 0);

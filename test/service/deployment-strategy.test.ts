@@ -61,7 +61,7 @@ describe('ChatbotBackend alone with each traffic-shifting strategy', () => {
   ])('%s: two target groups, a weighted production rule, a scoped role', (_what, strategy, expected) => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
-    new ChatbotBackend(stack, 'Backend', { ...backendContext(stack, vpc), image: IMAGE, containerPort: 8080, deployment: { strategy } });
+    new ChatbotBackend(stack, 'Backend', { ...backendContext(stack, vpc), image: IMAGE, port: 8080, deployment: { strategy } });
     const t = Template.fromStack(stack);
     const service = serviceOf(t, /Service/);
     expect(service.Properties.DeploymentConfiguration).toEqual(expect.objectContaining(expected));
@@ -74,7 +74,7 @@ describe('ChatbotBackend alone with each traffic-shifting strategy', () => {
   test('rolling (the default) keeps one target group and no rule', () => {
     const stack = new Stack(new App(), 'S', { env: { region: 'eu-west-1', account: '123456789012' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
-    const backend = new ChatbotBackend(stack, 'Backend', { ...backendContext(stack, vpc), image: IMAGE, containerPort: 8080 });
+    const backend = new ChatbotBackend(stack, 'Backend', { ...backendContext(stack, vpc), image: IMAGE, port: 8080 });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
     t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);

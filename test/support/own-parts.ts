@@ -43,7 +43,7 @@ export function stubAuth(stack: Stack): IChatbotAuth {
  * frontend's security group, the domain, an imported certificate and log bucket.
  */
 export function backendContext(stack: Stack, vpc: ec2.IVpc, domainName = 'backend.chat.example.com'):
-Omit<ChatbotBackendProps, 'image' | 'containerPort'> {
+Omit<ChatbotBackendProps, 'image' | 'port' | 'containerPort'> {
   return {
     vpc,
     cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
