@@ -59,12 +59,15 @@ export interface ChatbotTaskContainerOptions {
    * Non-secret configuration for the container, by environment variable name: plain environment
    * variables of the task definition, readable by whoever may describe it. A name that looks like a
    * credential (`PASSWORD`, `SECRET`, `API_KEY`, `ACCESS_TOKEN`...) is refused: put those in
-   * `secrets` or `generatedSecrets` (Secrets Manager). Names the construct sets itself
-   * (`BEDROCK_MODEL_ID`, `BEDROCK_ALLOWED_MODELS`, `BEDROCK_GUARDRAIL_ID`, `BEDROCK_GUARDRAIL_VERSION`,
-   * `SIGNOUT_PATH`, `FILES_BUCKET`, `METADATA_TABLE`, `BACKEND_URL`) are refused.
+   * `secrets` or `generatedSecrets` (Secrets Manager). Names the construct sets itself are
+   * refused: `SIGNOUT_PATH` and, with the Bedrock props, `BEDROCK_MODEL_ID`,
+   * `BEDROCK_ALLOWED_MODELS`, `BEDROCK_GUARDRAIL_ID` and `BEDROCK_GUARDRAIL_VERSION`; in
+   * `SecureContainerChatbot` also those of the parts it adds (`FILES_BUCKET`, `METADATA_TABLE`,
+   * `BACKEND_URL`, `CONVERSATIONS_TABLE`, `CONVERSATIONS_RETENTION_DAYS`, `IDENTITY_SOURCE`,
+   * `ALLOWED_GROUPS`).
    *
-   * @default - only the values the construct sets (`SIGNOUT_PATH`, and the `BEDROCK_*` ones from
-   * the Bedrock props)
+   * @default - only the values the construct sets (`SIGNOUT_PATH`, the `BEDROCK_*` ones from the
+   * Bedrock props, and in `SecureContainerChatbot` those of the parts it adds)
    */
   readonly environment?: { [name: string]: string };
 
