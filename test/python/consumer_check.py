@@ -103,6 +103,22 @@ def main(wheel: str) -> int:
         f"a repeated writable directory from Python is refused, naming container.writableDirectories and the fix: {refused.strip()[:300]}",
     )
 
+    # ChatbotService alone: the container options it inherits, under the names `container` uses.
+    shutil.copy(HERE / "service_alone.py", work / "service_alone.py")
+    alone = subprocess.run([python, "service_alone.py"], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    cases = {case["case"]: case for case in map(json.loads, alone.strip().splitlines())}
+    current = cases.get("current", {})
+    expect(
+        current.get("ports") == [7860] and current.get("user") == "1001:1001" and current.get("environment", {}).get("APP_MODE") == "production",
+        f"ChatbotService(port=, user=, environment=) from Python reaches the container: {current}",
+    )
+    expect(cases.get("deprecated", {}).get("ports") == [7860], f"ChatbotService(container_port=7860), the 1.0 name, still works: {cases.get('deprecated')}")
+    both = cases.get("both", {}).get("refused") or ""
+    expect(
+        "`containerPort`: is the old name of `port`, and both are given" in both,
+        f"both names of the port are refused, naming them: {both[:300]}",
+    )
+
     shutil.rmtree(work, ignore_errors=True)
     print(f"python consumer: {len(checks) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
