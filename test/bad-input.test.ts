@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Fn, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -110,6 +110,8 @@ const CASES: Array<[string, string | null, (stack: Stack) => unknown, string]> =
     edgeCertificate: acm.Certificate.fromCertificateArn(s, 'C', 'arn:aws:acm:eu-west-1:123456789012:certificate/a'),
     webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b',
   })), 'ingress.edgeCertificate'],
+  ['a rate limit next to a web ACL whose ARN is known only at deploy', 'eu-west-1',
+    cloudFront(() => ({ webAclArn: Fn.importValue('TeamWebAclArn'), rateLimitPerIp: 500 })), 'ingress.rateLimitPerIp'],
   ['no hosted zone and no certificate', 'eu-west-1', chatbot(() => ({ hostedZone: undefined })), 'hostedZone'],
   ['internal load balancer with an origin-verify value', 'eu-west-1', loadBalancer(() => ({ internal: true })), 'originVerifyHeaderValue'],
   ['edge with neither a hosted zone nor a certificate', 'us-east-1', edge(() => ({ hostedZone: undefined })), 'hostedZone'],

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { ChatbotWebAcl, ChatbotWebAclOptions } from './chatbot-web-acl';
 import { deliverAccessLogsToLogGroup } from './cloudfront-access-logs';
 import { EDGE_REGION } from './edge-stack';
-import { EDGE_OPTION_TYPES } from './option-types';
+import { EDGE_OPTION_TYPES, WEB_ACL_OPTION_KEYS } from './option-types';
 import { signOutFunctionCode } from './sign-out-function';
 import { acknowledgeFindings, controlTowerRule } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
@@ -381,13 +381,13 @@ function validateEdgeProps(scope: Construct, props: ChatbotEdgeProps): void {
     v.check(aclRegion === 'us-east-1' && props.webAclArn.includes(':global/webacl/'), 'webAclArn',
       `'${props.webAclArn}' is not a CLOUDFRONT-scope web ACL in us-east-1.`,
       'Create the web ACL with Scope CLOUDFRONT in us-east-1 (its ARN contains :global/webacl/), or leave the prop out to get one.');
-    for (const prop of ['allowedIpRanges', 'allowedCountries'] as const) {
+  }
+  // A web ACL of the user's (its ARN known at synth time or not) has its own rules: these would be ignored.
+  if (props.webAclArn !== undefined) {
+    for (const prop of WEB_ACL_OPTION_KEYS) {
+      const allowList = prop === 'allowedIpRanges' || prop === 'allowedCountries';
       v.check(props[prop] === undefined, prop, 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
-        'Add the allow-list to your own web ACL and remove the prop.');
-    }
-    for (const [prop, value] of [['rateLimitPerIp', props.rateLimitPerIp], ['maxUploadBytes', props.maxUploadBytes]] as const) {
-      v.check(value === undefined, prop, 'only applies to the web ACL this construct creates, but `webAclArn` was given.',
-        'Add the rule to your own web ACL and remove this prop.');
+        allowList ? 'Add the allow-list to your own web ACL and remove the prop.' : 'Add the rule to your own web ACL and remove this prop.');
     }
   }
   checkRemovalPolicy(v, 'removalPolicy', props.removalPolicy);

@@ -3,6 +3,7 @@
 // and for passing the options on as they are.
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { ChatbotEdgeOptions } from './chatbot-edge';
+import type { ChatbotWebAclOptions } from './chatbot-web-acl';
 import { PropTypes, enumType, numberType, objectType, stringListType, stringType } from '../shared/validation';
 
 /** The types of `ChatbotWebAclOptions`, for every construct that takes them. */
@@ -13,6 +14,9 @@ export const WEB_ACL_OPTION_TYPES: PropTypes = {
   allowedIpRanges: stringListType("['203.0.113.0/24', '2001:db8::/32']"),
   allowedCountries: stringListType("['DE', 'FR']"),
 };
+
+/** The names of `ChatbotWebAclOptions`, to pass them on as they are. */
+export const WEB_ACL_OPTION_KEYS = Object.keys(WEB_ACL_OPTION_TYPES) as Array<keyof ChatbotWebAclOptions>;
 
 /** The types of `ChatbotEdgeOptions`, for every construct that takes them. */
 export const EDGE_OPTION_TYPES: PropTypes = {

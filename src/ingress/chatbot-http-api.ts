@@ -12,6 +12,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { HTTP_API_OPTION_TYPES } from './option-types';
 import { IChatbotAuth } from '../auth/chatbot-auth';
 import { acknowledgeDeletionProtectionOff } from '../shared/acknowledge';
 import { logRetentionType } from '../shared/aws-limits';
@@ -20,7 +21,7 @@ import { emptyAfterWriterIsGone } from '../shared/log-bucket';
 import { checkDeletionProtection, checkRemovalPolicy } from '../shared/removal-policy';
 import { ignoreCfnLintChecks } from '../shared/template-checks';
 import {
-  PropsValidator, booleanType, enumType, isKnown, numberType, objectListType, objectType, refuseWrongTypes, required, stringListType, stringType,
+  PropsValidator, booleanType, enumType, isKnown, numberType, objectListType, objectType, refuseWrongTypes, required, stringType,
 } from '../shared/validation';
 import { deliverLoadBalancerAccessLogs } from '../shared/vended-logs';
 
@@ -339,20 +340,17 @@ export class ChatbotHttpApi extends Construct {
 
 function checkHttpApiPropTypes(scope: Construct, props: ChatbotHttpApiProps): void {
   refuseWrongTypes(scope, 'ChatbotHttpApi', props, {
+    ...HTTP_API_OPTION_TYPES,
     vpc: required(objectType('ec2.IVpc', 'selectSubnets')),
     subnets: required(objectType('ec2.SubnetSelection', undefined, '{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }')),
     targets: required(objectListType('elbv2.INetworkLoadBalancerTarget', 'attachToNetworkTargetGroup', '[service]')),
     targetConnections: required(objectType('ec2.IConnectable', 'connections', 'service')),
     containerPort: required(numberType('8501')),
     auth: objectType('ChatbotAuth'),
-    jwtIssuer: stringType("'https://login.microsoftonline.com/<tenant>/v2.0'"),
-    jwtAudience: stringListType("['api://chatbot']"),
     logsEncryptionKey: required(objectType('kms.IKey', 'keyArn')),
     domainName: required(stringType("'api.example.com'")),
     certificate: required(objectType('acm.ICertificate', 'certificateArn')),
     hostedZone: objectType('route53.IHostedZone', 'hostedZoneId'),
-    throttlingRateLimit: numberType('50'),
-    throttlingBurstLimit: numberType('100'),
     accessLogsBucket: objectType('s3.IBucket', 'bucketName'),
     logRetention: logRetentionType(),
     deletionProtection: booleanType(),

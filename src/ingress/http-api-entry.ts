@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ChatbotHttpApi, ChatbotHttpApiIngressOptions } from './chatbot-http-api';
 import { EntryContext, IngressEntry } from './ingress-parts';
 import { ingressPropNames } from './login';
-import { HTTP_API_INGRESS_OPTIONS } from './validate-ingress';
+import { HTTP_API_OPTION_KEYS } from './option-types';
 import { dnsRecordOutput } from '../shared/dns-record-output';
 import { pickOptions, withPropPath } from '../shared/prop-path';
 
@@ -10,7 +10,7 @@ import { pickOptions, withPropPath } from '../shared/prop-path';
 export function bindHttpApiEntry(scope: Construct, context: EntryContext, options: ChatbotHttpApiIngressOptions): IngressEntry {
   const props = context.props;
   const httpApi = new ChatbotHttpApi(scope, 'HttpApi', withPropPath({
-    ...pickOptions(options, HTTP_API_INGRESS_OPTIONS as ReadonlyArray<keyof ChatbotHttpApiIngressOptions>),
+    ...pickOptions(options, HTTP_API_OPTION_KEYS),
     vpc: context.vpc,
     subnets: context.service.subnets,
     targets: [context.service.fargateService],
@@ -25,7 +25,7 @@ export function bindHttpApiEntry(scope: Construct, context: EntryContext, option
     logRetention: props.logRetention,
     deletionProtection: props.deletionProtection,
     removalPolicy: props.removalPolicy,
-  }, '', { ...ingressPropNames(HTTP_API_INGRESS_OPTIONS), containerPort: 'container.port' }));
+  }, '', { ...ingressPropNames(HTTP_API_OPTION_KEYS), containerPort: 'container.port' }));
   if (!props.hostedZone) {
     dnsRecordOutput(scope, 'DnsRecord', props.domainName, httpApi.customDomain.regionalDomainName, 'the HTTP API\'s regional custom domain');
   }

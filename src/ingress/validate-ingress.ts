@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import type { ChatbotHttpApiIngressOptions } from './chatbot-http-api';
 import { ChatbotCloudFrontIngressOptions } from './chatbot-ingress';
-import { LOAD_BALANCER_OPTION_KEYS } from './option-types';
+import { HTTP_API_OPTION_KEYS, LOAD_BALANCER_OPTION_KEYS } from './option-types';
 import { COGNITO_LOGIN_OPTION_KEYS } from '../auth/option-types';
 import { EDGE_REGION } from '../edge/edge-stack';
 import { EDGE_OPTION_KEYS } from '../edge/option-types';
@@ -23,7 +23,7 @@ const CLOUDFRONT_INGRESS_OPTIONS: KnownKeys = [
 ];
 
 /** The options of `ChatbotIngress.httpApi()` (held to the interface by a test). */
-export const HTTP_API_INGRESS_OPTIONS: KnownKeys = ['throttlingRateLimit', 'throttlingBurstLimit', 'jwtIssuer', 'jwtAudience'];
+const HTTP_API_INGRESS_OPTIONS: KnownKeys = [...HTTP_API_OPTION_KEYS];
 
 /** Refuses options the variant does not take, naming the factory that takes them. */
 function checkIngressOptionNames(v: PropsValidator, options: object, factory: string, known: KnownKeys,

@@ -28,7 +28,9 @@ export interface ChatbotMonitoringOptions {
 
   /**
    * Whether to add a CloudWatch dashboard (requests, 5xx, latency, healthy hosts, task CPU and
-   * memory, WAF). It costs 3 USD a month; the alarms watch the app without it.
+   * memory, and the web ACL's requests when its metric name is known: `webAclMetricName`, which
+   * `SecureContainerChatbot` passes for the web ACL it creates). It costs 3 USD a month; the
+   * alarms watch the app without it.
    *
    * @default false
    */

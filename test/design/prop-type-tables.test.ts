@@ -134,6 +134,7 @@ const SHARED_TABLES: Array<[string, string]> = [
   ['ChatbotLoadBalancerOptions', 'LOAD_BALANCER_OPTION_TYPES'],
   ['ChatbotTaskContainerOptions', 'TASK_CONTAINER_OPTION_TYPES'],
   ['ChatbotMonitoringOptions', 'MONITORING_OPTION_TYPES'],
+  ['ChatbotHttpApiIngressOptions', 'HTTP_API_OPTION_TYPES'],
 ];
 
 test.each(SHARED_TABLES)('the shared prop-type table of %s has exactly its members', (name, table) => {

@@ -1,4 +1,4 @@
-import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { App, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -220,6 +220,18 @@ describe('ChatbotEdge bad input', () => {
 
   test('refuses a rate limit below what WAF accepts', () => {
     expect(make('us-east-1', { rateLimitPerIp: 5 })).toThrow(/`rateLimitPerIp`: must be a whole number from 10/);
+  });
+
+  // A web ACL of the user's has its own rules; each of the new web ACL's options would be ignored.
+  const ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1234';
+  test.each([
+    ['an ARN known at synth', ACL],
+    ['an ARN known only at deploy', Fn.importValue('TeamWebAclArn')],
+  ])('with webAclArn (%s), refuses each of the new web ACL\'s options', (_, webAclArn) => {
+    expect(make('us-east-1', {
+      webAclArn, rateLimitPerIp: 500, maxUploadBytes: 1048576, uploadPath: '/upload', allowedIpRanges: ['203.0.113.0/24'], allowedCountries: ['DE'],
+    })).toThrow(new RegExp('5 problems in props:' + ['rateLimitPerIp', 'maxUploadBytes', 'uploadPath', 'allowedIpRanges', 'allowedCountries']
+      .map((prop) => `\\n- \`${prop}\`: only applies to the web ACL this construct creates, but \`webAclArn\` was given`).join('.*')));
   });
 });
 
